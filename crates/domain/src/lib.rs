@@ -1,0 +1,21 @@
+//! Roster's domain: value types that parse on the way in (never "validate and hope"), and the
+//! rules of the product as plain functions. Nothing here does I/O or is async, so every rule is
+//! unit- and property-tested in isolation and holds the same for every interface.
+
+pub mod account;
+pub mod email;
+pub mod ids;
+pub mod password;
+pub mod principal;
+pub mod secret;
+pub mod seats;
+pub mod user;
+
+pub use account::{AccountName, Plan};
+pub use email::Email;
+pub use ids::{AccountId, ClientId, UserId};
+pub use password::{Password, PasswordHash};
+pub use principal::{Principal, Role};
+pub use secret::{Secret, SecretHash};
+pub use seats::{SeatPools, SeatsError};
+pub use user::{UserStatus, UserType};

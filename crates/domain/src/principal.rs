@@ -1,0 +1,105 @@
+//! Who is acting, and the access rules that depend only on who they are.
+
+use crate::{AccountId, UserId};
+
+/// A role. The built-in ones have Zoom's well-known ids "0", "1" and "2"; custom roles (a later
+/// capability) carry their own id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+    Custom(String),
+}
+
+impl Role {
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Owner => "0",
+            Self::Admin => "1",
+            Self::Member => "2",
+            Self::Custom(id) => id,
+        }
+    }
+
+    pub fn from_id(id: &str) -> Self {
+        match id {
+            "0" => Self::Owner,
+            "1" => Self::Admin,
+            "2" => Self::Member,
+            other => Self::Custom(other.to_owned()),
+        }
+    }
+
+    /// The built-in role's display name; custom roles are named in the store.
+    pub fn builtin_name(&self) -> Option<&'static str> {
+        match self {
+            Self::Owner => Some("Owner"),
+            Self::Admin => Some("Admin"),
+            Self::Member => Some("Member"),
+            Self::Custom(_) => None,
+        }
+    }
+
+    /// Owner and Admin manage every user of the account.
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+}
+
+/// The authenticated caller of an API request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub account_id: AccountId,
+    /// The user `me` resolves to. For a server-to-server app, the user who created it.
+    pub user_id: UserId,
+    /// The authority the caller acts with. A server-to-server app acts as the account's admin.
+    pub acts_as: Role,
+    /// Space-separated OAuth scopes the token was granted.
+    pub scopes: String,
+}
+
+impl Principal {
+    /// Whether the caller may read `target`, a user of `target_account`. Callers from another
+    /// account see nothing at all: the answer must look like "no such user".
+    pub fn may_view_user(&self, target_account: &AccountId, target: &UserId) -> bool {
+        &self.account_id == target_account && (self.acts_as.is_admin() || &self.user_id == target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role) -> Principal {
+        Principal {
+            account_id: AccountId::generate(),
+            user_id: UserId::generate(),
+            acts_as: role,
+            scopes: String::new(),
+        }
+    }
+
+    #[test]
+    fn role_ids_round_trip() {
+        for r in [Role::Owner, Role::Admin, Role::Member, Role::Custom("x1".into())] {
+            assert_eq!(Role::from_id(r.id()), r);
+        }
+    }
+
+    #[test]
+    fn admins_see_their_account_only() {
+        let p = principal(Role::Admin);
+        let other = UserId::generate();
+        assert!(p.may_view_user(&p.account_id, &other));
+        assert!(!p.may_view_user(&AccountId::generate(), &other));
+    }
+
+    #[test]
+    fn members_see_only_themselves() {
+        let p = principal(Role::Member);
+        assert!(p.may_view_user(&p.account_id, &p.user_id));
+        assert!(!p.may_view_user(&p.account_id, &UserId::generate()));
+        assert!(!p.may_view_user(&AccountId::generate(), &p.user_id));
+    }
+}
