@@ -16,8 +16,7 @@ fn random_id() -> String {
 
 fn is_id(s: &str) -> bool {
     s.len() == ID_LEN
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

@@ -3,19 +3,21 @@
 //! unit- and property-tested in isolation and holds the same for every interface.
 
 pub mod account;
+pub mod app;
 pub mod email;
 pub mod ids;
 pub mod password;
 pub mod principal;
-pub mod secret;
 pub mod seats;
+pub mod secret;
 pub mod user;
 
 pub use account::{AccountName, Plan};
+pub use app::{AppKind, AppStatus};
 pub use email::Email;
 pub use ids::{AccountId, ClientId, UserId};
 pub use password::{Password, PasswordHash};
 pub use principal::{Principal, Role};
-pub use secret::{Secret, SecretHash};
 pub use seats::{SeatPools, SeatsError};
+pub use secret::{Secret, SecretHash};
 pub use user::{UserStatus, UserType};

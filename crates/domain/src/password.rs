@@ -65,7 +65,11 @@ fn is_run(chars: &[char]) -> bool {
         .iter()
         .map(|c| i64::from(u32::from(c.to_ascii_lowercase())))
         .collect();
-    let steps: Vec<i64> = codes.iter().zip(codes.iter().skip(1)).map(|(a, b)| b - a).collect();
+    let steps: Vec<i64> = codes
+        .iter()
+        .zip(codes.iter().skip(1))
+        .map(|(a, b)| b - a)
+        .collect();
     steps
         .first()
         .is_some_and(|first| [0, 1, -1].contains(first) && steps.iter().all(|s| s == first))

@@ -82,7 +82,12 @@ mod tests {
 
     #[test]
     fn role_ids_round_trip() {
-        for r in [Role::Owner, Role::Admin, Role::Member, Role::Custom("x1".into())] {
+        for r in [
+            Role::Owner,
+            Role::Admin,
+            Role::Member,
+            Role::Custom("x1".into()),
+        ] {
             assert_eq!(Role::from_id(r.id()), r);
         }
     }

@@ -103,7 +103,11 @@ mod tests {
 
     #[test]
     fn status_round_trips() {
-        for s in [UserStatus::Active, UserStatus::Inactive, UserStatus::Pending] {
+        for s in [
+            UserStatus::Active,
+            UserStatus::Inactive,
+            UserStatus::Pending,
+        ] {
             assert_eq!(UserStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(UserStatus::parse("ACTIVE"), None);

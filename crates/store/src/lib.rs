@@ -1,1 +1,154 @@
+//! Roster's store: one set of repository functions over two databases.
+//!
+//! * **SQLite** (the embedded default) goes through rusqlite: one writer connection behind an
+//!   async mutex (SQLite has one writer anyway) and a pool of read-only connections used inline.
+//!   A point read costs microseconds, so it runs on the calling task without a thread hop; this is
+//!   what makes the read budget in DESIGN.md reachable (sqlx-sqlite hands each query to a worker
+//!   thread and tops out well below it).
+//! * **PostgreSQL** (the scale-out store) goes through a sqlx pool.
+//!
+//! Repository functions (in [`accounts`], [`users`], [`oauth`], [`events`]) take a [`Conn`] and
+//! are written once, in portable SQL with `$1`-style parameters, mapping rows through [`Row`].
+//! Backend differences live in [`sqlite`], [`postgres`] and the two migration trees.
 
+mod conn;
+mod error;
+pub mod migrate;
+mod postgres;
+mod sqlite;
+mod value;
+
+pub mod accounts;
+pub mod events;
+pub mod oauth;
+pub mod users;
+
+pub use conn::{Conn, Tx};
+pub use error::{Error, Result};
+pub use value::{FromRow, Param, Row};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connection settings that are not part of the URL.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Largest PostgreSQL pool; SQLite keeps up to this many idle readers.
+    pub max_connections: u32,
+    /// How long to wait for a connection (PostgreSQL) or a lock (SQLite) before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(Arc<sqlite::Shared>),
+    Postgres(sqlx::PgPool),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({:?})", self.backend())
+    }
+}
+
+impl Db {
+    /// Opens `url`: `sqlite://PATH` (`sqlite:PATH` too; the file is created when missing) or
+    /// `postgres://…` / `postgresql://…`. Does not run migrations: see [`Db::migrate`].
+    pub async fn connect(url: &str, opts: &DbOptions) -> Result<Self> {
+        if let Some(path) = sqlite::path_from_url(url)? {
+            Ok(Self::Sqlite(Arc::new(sqlite::Shared::open(&path, opts)?)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(postgres::connect(url, opts).await?))
+        } else {
+            Err(Error::Url(format!(
+                "unsupported database URL {:?}: use sqlite://PATH or postgres://USER@HOST:PORT/DB",
+                redact(url)
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reads outside a transaction.
+    pub async fn read(&self) -> Result<Conn> {
+        match self {
+            Self::Sqlite(s) => Ok(Conn::sqlite_reader(s.reader()?)),
+            Self::Postgres(pool) => Ok(Conn::pg_pool(pool.clone())),
+        }
+    }
+
+    /// Starts a write transaction. It rolls back when dropped without [`Tx::commit`].
+    pub async fn begin(&self) -> Result<Tx> {
+        match self {
+            Self::Sqlite(s) => Ok(Tx::sqlite(s.begin().await?)),
+            Self::Postgres(pool) => Ok(Tx::pg(pool.begin().await.map_err(Error::from)?)),
+        }
+    }
+
+    /// Applies pending migrations; see [`migrate`].
+    pub async fn migrate(&self) -> Result<migrate::Report> {
+        migrate::run(self).await
+    }
+
+    /// Closes pooled connections (PostgreSQL); SQLite connections close when dropped.
+    pub async fn close(&self) {
+        if let Self::Postgres(pool) = self {
+            pool.close().await;
+        }
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = url.get(scheme + 3..at).unwrap_or_default();
+            let user = creds.split(':').next().unwrap_or_default();
+            let rest = url.get(at..).unwrap_or_default();
+            let head = url.get(..scheme + 3).unwrap_or_default();
+            if creds.contains(':') {
+                format!("{head}{user}:***{rest}")
+            } else {
+                url.to_owned()
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://roster.db"), "sqlite://roster.db");
+    }
+}

@@ -1,0 +1,70 @@
+//! OAuth apps: what kind each is and whether it may still obtain tokens.
+
+/// How an app was installed. Only server-to-server apps exist so far; user- and account-level
+/// installs come with the integrations capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppKind {
+    /// Zoom's "Server-to-Server OAuth": `account_credentials` grant, acts as the account's admin.
+    ServerToServer,
+}
+
+impl AppKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServerToServer => "s2s",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "s2s" => Some(Self::ServerToServer),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an app may obtain and use tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppStatus {
+    Active,
+    Deactivated,
+}
+
+impl AppStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(Self::Active),
+            "deactivated" => Some(Self::Deactivated),
+            _ => None,
+        }
+    }
+}
+
+/// The scopes a server-to-server app is created with: the classic admin scopes for what Roster
+/// serves. Later capabilities add theirs.
+pub const S2S_DEFAULT_SCOPES: &str =
+    "user:read:admin user:write:admin meeting:read:admin meeting:write:admin";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        assert_eq!(
+            AppKind::parse(AppKind::ServerToServer.as_str()),
+            Some(AppKind::ServerToServer)
+        );
+        for s in [AppStatus::Active, AppStatus::Deactivated] {
+            assert_eq!(AppStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(AppKind::parse("x"), None);
+    }
+}

@@ -1,0 +1,114 @@
+//! Accounts and their seat pools. Seats are taken and returned with conditional updates, so the
+//! pool can never be oversold even by many servers racing on one PostgreSQL (and a CHECK
+//! constraint refuses it should a caller try anyway).
+
+use crate::{params, Conn, Error, FromRow, Result, Row};
+use roster_domain::{AccountId, Plan, SeatPools, UserId};
+use time::OffsetDateTime;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub id: AccountId,
+    pub name: String,
+    pub plan: Plan,
+    pub payment_verified: bool,
+    pub owner_id: Option<UserId>,
+    pub seats: SeatPools,
+    pub licensed_used: i64,
+    pub large_meeting_used: i64,
+    pub webinar_used: i64,
+    pub created_at: OffsetDateTime,
+}
+
+const COLUMNS: &str = "id, name, plan, payment_verified, owner_id, licensed_seats, licensed_used, \
+     large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at";
+
+fn seats(r: &Row<'_>, i: usize) -> Result<u32> {
+    u32::try_from(r.int(i)?).map_err(|e| Error::decode(i, e))
+}
+
+impl FromRow for AccountRecord {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            id: AccountId::parse(&r.text(0)?).ok_or_else(|| Error::decode(0, "bad account id"))?,
+            name: r.text(1)?,
+            plan: Plan::parse(&r.text(2)?).map_err(|e| Error::decode(2, e))?,
+            payment_verified: r.bool(3)?,
+            owner_id: r.opt_text(4)?.as_deref().and_then(UserId::parse),
+            seats: SeatPools {
+                licensed: seats(r, 5)?,
+                large_meeting: seats(r, 7)?,
+                webinar: seats(r, 9)?,
+            },
+            licensed_used: r.int(6)?,
+            large_meeting_used: r.int(8)?,
+            webinar_used: r.int(10)?,
+            created_at: r.time(11)?,
+        })
+    }
+}
+
+pub async fn insert(conn: &mut Conn, a: &AccountRecord) -> Result<()> {
+    conn.execute(
+        "INSERT INTO accounts (id, name, plan, payment_verified, owner_id, licensed_seats, licensed_used, \
+         large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        params![
+            a.id.as_str(),
+            a.name.as_str(),
+            a.plan.as_str(),
+            a.payment_verified,
+            a.owner_id.as_ref().map(UserId::as_str),
+            i64::from(a.seats.licensed),
+            a.licensed_used,
+            i64::from(a.seats.large_meeting),
+            a.large_meeting_used,
+            i64::from(a.seats.webinar),
+            a.webinar_used,
+            a.created_at,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+pub async fn find(conn: &mut Conn, id: &AccountId) -> Result<Option<AccountRecord>> {
+    conn.fetch_optional(
+        &format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"),
+        params![id.as_str()],
+    )
+    .await
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64> {
+    conn.fetch_one("SELECT COUNT(*) FROM accounts", &[]).await
+}
+
+pub async fn set_owner(conn: &mut Conn, id: &AccountId, owner: &UserId) -> Result<u64> {
+    conn.execute(
+        "UPDATE accounts SET owner_id = $1 WHERE id = $2",
+        params![owner.as_str(), id.as_str()],
+    )
+    .await
+}
+
+pub async fn set_payment_verified(conn: &mut Conn, id: &AccountId) -> Result<u64> {
+    conn.execute(
+        "UPDATE accounts SET payment_verified = $1 WHERE id = $2",
+        params![true, id.as_str()],
+    )
+    .await
+}
+
+/// Takes one Licensed seat; `false` when the pool is full.
+pub async fn take_licensed_seat(conn: &mut Conn, id: &AccountId) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE accounts SET licensed_used = licensed_used + 1 \
+             WHERE id = $1 AND licensed_used < licensed_seats",
+            params![id.as_str()],
+        )
+        .await?;
+    Ok(n == 1)
+}

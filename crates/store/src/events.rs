@@ -1,0 +1,72 @@
+//! The events table: the transactional outbox and audit log. Service functions append an event
+//! in the same transaction as the change it records; workers (a later capability) turn undispatched
+//! events into mail and webhook deliveries and mark them dispatched.
+
+use crate::{params, Conn, FromRow, Result, Row};
+use roster_domain::AccountId;
+use time::OffsetDateTime;
+
+/// An event to append. `payload` is JSON text, Zoom's webhook `payload` shape.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub account_id: Option<&'a AccountId>,
+    pub kind: &'a str,
+    /// Who acted: `operator` (the local CLI), `user:ID` or `app:CLIENT_ID`.
+    pub actor: &'a str,
+    pub target: Option<&'a str>,
+    pub payload: &'a str,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn append(conn: &mut Conn, e: &NewEvent<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO events (account_id, type, actor, target, payload, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        params![
+            e.account_id.map(AccountId::as_str),
+            e.kind,
+            e.actor,
+            e.target,
+            e.payload,
+            e.created_at,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub id: i64,
+    pub account_id: Option<String>,
+    pub kind: String,
+    pub actor: String,
+    pub target: Option<String>,
+    pub payload: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl FromRow for EventRecord {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            id: r.int(0)?,
+            account_id: r.opt_text(1)?,
+            kind: r.text(2)?,
+            actor: r.text(3)?,
+            target: r.opt_text(4)?,
+            payload: r.text(5)?,
+            created_at: r.time(6)?,
+        })
+    }
+}
+
+/// An account's events, oldest first.
+pub async fn list_for_account(conn: &mut Conn, account: &AccountId) -> Result<Vec<EventRecord>> {
+    conn.fetch_all(
+        "SELECT id, account_id, type, actor, target, payload, created_at FROM events \
+         WHERE account_id = $1 ORDER BY id",
+        params![account.as_str()],
+    )
+    .await
+}

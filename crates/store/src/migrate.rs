@@ -1,0 +1,165 @@
+//! Versioned migrations, one tree per backend (`migrations/{sqlite,postgres}/NNNN_name.sql`),
+//! embedded in the binary. [`run`] applies what is pending in one transaction, under an advisory
+//! lock on PostgreSQL so that several servers starting together migrate once. An applied
+//! migration whose text has changed since is refused: edit by adding a migration, never in place.
+
+use crate::{params, Backend, Db, Error, FromRow, Result, Row};
+use sha2::{Digest, Sha256};
+
+/// One schema version, in both dialects.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+impl Migration {
+    fn sql(&self, backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+        }
+    }
+
+    fn checksum(&self, backend: Backend) -> String {
+        hex::encode(Sha256::digest(self.sql(backend).as_bytes()))
+    }
+}
+
+/// Every migration, oldest first. A test checks this list against the files on disk.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+/// What [`run`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Versions applied by this run.
+    pub applied: Vec<i64>,
+    /// The schema version now in force.
+    pub current: i64,
+}
+
+struct Applied {
+    version: i64,
+    name: String,
+    checksum: String,
+}
+
+impl FromRow for Applied {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            version: r.int(0)?,
+            name: r.text(1)?,
+            checksum: r.text(2)?,
+        })
+    }
+}
+
+/// An arbitrary constant naming Roster's migration lock.
+const PG_LOCK_KEY: i64 = 0x526f_7374_6572;
+
+const SQLITE_TABLE: &str = "CREATE TABLE IF NOT EXISTS roster_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+const PG_TABLE: &str = "CREATE TABLE IF NOT EXISTS roster_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
+
+/// Applies every pending migration.
+pub async fn run(db: &Db) -> Result<Report> {
+    let backend = db.backend();
+    let mut tx = db.begin().await?;
+    match backend {
+        Backend::Sqlite => tx.execute_script(SQLITE_TABLE).await?,
+        Backend::Postgres => {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", params![PG_LOCK_KEY])
+                .await?;
+            tx.execute_script(PG_TABLE).await?;
+        }
+    }
+    let applied: Vec<Applied> = tx
+        .fetch_all(
+            "SELECT version, name, checksum FROM roster_migrations ORDER BY version",
+            &[],
+        )
+        .await?;
+    check_applied(&applied, backend)?;
+
+    let done = applied.last().map_or(0, |a| a.version);
+    let mut report = Report {
+        applied: Vec::new(),
+        current: done,
+    };
+    for m in MIGRATIONS.iter().filter(|m| m.version > done) {
+        tx.execute_script(m.sql(backend))
+            .await
+            .map_err(|e| Error::Migration(format!("{:04}_{} failed: {e}", m.version, m.name)))?;
+        tx.execute(
+            "INSERT INTO roster_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+            params![m.version, m.name, m.checksum(backend).as_str(), time::OffsetDateTime::now_utc()],
+        )
+        .await?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+        report.applied.push(m.version);
+        report.current = m.version;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+fn check_applied(applied: &[Applied], backend: Backend) -> Result<()> {
+    for a in applied {
+        let Some(m) = MIGRATIONS.iter().find(|m| m.version == a.version) else {
+            return Err(Error::Migration(format!(
+                "the database has migration {} ({}), which this roster binary does not know: \
+                 it was written by a newer Roster; run that version instead",
+                a.version, a.name
+            )));
+        };
+        if m.checksum(backend) != a.checksum {
+            return Err(Error::Migration(format!(
+                "migration {:04}_{} was changed after it was applied; restore it and add a new migration instead",
+                m.version, m.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The newest schema version this binary knows.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn files(dir: &str) -> BTreeSet<String> {
+        let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn list_matches_files_on_disk() {
+        let listed: BTreeSet<String> = MIGRATIONS
+            .iter()
+            .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+            .collect();
+        assert_eq!(files("sqlite"), listed);
+        assert_eq!(files("postgres"), listed);
+    }
+
+    #[test]
+    fn versions_increase() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
+        assert_eq!(latest(), MIGRATIONS.len() as i64);
+    }
+}

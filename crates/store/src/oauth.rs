@@ -1,0 +1,163 @@
+//! OAuth apps and the tokens they were granted. Client secrets and tokens are stored only as
+//! SHA-256 hashes.
+
+use crate::{params, Conn, Error, FromRow, Result, Row};
+use roster_domain::{
+    AccountId, AppKind, AppStatus, ClientId, Role, SecretHash, UserId, UserStatus,
+};
+use time::OffsetDateTime;
+
+/// An OAuth app as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppRecord {
+    pub id: String,
+    pub account_id: AccountId,
+    pub name: String,
+    pub kind: AppKind,
+    pub client_id: ClientId,
+    pub client_secret_hash: SecretHash,
+    pub created_by: UserId,
+    pub scopes: String,
+    pub status: AppStatus,
+    pub created_at: OffsetDateTime,
+}
+
+impl FromRow for AppRecord {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            id: r.text(0)?,
+            account_id: AccountId::parse(&r.text(1)?)
+                .ok_or_else(|| Error::decode(1, "bad account id"))?,
+            name: r.text(2)?,
+            kind: AppKind::parse(&r.text(3)?)
+                .ok_or_else(|| Error::decode(3, "unknown app kind"))?,
+            client_id: ClientId::parse(&r.text(4)?)
+                .ok_or_else(|| Error::decode(4, "bad client id"))?,
+            client_secret_hash: SecretHash::from_stored(r.text(5)?),
+            created_by: UserId::parse(&r.text(6)?)
+                .ok_or_else(|| Error::decode(6, "bad user id"))?,
+            scopes: r.text(7)?,
+            status: AppStatus::parse(&r.text(8)?)
+                .ok_or_else(|| Error::decode(8, "unknown app status"))?,
+            created_at: r.time(9)?,
+        })
+    }
+}
+
+pub async fn insert_app(conn: &mut Conn, a: &AppRecord) -> Result<()> {
+    conn.execute(
+        "INSERT INTO oauth_apps (id, account_id, name, kind, client_id, client_secret_hash, created_by, \
+         scopes, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        params![
+            a.id.as_str(),
+            a.account_id.as_str(),
+            a.name.as_str(),
+            a.kind.as_str(),
+            a.client_id.as_str(),
+            a.client_secret_hash.as_str(),
+            a.created_by.as_str(),
+            a.scopes.as_str(),
+            a.status.as_str(),
+            a.created_at,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+pub async fn find_app_by_client_id(
+    conn: &mut Conn,
+    client: &ClientId,
+) -> Result<Option<AppRecord>> {
+    conn.fetch_optional(
+        "SELECT id, account_id, name, kind, client_id, client_secret_hash, created_by, scopes, status, \
+         created_at FROM oauth_apps WHERE client_id = $1",
+        params![client.as_str()],
+    )
+    .await
+}
+
+/// A token to store.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    pub hash: &'a SecretHash,
+    pub app_id: &'a str,
+    pub account_id: &'a AccountId,
+    pub user_id: &'a UserId,
+    pub acts_as: &'a Role,
+    pub scopes: &'a str,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+pub async fn insert_token(conn: &mut Conn, t: &NewToken<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO oauth_tokens (token_hash, app_id, account_id, user_id, acts_as, scopes, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        params![
+            t.hash.as_str(),
+            t.app_id,
+            t.account_id.as_str(),
+            t.user_id.as_str(),
+            t.acts_as.id(),
+            t.scopes,
+            t.created_at,
+            t.expires_at,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Drops an app's tokens that expired before `now`, so the table holds live tokens only.
+pub async fn delete_expired_tokens(
+    conn: &mut Conn,
+    app_id: &str,
+    now: OffsetDateTime,
+) -> Result<u64> {
+    conn.execute(
+        "DELETE FROM oauth_tokens WHERE app_id = $1 AND expires_at < $2",
+        params![app_id, now],
+    )
+    .await
+}
+
+/// A stored token with what decides whether it may still be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub account_id: AccountId,
+    pub user_id: UserId,
+    pub acts_as: Role,
+    pub scopes: String,
+    pub expires_at: OffsetDateTime,
+    pub app_status: AppStatus,
+    pub user_status: UserStatus,
+}
+
+impl FromRow for TokenGrant {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            account_id: AccountId::parse(&r.text(0)?)
+                .ok_or_else(|| Error::decode(0, "bad account id"))?,
+            user_id: UserId::parse(&r.text(1)?).ok_or_else(|| Error::decode(1, "bad user id"))?,
+            acts_as: Role::from_id(&r.text(2)?),
+            scopes: r.text(3)?,
+            expires_at: r.time(4)?,
+            app_status: AppStatus::parse(&r.text(5)?)
+                .ok_or_else(|| Error::decode(5, "unknown app status"))?,
+            user_status: UserStatus::parse(&r.text(6)?)
+                .ok_or_else(|| Error::decode(6, "unknown user status"))?,
+        })
+    }
+}
+
+/// The grant behind a token hash, in one indexed read.
+pub async fn find_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<TokenGrant>> {
+    conn.fetch_optional(
+        "SELECT t.account_id, t.user_id, t.acts_as, t.scopes, t.expires_at, a.status, u.status \
+         FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1",
+        params![hash.as_str()],
+    )
+    .await
+}

@@ -1,0 +1,239 @@
+//! SQLite through rusqlite. One writer connection behind an async mutex, so in-process writers
+//! queue without SQLITE_BUSY; read-only connections in a small pool, used inline because a point
+//! read is faster than any hand-off to another thread. WAL lets readers run beside the writer.
+
+use crate::{DbOptions, Error, FromRow, Param, Result, Row};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+
+/// The path in `sqlite://PATH` or `sqlite:PATH`; `None` when the URL is not SQLite's.
+pub(crate) fn path_from_url(url: &str) -> Result<Option<PathBuf>> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(None);
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Err(Error::Url(
+            "SQLite needs a file: use sqlite://PATH (for example sqlite://roster.db)".into(),
+        ));
+    }
+    Ok(Some(PathBuf::from(path)))
+}
+
+/// What every connection of one database shares.
+pub struct Shared {
+    path: PathBuf,
+    writer: Arc<AsyncMutex<Connection>>,
+    readers: Mutex<Vec<Connection>>,
+    max_idle: usize,
+    busy_timeout: Duration,
+}
+
+const STATEMENT_CACHE: usize = 128;
+
+fn configure(conn: &Connection, busy_timeout: Duration) -> Result<()> {
+    conn.busy_timeout(busy_timeout)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
+    )?;
+    Ok(())
+}
+
+impl Shared {
+    pub(crate) fn open(path: &Path, opts: &DbOptions) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::Url(format!(
+                    "the directory {} for the SQLite file does not exist",
+                    dir.display()
+                )));
+            }
+        }
+        let writer = Connection::open(path)?;
+        configure(&writer, opts.acquire_timeout)?;
+        // WAL is a property of the file: set once, it lets readers work beside the writer.
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "SQLite did not switch to WAL; readers will wait for writers");
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Arc::new(AsyncMutex::new(writer)),
+            readers: Mutex::new(Vec::new()),
+            max_idle: usize::try_from(opts.max_connections).unwrap_or(16),
+            busy_timeout: opts.acquire_timeout,
+        })
+    }
+
+    pub(crate) fn reader(self: &Arc<Self>) -> Result<Reader> {
+        let pooled = self.readers.lock().map_or(None, |mut idle| idle.pop());
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                configure(&c, self.busy_timeout)?;
+                c
+            }
+        };
+        Ok(Reader {
+            conn: Some(conn),
+            shared: Arc::clone(self),
+        })
+    }
+
+    /// Takes the writer and opens an IMMEDIATE transaction (so the write lock is held from the
+    /// start and no read-then-write upgrade can fail halfway).
+    pub(crate) async fn begin(&self) -> Result<Writer> {
+        let guard = tokio::time::timeout(self.busy_timeout, Arc::clone(&self.writer).lock_owned())
+            .await
+            .map_err(|_| Error::Timeout)?;
+        guard.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Writer {
+            conn: guard,
+            open: true,
+        })
+    }
+}
+
+/// A pooled read-only connection; goes back to the pool when dropped.
+pub struct Reader {
+    conn: Option<Connection>,
+    shared: Arc<Shared>,
+}
+
+impl Reader {
+    pub(crate) fn conn(&self) -> Result<&Connection> {
+        self.conn.as_ref().ok_or(Error::NotFound)
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.shared.readers.lock()) {
+            if idle.len() < self.shared.max_idle {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+/// The writer connection inside an open transaction; rolls back when dropped uncommitted.
+pub struct Writer {
+    conn: OwnedMutexGuard<Connection>,
+    open: bool,
+}
+
+impl Writer {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn commit(mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if self.open {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "SQLite rollback failed");
+            }
+        }
+    }
+}
+
+/// In debug builds, checks that `$1, $2, …` appear in order, so binding by position is binding
+/// by number (SQLite numbers `$N` parameters by first appearance).
+fn check_params(stmt: &rusqlite::Statement<'_>, sql: &str, given: usize) -> Result<()> {
+    let count = stmt.parameter_count();
+    if count != given {
+        return Err(Error::Query(format!(
+            "query expects {count} parameters, got {given}: {sql}"
+        )));
+    }
+    if cfg!(debug_assertions) {
+        for i in 1..=count {
+            let expected = format!("${i}");
+            if stmt.parameter_name(i) != Some(expected.as_str()) {
+                return Err(Error::Query(format!(
+                    "parameter {i} must be written {expected} and appear in order: {sql}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn fetch_all<T: FromRow>(
+    conn: &Connection,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    check_params(&stmt, sql, params.len())?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(T::from_row(&Row::Sqlite(r))?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn fetch_optional<T: FromRow>(
+    conn: &Connection,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    check_params(&stmt, sql, params.len())?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    match rows.next()? {
+        Some(r) => Ok(Some(T::from_row(&Row::Sqlite(r))?)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    check_params(&stmt, sql, params.len())?;
+    let n = stmt.execute(rusqlite::params_from_iter(params))?;
+    Ok(u64::try_from(n).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            path_from_url("sqlite://roster.db").unwrap(),
+            Some(PathBuf::from("roster.db"))
+        );
+        assert_eq!(
+            path_from_url("sqlite:///tmp/x.db?mode=rwc").unwrap(),
+            Some(PathBuf::from("/tmp/x.db"))
+        );
+        assert_eq!(
+            path_from_url("sqlite:data.db").unwrap(),
+            Some(PathBuf::from("data.db"))
+        );
+        assert!(path_from_url("sqlite::memory:").is_err());
+        assert_eq!(path_from_url("postgres://x").unwrap(), None);
+    }
+}
