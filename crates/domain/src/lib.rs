@@ -7,6 +7,7 @@ pub mod app;
 pub mod email;
 pub mod ids;
 pub mod password;
+pub mod pmi;
 pub mod principal;
 pub mod seats;
 pub mod secret;

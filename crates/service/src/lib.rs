@@ -1,1 +1,82 @@
+//! Roster's use cases. One function per use case; each parses its input into domain types,
+//! checks the domain rules, and writes its changes and the events they cause in one transaction.
+//! Every interface (REST, CLI, and later SCIM and the portal) is a thin adapter over [`Service`],
+//! so a rule holds everywhere or nowhere.
 
+mod accounts;
+mod error;
+mod hashing;
+mod oauth;
+mod users;
+
+pub use accounts::{CreatedAccount, NewAccount};
+pub use error::{Error, Result};
+pub use oauth::{AccountCredentials, IssuedToken};
+pub use users::UserView;
+
+pub use roster_domain as domain;
+pub use roster_store as store;
+
+use roster_store::Db;
+use std::time::Duration;
+
+/// Tunables of the service layer.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long an OAuth access token lives (Zoom: one hour).
+    pub access_token_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// The service layer: every use case, over one database.
+#[derive(Debug, Clone)]
+pub struct Service {
+    db: Db,
+    settings: Settings,
+}
+
+impl Service {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        Self { db, settings }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn check_health(&self) -> Result<()> {
+        let mut conn = self.db.read().await?;
+        let _: i64 = conn.fetch_one("SELECT 1", &[]).await?;
+        Ok(())
+    }
+}
+
+/// Who performs an action, as recorded on its events.
+#[derive(Debug, Clone)]
+pub enum Actor<'a> {
+    /// Someone with shell access to the server, through the `roster` CLI.
+    Operator,
+    /// An authenticated API caller.
+    Principal(&'a domain::Principal),
+}
+
+impl Actor<'_> {
+    fn audit_name(&self) -> String {
+        match self {
+            Self::Operator => "operator".to_owned(),
+            Self::Principal(p) => format!("user:{}", p.user_id),
+        }
+    }
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

@@ -1,0 +1,252 @@
+//! Accounts: creating one with its Owner and a server-to-server app, and recording a verified
+//! payment method.
+
+use crate::{hashing, now, Actor, Error, Result, Service};
+use roster_domain::{
+    app::S2S_DEFAULT_SCOPES, pmi, AccountId, AccountName, AppKind, AppStatus, ClientId, Email,
+    Password, Plan, Role, SeatPools, Secret, UserId, UserStatus,
+};
+use roster_store::{
+    accounts::{self, AccountRecord},
+    events::{self, NewEvent},
+    oauth::{self, AppRecord},
+    users::{self, UserRecord},
+};
+use serde_json::json;
+
+/// What `roster account create` asks for, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub name: String,
+    pub owner_email: String,
+    pub owner_password: Option<String>,
+    /// `None` means the free plan.
+    pub plan: Option<String>,
+    pub licensed_seats: u32,
+    pub large_meeting_seats: u32,
+    pub webinar_seats: u32,
+}
+
+/// A created account. `client_secret` is shown once: only its hash is stored.
+#[derive(Debug, Clone)]
+pub struct CreatedAccount {
+    pub account_id: AccountId,
+    pub owner_id: UserId,
+    pub client_id: ClientId,
+    pub client_secret: Secret,
+}
+
+struct ParsedAccount {
+    name: AccountName,
+    owner_email: Email,
+    owner_password: Option<Password>,
+    plan: Plan,
+    seats: SeatPools,
+}
+
+fn parse(input: &NewAccount) -> Result<ParsedAccount> {
+    let name = AccountName::parse(&input.name).map_err(|e| Error::invalid("name", e))?;
+    let owner_email =
+        Email::parse(&input.owner_email).map_err(|e| Error::invalid("owner_email", e))?;
+    let owner_password = input
+        .owner_password
+        .as_deref()
+        .map(Password::parse)
+        .transpose()
+        .map_err(|e| Error::invalid("owner_password", e))?;
+    let plan = input
+        .plan
+        .as_deref()
+        .map_or(Ok(Plan::Free), Plan::parse)
+        .map_err(|e| Error::invalid("plan", e))?;
+    let seats = SeatPools::new(
+        plan,
+        input.licensed_seats,
+        input.large_meeting_seats,
+        input.webinar_seats,
+    )
+    .map_err(|e| Error::invalid("seats", e))?;
+    Ok(ParsedAccount {
+        name,
+        owner_email,
+        owner_password,
+        plan,
+        seats,
+    })
+}
+
+impl Service {
+    /// Creates an account, its Owner (active; Licensed when a seat is free, else Basic) and one
+    /// server-to-server OAuth app, in one transaction.
+    #[tracing::instrument(skip_all, fields(owner = %input.owner_email))]
+    pub async fn create_account(
+        &self,
+        actor: Actor<'_>,
+        input: NewAccount,
+    ) -> Result<CreatedAccount> {
+        let p = parse(&input)?;
+        let password_hash = match p.owner_password {
+            Some(pw) => Some(hashing::hash_password(pw).await?),
+            None => None,
+        };
+        let at = now();
+        let account = AccountRecord {
+            id: AccountId::generate(),
+            name: p.name.as_str().to_owned(),
+            plan: p.plan,
+            // A paid plan is paid with a payment method; a free one must verify one explicitly.
+            payment_verified: p.plan.is_paid(),
+            owner_id: None,
+            seats: p.seats,
+            licensed_used: 0,
+            large_meeting_used: 0,
+            webinar_used: 0,
+            created_at: at,
+        };
+        let owner_type = p.seats.owner_type();
+        let owner = UserRecord {
+            id: UserId::generate(),
+            account_id: account.id.clone(),
+            email: p.owner_email.clone(),
+            user_type: owner_type,
+            role: Role::Owner,
+            status: UserStatus::Active,
+            first_name: String::new(),
+            last_name: String::new(),
+            display_name: String::new(),
+            password_hash,
+            pmi: pmi::generate(),
+            timezone: String::new(),
+            language: "en-US".to_owned(),
+            dept: String::new(),
+            job_title: String::new(),
+            location: String::new(),
+            company: String::new(),
+            manager: String::new(),
+            phone_number: String::new(),
+            created_at: at,
+            updated_at: at,
+            last_login_at: None,
+        };
+        let client_secret = Secret::client_secret();
+        let app = AppRecord {
+            id: UserId::generate().to_string(),
+            account_id: account.id.clone(),
+            name: format!("{} server-to-server app", p.name.as_str()),
+            kind: AppKind::ServerToServer,
+            client_id: ClientId::generate(),
+            client_secret_hash: client_secret.hash(),
+            created_by: owner.id.clone(),
+            scopes: S2S_DEFAULT_SCOPES.to_owned(),
+            status: AppStatus::Active,
+            created_at: at,
+        };
+
+        let mut tx = self.db.begin().await?;
+        if users::email_exists(&mut tx, &owner.email).await? {
+            return Err(Error::EmailTaken(owner.email));
+        }
+        accounts::insert(&mut tx, &account).await?;
+        if owner_type.takes_licensed_seat()
+            && !accounts::take_licensed_seat(&mut tx, &account.id).await?
+        {
+            return Err(Error::Internal(
+                "a new account has no free Licensed seat".into(),
+            ));
+        }
+        users::insert(&mut tx, &owner).await.map_err(|e| {
+            if e.is_unique("users.email") {
+                Error::EmailTaken(owner.email.clone())
+            } else {
+                e.into()
+            }
+        })?;
+        accounts::set_owner(&mut tx, &account.id, &owner.id).await?;
+        oauth::insert_app(&mut tx, &app).await?;
+        let payload = json!({
+            "account_id": account.id.as_str(),
+            "operator": actor.audit_name(),
+            "object": {
+                "id": account.id.as_str(),
+                "account_name": account.name,
+                "plan": account.plan.as_str(),
+                "owner_id": owner.id.as_str(),
+                "owner_email": owner.email.as_str(),
+                "seats": {
+                    "licensed": account.seats.licensed,
+                    "large_meeting": account.seats.large_meeting,
+                    "webinar": account.seats.webinar,
+                },
+            },
+        })
+        .to_string();
+        events::append(
+            &mut tx,
+            &NewEvent {
+                account_id: Some(&account.id),
+                kind: "account.created",
+                actor: &actor.audit_name(),
+                target: Some(account.id.as_str()),
+                payload: &payload,
+                created_at: at,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(account_id = %account.id, owner_id = %owner.id, "account created");
+        Ok(CreatedAccount {
+            account_id: account.id,
+            owner_id: owner.id,
+            client_id: app.client_id,
+            client_secret,
+        })
+    }
+
+    /// Records that a free-plan account has a verified payment method (paid plans always do).
+    /// Verifying twice is harmless.
+    #[tracing::instrument(skip_all, fields(account_id = %account_id))]
+    pub async fn verify_payment(&self, actor: Actor<'_>, account_id: &str) -> Result<()> {
+        let id = AccountId::parse(account_id.trim())
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
+        let mut tx = self.db.begin().await?;
+        if accounts::set_payment_verified(&mut tx, &id).await? == 0 {
+            return Err(Error::AccountNotFound(account_id.to_owned()));
+        }
+        let payload = json!({
+            "account_id": id.as_str(),
+            "operator": actor.audit_name(),
+            "object": { "id": id.as_str(), "payment_verified": true },
+        })
+        .to_string();
+        events::append(
+            &mut tx,
+            &NewEvent {
+                account_id: Some(&id),
+                kind: "account.payment_verified",
+                actor: &actor.audit_name(),
+                target: Some(id.as_str()),
+                payload: &payload,
+                created_at: now(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An account, for operators and for later use cases' rules.
+    pub async fn get_account(&self, account_id: &str) -> Result<AccountRecord> {
+        let id = AccountId::parse(account_id.trim())
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
+        let mut conn = self.db.read().await?;
+        accounts::find(&mut conn, &id)
+            .await?
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))
+    }
+
+    /// How many accounts exist (the server says how to create the first when there are none).
+    pub async fn count_accounts(&self) -> Result<i64> {
+        let mut conn = self.db.read().await?;
+        Ok(accounts::count(&mut conn).await?)
+    }
+}

@@ -1,0 +1,66 @@
+//! The service layer's outcomes that are not success. Each variant is something a caller can
+//! act on; interfaces map them to their wire codes (Zoom codes, OAuth errors, CLI messages).
+
+use roster_domain::Email;
+
+/// A use case that did not happen, and why. Nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input did not parse; `field` names it as the wire does (e.g. `user_info.email`).
+    #[error("{field}: {message}")]
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("Email \"{0}\" has already been used.")]
+    EmailTaken(Email),
+    #[error("Account does not exist: {0}.")]
+    AccountNotFound(String),
+    #[error("User does not exist: {0}.")]
+    UserNotFound(String),
+    #[error("No privilege.")]
+    NoPrivilege,
+
+    /// No client id and secret in the request.
+    #[error("Client ID or client secret is missing.")]
+    ClientCredentialsMissing,
+    /// No such client id, or the app is deactivated.
+    #[error("Invalid client_id or client_secret.")]
+    InvalidClient,
+    /// The client id exists but the secret is wrong.
+    #[error("Invalid client_id or client_secret.")]
+    InvalidClientSecret,
+    #[error("grant_type is missing.")]
+    GrantTypeMissing,
+    #[error("Unsupported grant type: {0}. This endpoint supports account_credentials.")]
+    UnsupportedGrantType(String),
+    #[error("Invalid account_id: it is missing or is not the account this app belongs to.")]
+    InvalidAccountId,
+
+    /// No bearer token, or one Roster did not issue or no longer honours.
+    #[error("Invalid access token.")]
+    InvalidToken,
+    #[error("Access token is expired.")]
+    ExpiredToken,
+
+    /// Something failed that the caller could not have caused.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
+        Self::InvalidInput {
+            field,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<roster_store::Error> for Error {
+    fn from(e: roster_store::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,116 @@
+//! Server-to-server OAuth, as Zoom does it: an app trades its client credentials for an
+//! account-scoped bearer token (`grant_type=account_credentials`), and every API call presents
+//! that token. Tokens are random and stored only as hashes.
+
+use crate::{now, Error, Result, Service};
+use roster_domain::{AppStatus, ClientId, Principal, Secret, UserStatus};
+use roster_store::oauth::{self, NewToken};
+
+/// A token request, as the HTTP adapter found it. Every part may be missing.
+#[derive(Debug, Clone, Default)]
+pub struct AccountCredentials {
+    /// From HTTP Basic authentication.
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub grant_type: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// A granted access token; `access_token` is shown once.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub access_token: Secret,
+    pub expires_in: u64,
+    pub scope: String,
+}
+
+const ACCOUNT_CREDENTIALS: &str = "account_credentials";
+
+fn present(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Service {
+    /// Grants an access token for `grant_type=account_credentials`. The client is authenticated
+    /// first (401s), then the grant is checked (400s).
+    #[tracing::instrument(skip_all)]
+    pub async fn grant_account_credentials(&self, req: AccountCredentials) -> Result<IssuedToken> {
+        let (Some(client_id), Some(secret)) = (
+            present(req.client_id.as_deref()),
+            present(req.client_secret.as_deref()),
+        ) else {
+            return Err(Error::ClientCredentialsMissing);
+        };
+        let client_id = ClientId::parse(client_id).ok_or(Error::InvalidClient)?;
+        let mut conn = self.db.read().await?;
+        let app = oauth::find_app_by_client_id(&mut conn, &client_id)
+            .await?
+            .ok_or(Error::InvalidClient)?;
+        drop(conn);
+        if !app.client_secret_hash.matches(&Secret::presented(secret)) {
+            return Err(Error::InvalidClientSecret);
+        }
+        if app.status != AppStatus::Active {
+            return Err(Error::InvalidClient);
+        }
+        match present(req.grant_type.as_deref()) {
+            None => return Err(Error::GrantTypeMissing),
+            Some(ACCOUNT_CREDENTIALS) => {}
+            Some(other) => return Err(Error::UnsupportedGrantType(other.to_owned())),
+        }
+        if present(req.account_id.as_deref()) != Some(app.account_id.as_str()) {
+            return Err(Error::InvalidAccountId);
+        }
+
+        let token = Secret::token();
+        let hash = token.hash();
+        let issued = now();
+        let ttl = self.settings.access_token_ttl;
+        let expires_at = issued + ttl;
+        let mut tx = self.db.begin().await?;
+        oauth::delete_expired_tokens(&mut tx, &app.id, issued).await?;
+        oauth::insert_token(
+            &mut tx,
+            &NewToken {
+                hash: &hash,
+                app_id: &app.id,
+                account_id: &app.account_id,
+                user_id: &app.created_by,
+                // A server-to-server app acts as the account's admin.
+                acts_as: &roster_domain::Role::Admin,
+                scopes: &app.scopes,
+                created_at: issued,
+                expires_at,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(client_id = %app.client_id, account_id = %app.account_id, "token granted");
+        Ok(IssuedToken {
+            access_token: token,
+            expires_in: ttl.as_secs(),
+            scope: app.scopes,
+        })
+    }
+
+    /// The principal behind a bearer token: one indexed read.
+    pub async fn authenticate(&self, bearer: Option<&str>) -> Result<Principal> {
+        let token = present(bearer).ok_or(Error::InvalidToken)?;
+        let mut conn = self.db.read().await?;
+        let grant = oauth::find_token(&mut conn, &Secret::presented(token).hash())
+            .await?
+            .ok_or(Error::InvalidToken)?;
+        if grant.expires_at <= now() {
+            return Err(Error::ExpiredToken);
+        }
+        if grant.app_status != AppStatus::Active || grant.user_status != UserStatus::Active {
+            return Err(Error::InvalidToken);
+        }
+        Ok(Principal {
+            account_id: grant.account_id,
+            user_id: grant.user_id,
+            acts_as: grant.acts_as,
+            scopes: grant.scopes,
+        })
+    }
+}
