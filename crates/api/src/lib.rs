@@ -1,1 +1,77 @@
+//! Roster's HTTP interface, a thin adapter over the service layer: `/v2` (Zoom's REST API v2),
+//! `/oauth/token`, and the operational endpoints. Handlers extract the caller and a DTO, call
+//! one service function and map its result; no SQL and no rules live here.
 
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod oauth;
+pub mod openapi;
+pub mod ops;
+pub mod zoom_v2;
+
+pub use error::ZoomError;
+pub use metrics::Metrics;
+
+use axum::extract::Request;
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::{get, post, put};
+use axum::Router;
+use roster_service::Service;
+use std::sync::Arc;
+use tower::Layer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub service: Service,
+    pub metrics: Arc<Metrics>,
+    /// The server's public base URL (returned as `api_url` with tokens).
+    pub public_url: Arc<str>,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The application's routes with their middleware.
+pub fn router(state: AppState) -> Router {
+    let v2 = Router::new()
+        .route("/users/{userId}", get(zoom_v2::users::get_user))
+        .route(
+            "/users/{userId}/password",
+            put(zoom_v2::users::set_password),
+        );
+    let metrics = Arc::clone(&state.metrics);
+    Router::new()
+        .nest("/v2", v2)
+        .route("/oauth/token", post(oauth::token))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi))
+        .fallback(|| async { ZoomError::not_recognized(StatusCode::NOT_FOUND) })
+        .method_not_allowed_fallback(|| async {
+            ZoomError::not_recognized(StatusCode::METHOD_NOT_ALLOWED)
+        })
+        .with_state(state)
+        .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The router behind trailing-slash normalisation (`/v2/users/me/` is `/v2/users/me`). This has
+/// to wrap the router from outside, since routing happens inside it.
+pub fn app(state: AppState) -> NormalizePath<Router> {
+    NormalizePathLayer::trim_trailing_slash().layer(router(state))
+}

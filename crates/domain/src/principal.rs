@@ -65,6 +65,28 @@ impl Principal {
     pub fn may_view_user(&self, target_account: &AccountId, target: &UserId) -> bool {
         &self.account_id == target_account && (self.acts_as.is_admin() || &self.user_id == target)
     }
+
+    /// Whether the caller may change `target` (a user of `target_account` holding `target_role`):
+    /// everyone manages themselves; the Owner manages everyone; an Admin manages users who are
+    /// not the Owner or an Admin; a Member manages only themselves.
+    pub fn may_manage_user(
+        &self,
+        target_account: &AccountId,
+        target: &UserId,
+        target_role: &Role,
+    ) -> bool {
+        if &self.account_id != target_account {
+            return false;
+        }
+        if &self.user_id == target {
+            return true;
+        }
+        match self.acts_as {
+            Role::Owner => true,
+            Role::Admin => !target_role.is_admin(),
+            Role::Member | Role::Custom(_) => false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +120,31 @@ mod tests {
         let other = UserId::generate();
         assert!(p.may_view_user(&p.account_id, &other));
         assert!(!p.may_view_user(&AccountId::generate(), &other));
+    }
+
+    #[test]
+    fn who_manages_whom() {
+        let owner = principal(Role::Owner);
+        let admin = Principal {
+            account_id: owner.account_id.clone(),
+            ..principal(Role::Admin)
+        };
+        let member = Principal {
+            account_id: owner.account_id.clone(),
+            ..principal(Role::Member)
+        };
+        let acct = &owner.account_id;
+        // The Owner manages everyone of the account, and nobody elsewhere.
+        assert!(owner.may_manage_user(acct, &admin.user_id, &Role::Admin));
+        assert!(!owner.may_manage_user(&AccountId::generate(), &admin.user_id, &Role::Member));
+        // An Admin manages members and themselves, not the Owner or other admins.
+        assert!(admin.may_manage_user(acct, &member.user_id, &Role::Member));
+        assert!(admin.may_manage_user(acct, &admin.user_id, &Role::Admin));
+        assert!(!admin.may_manage_user(acct, &owner.user_id, &Role::Owner));
+        assert!(!admin.may_manage_user(acct, &UserId::generate(), &Role::Admin));
+        // A Member manages only themselves.
+        assert!(member.may_manage_user(acct, &member.user_id, &Role::Member));
+        assert!(!member.may_manage_user(acct, &UserId::generate(), &Role::Member));
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! Reading users. (Adding, changing and removing them is the user-management capability.)
+//! Reading users and setting a password. (Adding, editing and removing users is the
+//! user-management capability.)
 
-use crate::{Error, Result, Service};
-use roster_domain::{Email, Principal, UserId};
+use crate::{hashing, now, Actor, Error, Result, Service};
+use roster_domain::{Email, Password, Principal, UserId};
+use roster_store::events::{self, NewEvent};
 use roster_store::users::{self, UserRecord};
+use serde_json::json;
 
 /// A user as the caller may see it.
 #[derive(Debug, Clone)]
@@ -37,5 +40,53 @@ impl Service {
             .unwrap_or(user.role.id())
             .to_owned();
         Ok(UserView { user, role_name })
+    }
+}
+
+impl Service {
+    /// Sets a user's password (Zoom's `PUT /users/{userId}/password`). The caller must manage
+    /// the user (see [`Principal::may_manage_user`]); the password must meet Zoom's rules.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_password(
+        &self,
+        principal: &Principal,
+        user_ref: &str,
+        password: &str,
+    ) -> Result<()> {
+        let password = Password::parse(password).map_err(|e| Error::invalid("password", e))?;
+        let target = self.get_user(principal, user_ref).await?.user;
+        if !principal.may_manage_user(&target.account_id, &target.id, &target.role) {
+            return Err(Error::NoPrivilege);
+        }
+        let hash = hashing::hash_password(password).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        if users::set_password(&mut tx, &target.account_id, &target.id, &hash, at).await? == 0 {
+            return Err(Error::UserNotFound(user_ref.to_owned()));
+        }
+        let payload = json!({
+            "account_id": target.account_id.as_str(),
+            "operator": Actor::Principal(principal).audit_name(),
+            "operator_id": principal.user_id.as_str(),
+            "operation": "update",
+            "time_stamp": at.unix_timestamp() * 1000,
+            "object": { "id": target.id.as_str(), "password_changed": true },
+            "old_object": { "id": target.id.as_str() },
+        })
+        .to_string();
+        events::append(
+            &mut tx,
+            &NewEvent {
+                account_id: Some(&target.account_id),
+                kind: "user.updated",
+                actor: &Actor::Principal(principal).audit_name(),
+                target: Some(target.id.as_str()),
+                payload: &payload,
+                created_at: at,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

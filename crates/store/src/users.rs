@@ -146,3 +146,18 @@ pub async fn email_exists(conn: &mut Conn, email: &Email) -> Result<bool> {
         .await?;
     Ok(n.is_some())
 }
+
+/// Replaces a user's password hash.
+pub async fn set_password(
+    conn: &mut Conn,
+    account: &AccountId,
+    id: &UserId,
+    hash: &PasswordHash,
+    at: OffsetDateTime,
+) -> Result<u64> {
+    conn.execute(
+        "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND account_id = $4",
+        params![hash.as_str(), at, id.as_str(), account.as_str()],
+    )
+    .await
+}

@@ -1,0 +1,158 @@
+//! [`ZoomError`]: every `/v2` refusal, as Zoom shapes it: an HTTP status and a body
+//! `{"code": N, "message": "…"}` (plus `errors` for field validation). The table mapping service
+//! outcomes to codes is the exhaustive `match` in `From<service::Error>`; internal failures are
+//! logged (with the request's id, via the request span) and answered with a generic 500.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use roster_service::Error;
+use serde::Serialize;
+
+/// A Zoom-shaped error response.
+#[derive(Debug, Clone)]
+pub struct ZoomError {
+    pub status: StatusCode,
+    pub code: u32,
+    pub message: String,
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field, as in Zoom's validation errors.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Zoom's error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub code: u32,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Zoom codes Roster answers with (see zoom-api.md).
+pub mod code {
+    pub const VALIDATION: u32 = 300;
+    pub const NO_PRIVILEGE: u32 = 200;
+    pub const INVALID_TOKEN: u32 = 124;
+    pub const USER_NOT_FOUND: u32 = 1001;
+    pub const EMAIL_TAKEN: u32 = 1005;
+    pub const ACCOUNT_NOT_FOUND: u32 = 2001;
+    pub const NOT_RECOGNIZED: u32 = 2300;
+    pub const INTERNAL: u32 = 500;
+}
+
+impl ZoomError {
+    pub fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            }],
+            ..Self::new(
+                StatusCode::BAD_REQUEST,
+                code::VALIDATION,
+                "Validation Failed.",
+            )
+        }
+    }
+
+    /// Unknown path (404) or method (405): Zoom's "not recognized".
+    pub fn not_recognized(status: StatusCode) -> Self {
+        Self::new(
+            status,
+            code::NOT_RECOGNIZED,
+            "This API endpoint is not recognized.",
+        )
+    }
+}
+
+impl From<Error> for ZoomError {
+    fn from(e: Error) -> Self {
+        use StatusCode as S;
+        let msg = e.to_string();
+        match e {
+            Error::InvalidInput { field, message } => Self::validation(field, message),
+            Error::EmailTaken(_) => Self::new(S::CONFLICT, code::EMAIL_TAKEN, msg),
+            Error::UserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
+            Error::AccountNotFound(_) => Self::new(S::NOT_FOUND, code::ACCOUNT_NOT_FOUND, msg),
+            Error::NoPrivilege => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
+            Error::InvalidToken | Error::ExpiredToken => {
+                Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
+            }
+            // OAuth outcomes belong to /oauth (see `OAuthError`); should one reach /v2 it is
+            // still the caller's doing, so a 400, never a 500.
+            Error::ClientCredentialsMissing
+            | Error::InvalidClient
+            | Error::InvalidClientSecret
+            | Error::GrantTypeMissing
+            | Error::UnsupportedGrantType(_)
+            | Error::InvalidAccountId => Self::new(S::BAD_REQUEST, code::VALIDATION, msg),
+            Error::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                Self::new(
+                    S::INTERNAL_SERVER_ERROR,
+                    code::INTERNAL,
+                    "Internal server error. Try again later; if it persists, tell the operator.",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ZoomError {
+    fn from(r: JsonRejection) -> Self {
+        let message = match r {
+            JsonRejection::MissingJsonContentType(_) => {
+                "Request Body should be a valid JSON object. Send it with Content-Type: application/json."
+                    .to_owned()
+            }
+            JsonRejection::JsonDataError(e) => format!(
+                "Request Body should be a valid JSON object. {}",
+                e.body_text()
+            ),
+            _ => "Request Body should be a valid JSON object.".to_owned(),
+        };
+        Self::new(StatusCode::BAD_REQUEST, code::VALIDATION, message)
+    }
+}
+
+impl From<QueryRejection> for ZoomError {
+    fn from(r: QueryRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            code::VALIDATION,
+            format!("Invalid query parameters: {}", r.body_text()),
+        )
+    }
+}
+
+impl IntoResponse for ZoomError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let body = Json(ErrorBody {
+            code: self.code,
+            message: self.message,
+            errors: self.errors,
+        });
+        if status == StatusCode::UNAUTHORIZED {
+            (status, [(header::WWW_AUTHENTICATE, "Bearer")], body).into_response()
+        } else {
+            (status, body).into_response()
+        }
+    }
+}

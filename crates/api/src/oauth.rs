@@ -1,0 +1,221 @@
+//! `POST /oauth/token`: Zoom's server-to-server grant. Credentials come as HTTP Basic
+//! (`client_id:client_secret`), or as `client_id`/`client_secret` parameters; `grant_type` and
+//! `account_id` may be in the query string (as Zoom documents) or in a form body (as many
+//! clients send them). Errors are RFC 6749 bodies with Zoom's `reason` and numeric `code` added,
+//! so both generic OAuth libraries and Zoom-specific clients understand them.
+
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine;
+use roster_service::{AccountCredentials, Error};
+use serde::Serialize;
+
+/// The token response, as Zoom sends it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+    /// Space-separated scopes.
+    pub scope: String,
+    /// The base URL of the REST API, as in Zoom's response.
+    pub api_url: String,
+}
+
+/// An OAuth error body (RFC 6749 §5.2, plus Zoom's `reason` and `code`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OAuthErrorBody {
+    pub error: &'static str,
+    pub error_description: String,
+    pub reason: String,
+    pub code: u32,
+}
+
+/// A refused token request.
+#[derive(Debug)]
+pub struct OAuthError {
+    status: StatusCode,
+    error: &'static str,
+    code: u32,
+    message: String,
+}
+
+impl OAuthError {
+    fn invalid_request(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error: "invalid_request",
+            code: 4700,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for OAuthError {
+    fn from(e: Error) -> Self {
+        use StatusCode as S;
+        let message = e.to_string();
+        let (status, error, code) = match e {
+            Error::ClientCredentialsMissing => (S::UNAUTHORIZED, "invalid_client", 4706),
+            Error::InvalidClient => (S::UNAUTHORIZED, "invalid_client", 4702),
+            Error::InvalidClientSecret => (S::UNAUTHORIZED, "invalid_client", 4704),
+            Error::GrantTypeMissing => (S::BAD_REQUEST, "invalid_request", 4706),
+            Error::UnsupportedGrantType(_) => (S::BAD_REQUEST, "unsupported_grant_type", 4705),
+            Error::InvalidAccountId => (S::BAD_REQUEST, "invalid_request", 4700),
+            Error::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                return Self {
+                    status: S::INTERNAL_SERVER_ERROR,
+                    error: "server_error",
+                    code: 4700,
+                    message: "Internal server error.".into(),
+                };
+            }
+            Error::InvalidInput { .. }
+            | Error::EmailTaken(_)
+            | Error::AccountNotFound(_)
+            | Error::UserNotFound(_)
+            | Error::NoPrivilege
+            | Error::InvalidToken
+            | Error::ExpiredToken => (S::BAD_REQUEST, "invalid_request", 4700),
+        };
+        Self {
+            status,
+            error,
+            code,
+            message,
+        }
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = Json(OAuthErrorBody {
+            error: self.error,
+            error_description: self.message.clone(),
+            reason: self.message,
+            code: self.code,
+        });
+        let no_store = [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ];
+        if self.status == StatusCode::UNAUTHORIZED {
+            let challenge = [(header::WWW_AUTHENTICATE, "Basic realm=\"roster\"")];
+            (self.status, challenge, no_store, body).into_response()
+        } else {
+            (self.status, no_store, body).into_response()
+        }
+    }
+}
+
+/// `client_id:client_secret` from an `Authorization: Basic …` header.
+fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let bad = || OAuthError {
+        status: StatusCode::UNAUTHORIZED,
+        error: "invalid_client",
+        code: 4706,
+        message: "The Authorization header must be HTTP Basic: base64 of client_id:client_secret."
+            .into(),
+    };
+    let value = value.to_str().map_err(|_| bad())?;
+    let (scheme, encoded) = value.split_once(' ').ok_or_else(bad)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(bad());
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(decoded).map_err(|_| bad())?;
+    let (id, secret) = text.split_once(':').ok_or_else(bad)?;
+    Ok(Some((id.to_owned(), secret.to_owned())))
+}
+
+fn parse_pairs(text: &str, what: &str) -> Result<Vec<(String, String)>, OAuthError> {
+    serde_urlencoded::from_str(text)
+        .map_err(|_| OAuthError::invalid_request(format!("The {what} is not valid URL encoding.")))
+}
+
+fn body_pairs(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String)>, OAuthError> {
+    if body.is_empty() {
+        return Ok(Vec::new());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/x-www-form-urlencoded");
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(OAuthError::invalid_request(
+            "Send token request parameters as application/x-www-form-urlencoded.",
+        ));
+    }
+    let text = std::str::from_utf8(body)
+        .map_err(|_| OAuthError::invalid_request("The request body is not UTF-8."))?;
+    parse_pairs(text, "request body")
+}
+
+#[utoipa::path(
+    post, path = "/oauth/token", tag = "oauth",
+    params(
+        ("grant_type" = String, Query, description = "account_credentials (may also be sent in a form body)"),
+        ("account_id" = String, Query, description = "The account the app belongs to (may also be sent in a form body)"),
+    ),
+    security(("basic" = [])),
+    responses(
+        (status = 200, description = "A bearer token", body = TokenResponse),
+        (status = 400, description = "Bad grant", body = OAuthErrorBody),
+        (status = 401, description = "Bad client credentials", body = OAuthErrorBody),
+    )
+)]
+pub async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let mut pairs = parse_pairs(query.as_deref().unwrap_or_default(), "query string")?;
+    pairs.extend(body_pairs(&headers, &body)?);
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (client_id, client_secret) = match basic_credentials(&headers)? {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (param("client_id"), param("client_secret")),
+    };
+    let issued = state
+        .service
+        .grant_account_credentials(AccountCredentials {
+            client_id,
+            client_secret,
+            grant_type: param("grant_type"),
+            account_id: param("account_id"),
+        })
+        .await?;
+    let body = Json(TokenResponse {
+        access_token: issued.access_token.expose().to_owned(),
+        token_type: "bearer",
+        expires_in: issued.expires_in,
+        scope: issued.scope,
+        api_url: state.public_url.to_string(),
+    });
+    Ok((
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,50 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Roster",
+        description = "A self-hosted control plane for video-meeting organisations. `/v2` is wire-compatible with Zoom's REST API v2; `/oauth/token` with Zoom's server-to-server OAuth."
+    ),
+    paths(
+        crate::oauth::token,
+        crate::zoom_v2::users::get_user,
+        crate::zoom_v2::users::set_password,
+        crate::ops::healthz,
+        crate::ops::metrics,
+        crate::ops::openapi,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "users", description = "Zoom v2 users"),
+        (name = "oauth", description = "OAuth 2.0"),
+        (name = "ops", description = "Health, metrics and this document"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+        );
+    }
+}
+
+/// The document served at `/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}

@@ -1,0 +1,152 @@
+//! `/v2/users`: reading a user (`GET /users/{userId}`, where `userId` is an id, an email or
+//! `me`) and setting a password (`PUT /users/{userId}/password`).
+
+use super::zoom_time;
+use crate::error::ErrorBody;
+use crate::extract::{Caller, ZoomJson};
+use crate::{AppState, ZoomError};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use roster_domain::UserStatus;
+use roster_service::UserView;
+use serde::{Deserialize, Serialize};
+
+/// Zoom's user object, as `GET /users/{userId}` returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserObject {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub email: String,
+    /// 1 Basic, 2 Licensed, 3 On-Prem, 4 Unassigned, 99 None.
+    #[serde(rename = "type")]
+    pub user_type: i64,
+    pub role_name: String,
+    pub role_id: String,
+    pub pmi: i64,
+    pub use_pmi: bool,
+    pub timezone: String,
+    /// 1 when the user's email is verified (active users), else 0.
+    pub verified: i64,
+    pub dept: String,
+    pub created_at: String,
+    pub user_created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_login_time: Option<String>,
+    pub language: String,
+    pub phone_number: String,
+    /// `active`, `inactive` or `pending`.
+    pub status: String,
+    pub account_id: String,
+    pub job_title: String,
+    pub company: String,
+    pub location: String,
+    pub manager: String,
+    /// 100 (Zoom work email) when the user can sign in with a password.
+    pub login_types: Vec<i64>,
+    pub group_ids: Vec<String>,
+    pub im_group_ids: Vec<String>,
+}
+
+impl From<UserView> for UserObject {
+    fn from(v: UserView) -> Self {
+        let u = v.user;
+        let display_name = if u.display_name.is_empty() {
+            format!("{} {}", u.first_name, u.last_name)
+                .trim()
+                .to_owned()
+        } else {
+            u.display_name
+        };
+        Self {
+            id: u.id.to_string(),
+            first_name: u.first_name,
+            last_name: u.last_name,
+            display_name,
+            email: u.email.to_string(),
+            user_type: u.user_type.code(),
+            role_name: v.role_name,
+            role_id: u.role.id().to_owned(),
+            pmi: u.pmi,
+            use_pmi: false,
+            timezone: u.timezone,
+            verified: i64::from(u.status == UserStatus::Active),
+            dept: u.dept,
+            created_at: zoom_time(u.created_at),
+            user_created_at: zoom_time(u.created_at),
+            last_login_time: u.last_login_at.map(zoom_time),
+            language: u.language,
+            phone_number: u.phone_number,
+            status: u.status.as_str().to_owned(),
+            account_id: u.account_id.to_string(),
+            job_title: u.job_title,
+            company: u.company,
+            location: u.location,
+            manager: u.manager,
+            login_types: if u.password_hash.is_some() {
+                vec![100]
+            } else {
+                vec![]
+            },
+            group_ids: Vec::new(),
+            im_group_ids: Vec::new(),
+        }
+    }
+}
+
+#[utoipa::path(
+    get, path = "/v2/users/{userId}", tag = "users",
+    params(("userId" = String, Path, description = "The user's id, email address, or `me`")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user", body = UserObject),
+        (status = 401, description = "Invalid access token (code 124)", body = ErrorBody),
+        (status = 404, description = "User does not exist (code 1001)", body = ErrorBody),
+    )
+)]
+pub async fn get_user(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(user_id): Path<String>,
+) -> Result<Json<UserObject>, ZoomError> {
+    let view = state.service.get_user(&principal, &user_id).await?;
+    Ok(Json(view.into()))
+}
+
+/// `PUT /users/{userId}/password`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordBody {
+    /// 8–32 characters, a letter and a number, upper and lower case, not a repeated or
+    /// consecutive run.
+    pub password: Option<String>,
+}
+
+#[utoipa::path(
+    put, path = "/v2/users/{userId}/password", tag = "users",
+    params(("userId" = String, Path, description = "The user's id, email address, or `me`")),
+    request_body = PasswordBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, description = "Invalid password or body (code 300), or no privilege (code 200)", body = ErrorBody),
+        (status = 401, description = "Invalid access token (code 124)", body = ErrorBody),
+        (status = 404, description = "User does not exist (code 1001)", body = ErrorBody),
+    )
+)]
+pub async fn set_password(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(user_id): Path<String>,
+    ZoomJson(body): ZoomJson<PasswordBody>,
+) -> Result<StatusCode, ZoomError> {
+    let password = body
+        .password
+        .ok_or_else(|| ZoomError::validation("password", "password is required"))?;
+    state
+        .service
+        .set_password(&principal, &user_id, &password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
