@@ -182,17 +182,20 @@ pub async fn token(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let mut pairs = parse_pairs(query.as_deref().unwrap_or_default(), "query string")?;
-    pairs.extend(body_pairs(&headers, &body)?);
-    let param = |name: &str| {
+    let query = parse_pairs(query.as_deref().unwrap_or_default(), "query string")?;
+    let form = body_pairs(&headers, &body)?;
+    let find = |pairs: &[(String, String)], name: &str| {
         pairs
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
+    let param = |name: &str| find(&query, name).or_else(|| find(&form, name));
+    // Credentials are read from the Basic header or the form body, never the query string,
+    // which ends up in logs.
     let (client_id, client_secret) = match basic_credentials(&headers)? {
         Some((id, secret)) => (Some(id), Some(secret)),
-        None => (param("client_id"), param("client_secret")),
+        None => (find(&form, "client_id"), find(&form, "client_secret")),
     };
     let issued = state
         .service

@@ -1,1 +1,10 @@
+//! The `roster` binary's library half: configuration, telemetry, the CLI and server start-up.
+//! Integration tests drive the same entry points `main` uses.
 
+pub mod cli;
+pub mod config;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,254 @@
+//! The `roster` command line: `serve`, `migrate`, and account administration. [`run`] is the
+//! entry point `main` calls and tests call in-process; it writes results to `out` and returns
+//! errors for `main` to print.
+
+use crate::config::Config;
+use crate::startup::{self, Application};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use roster_service::{Actor, Error as ServiceError, NewAccount, Service, Settings};
+use std::ffi::OsString;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Roster: the control plane of one video-meeting organisation.
+#[derive(Debug, Parser)]
+#[command(name = "roster", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: ./roster.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database: sqlite://PATH (default sqlite://roster.db) or postgres://USER@HOST:PORT/DB.
+    /// Also ROSTER_DATABASE_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (migrations are applied first).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; also ROSTER_LISTEN).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account with its Owner and a server-to-server OAuth app.
+    Create(CreateAccount),
+    /// Record that a free-plan account has a verified payment method.
+    VerifyPayment {
+        /// The account's id, as `account create` printed it.
+        account_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAccount {
+    /// The organisation's name.
+    #[arg(long)]
+    pub name: String,
+    /// The Owner's email address.
+    #[arg(long, value_name = "EMAIL")]
+    pub owner_email: String,
+    /// The Owner's password (8–32 characters; a letter and a number; upper and lower case).
+    /// Also ROSTER_OWNER_PASSWORD. Without one, the Owner signs in another way later.
+    #[arg(
+        long,
+        value_name = "PW",
+        env = "ROSTER_OWNER_PASSWORD",
+        hide_env_values = true
+    )]
+    pub owner_password: Option<String>,
+    /// The plan: free (default), pro, business, education or enterprise.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Licensed seats in the paid pool (paid plans only).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub licensed_seats: u32,
+    /// Large Meeting add-on licences.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub large_meeting_seats: u32,
+    /// Webinar add-on licences.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub webinar_seats: u32,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads the configuration with the command line's overrides.
+pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let mut config = Config::load(cli.config.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(url) = &cli.database_url {
+        config.database_url.clone_from(url);
+    }
+    if let Command::Serve {
+        listen: Some(listen),
+    } = &cli.command
+    {
+        config.listen = *listen;
+    }
+    Ok(config)
+}
+
+/// Parses `args` (the program name first) and runs the command.
+pub async fn run<I, T>(args: I, out: &mut (dyn Write + Send)) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args)?;
+    let config = load_config(&cli)?;
+    execute(cli, config, out).await
+}
+
+/// Runs an already parsed command.
+pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { .. } => serve(&config, out).await,
+        Command::Migrate => {
+            let db = startup::connect(&config).await?;
+            let report = db.migrate().await.context("migrating the database")?;
+            db.close().await;
+            if report.applied.is_empty() {
+                writeln!(
+                    out,
+                    "Database is up to date (schema version {}).",
+                    report.current
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "Applied migrations {:?}; schema version is now {}.",
+                    report.applied, report.current
+                )?;
+            }
+            Ok(())
+        }
+        Command::Account(cmd) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let service = Service::new(db.clone(), Settings::default());
+            let result = account(&service, &config, cmd, out).await;
+            db.close().await;
+            result
+        }
+    }
+}
+
+async fn serve(config: &Config, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    if app.service().count_accounts().await? == 0 {
+        let db_flag = if config.database_url == Config::default().database_url {
+            String::new()
+        } else {
+            format!(" --database-url '{}'", config.database_url)
+        };
+        writeln!(
+            out,
+            "No accounts yet. Create the first one (in another terminal):\n  \
+             roster{db_flag} account create --name \"Example School\" --owner-email owner@example.com\n\
+             It prints a client_id and client_secret for getting API tokens."
+        )?;
+    }
+    writeln!(out, "Roster is listening on http://{}", app.address())?;
+    out.flush()?;
+    tracing::info!(address = %app.address(), "listening");
+    app.run_until(startup::shutdown_signal()).await
+}
+
+/// Flag names as the user typed them, for service errors about a field.
+fn flag(field: &str) -> String {
+    match field {
+        "seats" => "seats".to_owned(),
+        f => format!("--{}", f.replace('_', "-")),
+    }
+}
+
+fn cli_error(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::InvalidInput { field, message } => {
+            anyhow::anyhow!("{}: {message}", flag(field))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn account(
+    service: &Service,
+    config: &Config,
+    cmd: AccountCommand,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    match cmd {
+        AccountCommand::Create(args) => {
+            let created = service
+                .create_account(
+                    Actor::Operator,
+                    NewAccount {
+                        name: args.name,
+                        owner_email: args.owner_email,
+                        owner_password: args.owner_password,
+                        plan: args.plan,
+                        licensed_seats: args.licensed_seats,
+                        large_meeting_seats: args.large_meeting_seats,
+                        webinar_seats: args.webinar_seats,
+                    },
+                )
+                .await
+                .map_err(cli_error)?;
+            if args.json {
+                let json = serde_json::json!({
+                    "account_id": created.account_id.as_str(),
+                    "owner_id": created.owner_id.as_str(),
+                    "client_id": created.client_id.as_str(),
+                    "client_secret": created.client_secret.expose(),
+                });
+                writeln!(out, "{json}")?;
+            } else {
+                let base = config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", config.listen));
+                writeln!(
+                    out,
+                    "Account created.\n  account_id:    {}\n  owner_id:      {}\n  client_id:     {}\n  \
+                     client_secret: {}\nThe client secret is shown only this once: store it now.\n\n\
+                     Get an API token:\n  curl -s -X POST -u '{}:{}' \\\n    \
+                     '{base}/oauth/token?grant_type=account_credentials&account_id={}'",
+                    created.account_id,
+                    created.owner_id,
+                    created.client_id,
+                    created.client_secret.expose(),
+                    created.client_id,
+                    created.client_secret.expose(),
+                    created.account_id,
+                )?;
+            }
+            Ok(())
+        }
+        AccountCommand::VerifyPayment { account_id } => {
+            service
+                .verify_payment(Actor::Operator, &account_id)
+                .await
+                .map_err(cli_error)?;
+            writeln!(
+                out,
+                "Payment method verified for account {}.",
+                account_id.trim()
+            )?;
+            Ok(())
+        }
+    }
+}

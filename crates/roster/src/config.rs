@@ -1,0 +1,103 @@
+//! Configuration. Every key, its default and its environment variable are listed here and in the
+//! README; values come from the defaults, then `roster.toml` (or `--config FILE`), then `ROSTER_*`
+//! environment variables (nested keys with `__`), then command-line flags.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// Roster's settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Config {
+    /// `ROSTER_DATABASE_URL`: `sqlite://PATH` (default `sqlite://roster.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `ROSTER_DATABASE_MAX_CONNECTIONS`: PostgreSQL pool size; idle SQLite readers kept.
+    pub database_max_connections: u32,
+    /// `ROSTER_LISTEN`: the address `roster serve` listens on (default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// `ROSTER_PUBLIC_URL`: the URL clients reach this server at, e.g. behind a proxy
+    /// (default `http://` + the listen address). Returned as `api_url` with tokens.
+    pub public_url: Option<String>,
+    /// `ROSTER_LOG`: a tracing filter such as `info` or `roster=debug,tower_http=info`.
+    pub log: String,
+    /// `ROSTER_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `ROSTER_ACCESS_TOKEN_TTL_SECS`: lifetime of OAuth access tokens (default 3600, as Zoom).
+    pub access_token_ttl_secs: u64,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://roster.db".to_owned(),
+            database_max_connections: 16,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            log: "info".to_owned(),
+            log_format: LogFormat::Text,
+            access_token_ttl_secs: 3600,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the TOML file (when it exists), then `ROSTER_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => fig = fig.merge(Toml::file_exact(path)),
+            None => fig = fig.merge(Toml::file("roster.toml")),
+        }
+        fig.merge(Env::prefixed("ROSTER_").split("__"))
+            .extract()
+            .map_err(Box::new)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_sane() {
+        let c = Config::default();
+        assert_eq!(c.database_url, "sqlite://roster.db");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.access_token_ttl_secs, 3600);
+    }
+
+    #[test]
+    fn file_and_env_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("roster.toml", "listen = \"0.0.0.0:9000\"\nlog = \"debug\"")?;
+            jail.set_env("ROSTER_LOG", "warn");
+            jail.set_env("ROSTER_ACCESS_TOKEN_TTL_SECS", "60");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
+            assert_eq!(c.log, "warn");
+            assert_eq!(c.access_token_ttl_secs, 60);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ROSTER_LISTEN", "not-an-address");
+            let err = Config::load(None).unwrap_err();
+            assert!(err.to_string().to_lowercase().contains("listen"), "{err}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,124 @@
+//! Building and running the server: connect, migrate, bind, serve until told to stop.
+
+use crate::config::Config;
+use anyhow::Context;
+use roster_api::{AppState, Metrics};
+use roster_service::{Service, Settings};
+use roster_store::{Db, DbOptions};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Opens the configured database.
+pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let opts = DbOptions {
+        max_connections: config.database_max_connections,
+        ..DbOptions::default()
+    };
+    Db::connect(&config.database_url, &opts)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                roster_store::redact(&config.database_url)
+            )
+        })
+}
+
+/// A server that is bound and migrated, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the database, applies pending migrations and binds the listen address
+    /// (port 0 picks a free port).
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let db = connect(config).await?;
+        let report = db.migrate().await.context("migrating the database")?;
+        tracing::info!(schema_version = report.current, applied = ?report.applied, "database ready");
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let address = listener.local_addr()?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
+        let service = Service::new(
+            db,
+            Settings {
+                access_token_ttl: Duration::from_secs(config.access_token_ttl_secs),
+            },
+        );
+        Ok(Self {
+            listener,
+            address,
+            state: AppState {
+                service,
+                metrics: Metrics::new(),
+                public_url: Arc::from(public_url.trim_end_matches('/')),
+            },
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn service(&self) -> &Service {
+        &self.state.service
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the
+    /// database.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let db = self.state.service.db().clone();
+        let app = roster_api::app(self.state);
+        axum::serve(
+            self.listener,
+            axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
