@@ -8,10 +8,17 @@ use std::fmt;
 /// Characters in a user or account id.
 pub const ID_LEN: usize = 22;
 
+/// 16 random bytes, URL-safe base64. Never starts with `-`, so an id pasted into a command
+/// line is not mistaken for a flag.
 fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    loop {
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        if !id.starts_with('-') {
+            return id;
+        }
+    }
 }
 
 fn is_id(s: &str) -> bool {
@@ -91,9 +98,10 @@ mod tests {
 
     #[test]
     fn generated_ids_parse_back() {
-        for _ in 0..100 {
+        for _ in 0..1000 {
             let id = UserId::generate();
             assert_eq!(id.as_str().len(), ID_LEN);
+            assert!(!id.as_str().starts_with('-'));
             assert_eq!(UserId::parse(id.as_str()), Some(id));
         }
     }

@@ -49,6 +49,7 @@ pub enum AccountCommand {
     /// Record that a free-plan account has a verified payment method.
     VerifyPayment {
         /// The account's id, as `account create` printed it.
+        #[arg(allow_hyphen_values = true)]
         account_id: String,
     },
 }
@@ -149,6 +150,7 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
 
 async fn serve(config: &Config, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
+    let shutdown = startup::shutdown_signal()?;
     if app.service().count_accounts().await? == 0 {
         let db_flag = if config.database_url == Config::default().database_url {
             String::new()
@@ -165,7 +167,7 @@ async fn serve(config: &Config, out: &mut (dyn Write + Send)) -> anyhow::Result<
     writeln!(out, "Roster is listening on http://{}", app.address())?;
     out.flush()?;
     tracing::info!(address = %app.address(), "listening");
-    app.run_until(startup::shutdown_signal()).await
+    app.run_until(shutdown).await
 }
 
 /// Flag names as the user typed them, for service errors about a field.

@@ -115,7 +115,11 @@ impl Row<'_> {
     pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
         match self {
             Self::Sqlite(r) => r.get(i).map_err(|e| Error::decode(i, e)),
-            Self::Pg(r) => r.try_get(i).map_err(|e| Error::decode(i, e)),
+            // Columns are BIGINT, but expressions such as `SELECT 1` are INT4.
+            Self::Pg(r) => r
+                .try_get::<Option<i64>, _>(i)
+                .or_else(|_| r.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))
+                .map_err(|e| Error::decode(i, e)),
         }
     }
 

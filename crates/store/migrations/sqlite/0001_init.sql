@@ -1,8 +1,9 @@
 -- Roster schema v1 (SQLite). Keep in step with ../postgres/0001_init.sql: the same tables,
 -- columns and constraint names. Booleans are INTEGER 0/1; times are INTEGER Unix milliseconds.
+-- Primary keys say NOT NULL: SQLite would otherwise accept NULL in a non-INTEGER primary key.
 
 CREATE TABLE accounts (
-    id                  TEXT PRIMARY KEY,
+    id                  TEXT NOT NULL PRIMARY KEY,
     name                TEXT NOT NULL,
     plan                TEXT NOT NULL,
     payment_verified    INTEGER NOT NULL DEFAULT 0,
@@ -21,7 +22,7 @@ CREATE TABLE accounts (
 );
 
 CREATE TABLE users (
-    id            TEXT PRIMARY KEY,
+    id            TEXT NOT NULL PRIMARY KEY,
     account_id    TEXT NOT NULL REFERENCES accounts (id),
     email         TEXT NOT NULL,
     type          INTEGER NOT NULL,
@@ -50,7 +51,7 @@ CREATE UNIQUE INDEX "users.pmi" ON users (pmi);
 CREATE INDEX users_account_status ON users (account_id, status, id);
 
 CREATE TABLE oauth_apps (
-    id                 TEXT PRIMARY KEY,
+    id                 TEXT NOT NULL PRIMARY KEY,
     account_id         TEXT NOT NULL REFERENCES accounts (id),
     name               TEXT NOT NULL,
     kind               TEXT NOT NULL,
@@ -65,7 +66,7 @@ CREATE UNIQUE INDEX "oauth_apps.client_id" ON oauth_apps (client_id);
 CREATE INDEX oauth_apps_account ON oauth_apps (account_id);
 
 CREATE TABLE oauth_tokens (
-    token_hash TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL PRIMARY KEY,
     app_id     TEXT NOT NULL REFERENCES oauth_apps (id),
     account_id TEXT NOT NULL REFERENCES accounts (id),
     user_id    TEXT NOT NULL REFERENCES users (id),

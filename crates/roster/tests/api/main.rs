@@ -1,0 +1,20 @@
+//! Roster's integration suite: one binary (so it links once), every test run against both
+//! stores. Each test boots the real server on a random loopback port over a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database on 127.0.0.1:5432) and drives it over
+//! HTTP, or runs the real `roster` binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[macro_use]
+mod support;
+
+mod accounts;
+mod binary;
+mod oauth;
+mod ops;
+mod schema;
+mod users;
