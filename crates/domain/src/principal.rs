@@ -1,6 +1,6 @@
 //! Who is acting, and the access rules that depend only on who they are.
 
-use crate::{AccountId, UserId};
+use crate::{AccountId, Email, UserId};
 
 /// A role. The built-in ones have Zoom's well-known ids "0", "1" and "2"; custom roles (a later
 /// capability) carry their own id.
@@ -53,6 +53,8 @@ pub struct Principal {
     pub account_id: AccountId,
     /// The user `me` resolves to. For a server-to-server app, the user who created it.
     pub user_id: UserId,
+    /// That user's email (Zoom's `operator` in event payloads).
+    pub email: Email,
     /// The authority the caller acts with. A server-to-server app acts as the account's admin.
     pub acts_as: Role,
     /// Space-separated OAuth scopes the token was granted.
@@ -97,6 +99,7 @@ mod tests {
         Principal {
             account_id: AccountId::generate(),
             user_id: UserId::generate(),
+            email: Email::parse("someone@example.com").unwrap(),
             acts_as: role,
             scopes: String::new(),
         }

@@ -1,6 +1,7 @@
 //! Accounts: creating one with its Owner and a server-to-server app, and recording a verified
 //! payment method.
 
+use crate::events::{self, Event};
 use crate::{hashing, now, Actor, Error, Result, Service};
 use roster_domain::{
     app::S2S_DEFAULT_SCOPES, pmi, AccountId, AccountName, AppKind, AppStatus, ClientId, Email,
@@ -8,11 +9,10 @@ use roster_domain::{
 };
 use roster_store::{
     accounts::{self, AccountRecord},
-    events::{self, NewEvent},
     oauth::{self, AppRecord},
     users::{self, UserRecord},
 };
-use serde_json::json;
+use serde_json::{json, Map};
 
 /// What `roster account create` asks for, as typed.
 #[derive(Debug, Clone, Default)]
@@ -163,35 +163,27 @@ impl Service {
         })?;
         accounts::set_owner(&mut tx, &account.id, &owner.id).await?;
         oauth::insert_app(&mut tx, &app).await?;
-        let payload = json!({
-            "account_id": account.id.as_str(),
-            "operator": actor.audit_name(),
-            "object": {
-                "id": account.id.as_str(),
-                "account_name": account.name,
-                "plan": account.plan.as_str(),
-                "owner_id": owner.id.as_str(),
-                "owner_email": owner.email.as_str(),
-                "seats": {
-                    "licensed": account.seats.licensed,
-                    "large_meeting": account.seats.large_meeting,
-                    "webinar": account.seats.webinar,
-                },
+        let object = json!({
+            "id": account.id.as_str(),
+            "account_name": account.name,
+            "plan": account.plan.as_str(),
+            "owner_id": owner.id.as_str(),
+            "owner_email": owner.email.as_str(),
+            "seats": {
+                "licensed": account.seats.licensed,
+                "large_meeting": account.seats.large_meeting,
+                "webinar": account.seats.webinar,
             },
-        })
-        .to_string();
-        events::append(
-            &mut tx,
-            &NewEvent {
-                account_id: Some(&account.id),
-                kind: "account.created",
-                actor: &actor.audit_name(),
-                target: Some(account.id.as_str()),
-                payload: &payload,
-                created_at: at,
-            },
-        )
-        .await?;
+        });
+        let event = Event {
+            account_id: &account.id,
+            kind: "account.created",
+            actor: &actor,
+            target: account.id.as_str(),
+            object,
+            extra: Map::new(),
+        };
+        events::emit(&mut tx, event, at).await?;
         tx.commit().await?;
         tracing::info!(account_id = %account.id, owner_id = %owner.id, "account created");
         Ok(CreatedAccount {
@@ -212,24 +204,15 @@ impl Service {
         if accounts::set_payment_verified(&mut tx, &id).await? == 0 {
             return Err(Error::AccountNotFound(account_id.to_owned()));
         }
-        let payload = json!({
-            "account_id": id.as_str(),
-            "operator": actor.audit_name(),
-            "object": { "id": id.as_str(), "payment_verified": true },
-        })
-        .to_string();
-        events::append(
-            &mut tx,
-            &NewEvent {
-                account_id: Some(&id),
-                kind: "account.payment_verified",
-                actor: &actor.audit_name(),
-                target: Some(id.as_str()),
-                payload: &payload,
-                created_at: now(),
-            },
-        )
-        .await?;
+        let event = Event {
+            account_id: &id,
+            kind: "account.payment_verified",
+            actor: &actor,
+            target: id.as_str(),
+            object: json!({ "id": id.as_str(), "payment_verified": true }),
+            extra: Map::new(),
+        };
+        events::emit(&mut tx, event, now()).await?;
         tx.commit().await?;
         Ok(())
     }

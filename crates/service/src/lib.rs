@@ -5,6 +5,7 @@
 
 mod accounts;
 mod error;
+mod events;
 mod hashing;
 mod oauth;
 mod users;

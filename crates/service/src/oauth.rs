@@ -109,6 +109,7 @@ impl Service {
         Ok(Principal {
             account_id: grant.account_id,
             user_id: grant.user_id,
+            email: grant.user_email,
             acts_as: grant.acts_as,
             scopes: grant.scopes,
         })

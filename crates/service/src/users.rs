@@ -1,11 +1,11 @@
 //! Reading users and setting a password. (Adding, editing and removing users is the
 //! user-management capability.)
 
+use crate::events::{self, Event};
 use crate::{hashing, now, Actor, Error, Result, Service};
 use roster_domain::{Email, Password, Principal, UserId};
-use roster_store::events::{self, NewEvent};
 use roster_store::users::{self, UserRecord};
-use serde_json::json;
+use serde_json::{json, Map};
 
 /// A user as the caller may see it.
 #[derive(Debug, Clone)]
@@ -64,28 +64,19 @@ impl Service {
         if users::set_password(&mut tx, &target.account_id, &target.id, &hash, at).await? == 0 {
             return Err(Error::UserNotFound(user_ref.to_owned()));
         }
-        let payload = json!({
-            "account_id": target.account_id.as_str(),
-            "operator": Actor::Principal(principal).audit_name(),
-            "operator_id": principal.user_id.as_str(),
-            "operation": "update",
-            "time_stamp": at.unix_timestamp() * 1000,
-            "object": { "id": target.id.as_str(), "password_changed": true },
-            "old_object": { "id": target.id.as_str() },
-        })
-        .to_string();
-        events::append(
-            &mut tx,
-            &NewEvent {
-                account_id: Some(&target.account_id),
-                kind: "user.updated",
-                actor: &Actor::Principal(principal).audit_name(),
-                target: Some(target.id.as_str()),
-                payload: &payload,
-                created_at: at,
-            },
-        )
-        .await?;
+        let mut extra = Map::new();
+        extra.insert("operation".into(), json!("update"));
+        extra.insert("time_stamp".into(), json!(at.unix_timestamp() * 1000));
+        extra.insert("old_object".into(), json!({ "id": target.id.as_str() }));
+        let event = Event {
+            account_id: &target.account_id,
+            kind: "user.updated",
+            actor: &Actor::Principal(principal),
+            target: target.id.as_str(),
+            object: json!({ "id": target.id.as_str(), "password_changed": true }),
+            extra,
+        };
+        events::emit(&mut tx, event, at).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -31,9 +31,9 @@ fn seats(r: &Row<'_>, i: usize) -> Result<u32> {
 impl FromRow for AccountRecord {
     fn from_row(r: &Row<'_>) -> Result<Self> {
         Ok(Self {
-            id: AccountId::parse(&r.text(0)?).ok_or_else(|| Error::decode(0, "bad account id"))?,
+            id: r.parse(0, AccountId::parse)?,
             name: r.text(1)?,
-            plan: Plan::parse(&r.text(2)?).map_err(|e| Error::decode(2, e))?,
+            plan: r.parse(2, |s| Plan::parse(s).ok())?,
             payment_verified: r.bool(3)?,
             owner_id: r.opt_text(4)?.as_deref().and_then(UserId::parse),
             seats: SeatPools {

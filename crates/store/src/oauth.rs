@@ -1,9 +1,9 @@
 //! OAuth apps and the tokens they were granted. Client secrets and tokens are stored only as
 //! SHA-256 hashes.
 
-use crate::{params, Conn, Error, FromRow, Result, Row};
+use crate::{params, Conn, FromRow, Result, Row};
 use roster_domain::{
-    AccountId, AppKind, AppStatus, ClientId, Role, SecretHash, UserId, UserStatus,
+    AccountId, AppKind, AppStatus, ClientId, Email, Role, SecretHash, UserId, UserStatus,
 };
 use time::OffsetDateTime;
 
@@ -26,19 +26,14 @@ impl FromRow for AppRecord {
     fn from_row(r: &Row<'_>) -> Result<Self> {
         Ok(Self {
             id: r.text(0)?,
-            account_id: AccountId::parse(&r.text(1)?)
-                .ok_or_else(|| Error::decode(1, "bad account id"))?,
+            account_id: r.parse(1, AccountId::parse)?,
             name: r.text(2)?,
-            kind: AppKind::parse(&r.text(3)?)
-                .ok_or_else(|| Error::decode(3, "unknown app kind"))?,
-            client_id: ClientId::parse(&r.text(4)?)
-                .ok_or_else(|| Error::decode(4, "bad client id"))?,
+            kind: r.parse(3, AppKind::parse)?,
+            client_id: r.parse(4, ClientId::parse)?,
             client_secret_hash: SecretHash::from_stored(r.text(5)?),
-            created_by: UserId::parse(&r.text(6)?)
-                .ok_or_else(|| Error::decode(6, "bad user id"))?,
+            created_by: r.parse(6, UserId::parse)?,
             scopes: r.text(7)?,
-            status: AppStatus::parse(&r.text(8)?)
-                .ok_or_else(|| Error::decode(8, "unknown app status"))?,
+            status: r.parse(8, AppStatus::parse)?,
             created_at: r.time(9)?,
         })
     }
@@ -132,21 +127,20 @@ pub struct TokenGrant {
     pub expires_at: OffsetDateTime,
     pub app_status: AppStatus,
     pub user_status: UserStatus,
+    pub user_email: Email,
 }
 
 impl FromRow for TokenGrant {
     fn from_row(r: &Row<'_>) -> Result<Self> {
         Ok(Self {
-            account_id: AccountId::parse(&r.text(0)?)
-                .ok_or_else(|| Error::decode(0, "bad account id"))?,
-            user_id: UserId::parse(&r.text(1)?).ok_or_else(|| Error::decode(1, "bad user id"))?,
+            account_id: r.parse(0, AccountId::parse)?,
+            user_id: r.parse(1, UserId::parse)?,
             acts_as: Role::from_id(&r.text(2)?),
             scopes: r.text(3)?,
             expires_at: r.time(4)?,
-            app_status: AppStatus::parse(&r.text(5)?)
-                .ok_or_else(|| Error::decode(5, "unknown app status"))?,
-            user_status: UserStatus::parse(&r.text(6)?)
-                .ok_or_else(|| Error::decode(6, "unknown user status"))?,
+            app_status: r.parse(5, AppStatus::parse)?,
+            user_status: r.parse(6, UserStatus::parse)?,
+            user_email: r.parse(7, |s| Email::parse(s).ok())?,
         })
     }
 }
@@ -154,7 +148,7 @@ impl FromRow for TokenGrant {
 /// The grant behind a token hash, in one indexed read.
 pub async fn find_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<TokenGrant>> {
     conn.fetch_optional(
-        "SELECT t.account_id, t.user_id, t.acts_as, t.scopes, t.expires_at, a.status, u.status \
+        "SELECT t.account_id, t.user_id, t.acts_as, t.scopes, t.expires_at, a.status, u.status, u.email \
          FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1",
         params![hash.as_str()],

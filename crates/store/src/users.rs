@@ -46,15 +46,13 @@ macro_rules! select_user {
 impl FromRow for UserRecord {
     fn from_row(r: &Row<'_>) -> Result<Self> {
         Ok(Self {
-            id: UserId::parse(&r.text(0)?).ok_or_else(|| Error::decode(0, "bad user id"))?,
-            account_id: AccountId::parse(&r.text(1)?)
-                .ok_or_else(|| Error::decode(1, "bad account id"))?,
-            email: Email::parse(&r.text(2)?).map_err(|e| Error::decode(2, e))?,
+            id: r.parse(0, UserId::parse)?,
+            account_id: r.parse(1, AccountId::parse)?,
+            email: r.parse(2, |s| Email::parse(s).ok())?,
             user_type: UserType::from_code(r.int(3)?)
                 .ok_or_else(|| Error::decode(3, "unknown user type"))?,
             role: Role::from_id(&r.text(4)?),
-            status: UserStatus::parse(&r.text(5)?)
-                .ok_or_else(|| Error::decode(5, "unknown user status"))?,
+            status: r.parse(5, UserStatus::parse)?,
             first_name: r.text(6)?,
             last_name: r.text(7)?,
             display_name: r.text(8)?,

@@ -107,6 +107,13 @@ impl Row<'_> {
         }
     }
 
+    /// A text column parsed into a domain type; a stored value that does not parse is a
+    /// [`Error::Decode`] naming it.
+    pub fn parse<T>(&self, i: usize, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
+        let text = self.text(i)?;
+        parse(&text).ok_or_else(|| Error::decode(i, format!("unexpected value {text:?}")))
+    }
+
     pub fn int(&self, i: usize) -> Result<i64> {
         self.opt_int(i)?
             .ok_or_else(|| Error::decode(i, "unexpected NULL"))
@@ -164,6 +171,12 @@ impl FromRow for i64 {
 impl FromRow for String {
     fn from_row(row: &Row<'_>) -> Result<Self> {
         row.text(0)
+    }
+}
+
+impl FromRow for (String, String) {
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        Ok((row.text(0)?, row.text(1)?))
     }
 }
 

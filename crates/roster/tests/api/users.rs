@@ -89,7 +89,7 @@ async fn unknown_and_foreign_users_are_1001(b: Backend) {
 
 async fn set_password(b: Backend) {
     let app = spawn_app(b).await;
-    let (_, token) = app.account_with_token().await;
+    let (acct, token) = app.account_with_token().await;
     let res = app
         .client
         .put(app.url("/v2/users/me/password"))
@@ -102,14 +102,25 @@ async fn set_password(b: Backend) {
     let (_, me) = app.get("/v2/users/me", &token).await;
     assert_eq!(me["login_types"], json!([100]), "{me}");
     let db = app.db.open().await;
-    let kind: String = db
+    let (kind, payload): (String, String) = db
         .read()
         .await
         .unwrap()
-        .fetch_one("SELECT type FROM events ORDER BY id DESC", &[])
+        .fetch_one("SELECT type, payload FROM events ORDER BY id DESC", &[])
         .await
         .unwrap();
     assert_eq!(kind, "user.updated");
+    // Zoom's webhook envelope: who did it, to what.
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["account_id"], acct.account_id.as_str());
+    assert_eq!(payload["operator"], "owner@acme.test");
+    assert_eq!(payload["operator_id"], acct.owner_id.as_str());
+    assert_eq!(payload["object"]["id"], acct.owner_id.as_str());
+    assert_eq!(payload["operation"], "update");
+    assert!(
+        !payload.to_string().contains("N3wSecret"),
+        "no password in events"
+    );
 }
 
 /// Malformed JSON, a missing field and a weak password: 400 code 300, and nothing changes.
