@@ -42,6 +42,12 @@ pub mod code {
     pub const INVALID_TOKEN: u32 = 124;
     pub const USER_NOT_FOUND: u32 = 1001;
     pub const EMAIL_TAKEN: u32 = 1005;
+    pub const MANAGED_DOMAIN: u32 = 1107;
+    pub const USER_TYPE: u32 = 1108;
+    pub const NOT_MANAGED_DOMAIN: u32 = 1116;
+    pub const CANNOT_UNLINK_ADMIN: u32 = 1117;
+    pub const SEATS_EXHAUSTED: u32 = 3412;
+    pub const GROUP_NOT_FOUND: u32 = 4130;
     pub const ACCOUNT_NOT_FOUND: u32 = 2001;
     pub const NOT_RECOGNIZED: u32 = 2300;
     pub const INTERNAL: u32 = 500;
@@ -90,7 +96,21 @@ impl From<Error> for ZoomError {
             Error::EmailTaken(_) => Self::new(S::CONFLICT, code::EMAIL_TAKEN, msg),
             Error::UserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
             Error::AccountNotFound(_) => Self::new(S::NOT_FOUND, code::ACCOUNT_NOT_FOUND, msg),
-            Error::NoPrivilege => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
+            Error::NoPrivilege
+            | Error::PaymentMethodRequired
+            | Error::AdminStatusLocked
+            | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
+            Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
+            Error::TransferUserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
+            Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, code::SEATS_EXHAUSTED, msg),
+            Error::AddOn(_) => Self::new(S::BAD_REQUEST, code::USER_TYPE, msg),
+            Error::UserType(roster_domain::TypeError::OnPremDisabled) => {
+                Self::new(S::BAD_REQUEST, code::USER_TYPE, msg)
+            }
+            Error::UserType(e) => Self::validation("user_info.type", e.to_string()),
+            Error::NotManagedDomain => Self::new(S::BAD_REQUEST, code::NOT_MANAGED_DOMAIN, msg),
+            Error::CannotUnlinkAdmin => Self::new(S::BAD_REQUEST, code::CANNOT_UNLINK_ADMIN, msg),
+            Error::CannotUnlinkManaged => Self::new(S::BAD_REQUEST, code::MANAGED_DOMAIN, msg),
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
             }

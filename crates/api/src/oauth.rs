@@ -82,6 +82,17 @@ impl From<Error> for OAuthError {
             | Error::AccountNotFound(_)
             | Error::UserNotFound(_)
             | Error::NoPrivilege
+            | Error::GroupNotFound(_)
+            | Error::TransferUserNotFound(_)
+            | Error::PaymentMethodRequired
+            | Error::SeatsExhausted(_)
+            | Error::AddOn(_)
+            | Error::UserType(_)
+            | Error::NotManagedDomain
+            | Error::AdminStatusLocked
+            | Error::CannotUnlinkAdmin
+            | Error::CannotUnlinkManaged
+            | Error::CannotRemoveOwner
             | Error::InvalidToken
             | Error::ExpiredToken => (S::BAD_REQUEST, "invalid_request", 4700),
         };

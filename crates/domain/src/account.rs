@@ -71,6 +71,11 @@ impl Plan {
     }
 }
 
+/// The payment gate: a free account manages users only once a payment method is verified.
+pub fn may_manage_users(plan: Plan, payment_verified: bool) -> bool {
+    plan.is_paid() || payment_verified
+}
+
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

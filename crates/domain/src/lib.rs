@@ -3,9 +3,11 @@
 //! unit- and property-tested in isolation and holds the same for every interface.
 
 pub mod account;
+pub mod addons;
 pub mod app;
 pub mod email;
 pub mod ids;
+pub mod paging;
 pub mod password;
 pub mod pmi;
 pub mod principal;
@@ -14,6 +16,7 @@ pub mod secret;
 pub mod user;
 
 pub use account::{AccountName, Plan};
+pub use addons::{AddOnError, AddOns};
 pub use app::{AppKind, AppStatus};
 pub use email::Email;
 pub use ids::{AccountId, ClientId, UserId};
@@ -21,4 +24,4 @@ pub use password::{Password, PasswordHash};
 pub use principal::{Principal, Role};
 pub use seats::{SeatPools, SeatsError};
 pub use secret::{Secret, SecretHash};
-pub use user::{UserStatus, UserType};
+pub use user::{CreateAction, TypeError, UserStatus, UserType};

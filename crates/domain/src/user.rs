@@ -40,6 +40,84 @@ impl UserType {
     pub fn takes_licensed_seat(self) -> bool {
         matches!(self, Self::Licensed | Self::OnPrem)
     }
+
+    /// How long a meeting this user hosts may run, in minutes: Basic meetings end at 40 minutes,
+    /// paid ones at 30 hours; types without meetings host none.
+    pub fn max_meeting_minutes(self) -> u32 {
+        match self {
+            Self::Basic => 40,
+            Self::Licensed | Self::OnPrem => 30 * 60,
+            Self::Unassigned | Self::None => 0,
+        }
+    }
+
+    /// Whether an account may give a user this type when created with `action`.
+    pub fn check_allowed(
+        self,
+        action: CreateAction,
+        on_prem_enabled: bool,
+    ) -> Result<(), TypeError> {
+        match self {
+            Self::OnPrem if !on_prem_enabled => Err(TypeError::OnPremDisabled),
+            Self::None if action != CreateAction::SsoCreate => Err(TypeError::NoneNeedsSso),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why a user type cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TypeError {
+    #[error("type must be 1 (Basic), 2 (Licensed), 3 (On-Prem), 4 (Unassigned) or 99 (None)")]
+    Unknown,
+    #[error(
+        "Your account can't set user type as On-prem: on-prem is not enabled for this account."
+    )]
+    OnPremDisabled,
+    #[error("type 99 (None) is only for ssoCreate")]
+    NoneNeedsSso,
+}
+
+/// How a user is added (Zoom's `action` on `POST /users`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CreateAction {
+    /// Invite by email: pending until the invitation is accepted.
+    Create,
+    /// Active at once with a password; only on the account's managed domains.
+    AutoCreate,
+    /// Active, no password: cannot sign in, hosts through start URLs.
+    CustCreate,
+    /// Pre-provisioned for single sign-on: active, signs in through the identity provider.
+    SsoCreate,
+}
+
+impl CreateAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::AutoCreate => "autoCreate",
+            Self::CustCreate => "custCreate",
+            Self::SsoCreate => "ssoCreate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "create" => Self::Create,
+            "autoCreate" => Self::AutoCreate,
+            "custCreate" => Self::CustCreate,
+            "ssoCreate" => Self::SsoCreate,
+            _ => return None,
+        })
+    }
+
+    /// A created user's status: invited users wait for acceptance.
+    pub fn initial_status(self) -> UserStatus {
+        match self {
+            Self::Create => UserStatus::Pending,
+            Self::AutoCreate | Self::CustCreate | Self::SsoCreate => UserStatus::Active,
+        }
+    }
 }
 
 /// Zoom's user `status`.
@@ -99,6 +177,47 @@ mod tests {
         assert!(UserType::Licensed.takes_licensed_seat());
         assert!(UserType::OnPrem.takes_licensed_seat());
         assert!(!UserType::Basic.takes_licensed_seat());
+    }
+
+    #[test]
+    fn meeting_limits() {
+        assert_eq!(UserType::Basic.max_meeting_minutes(), 40);
+        assert_eq!(UserType::Licensed.max_meeting_minutes(), 1800);
+        assert_eq!(UserType::Unassigned.max_meeting_minutes(), 0);
+    }
+
+    #[test]
+    fn type_rules() {
+        use CreateAction::*;
+        assert_eq!(
+            UserType::OnPrem.check_allowed(Create, false),
+            Err(TypeError::OnPremDisabled)
+        );
+        assert_eq!(UserType::OnPrem.check_allowed(Create, true), Ok(()));
+        assert_eq!(
+            UserType::None.check_allowed(Create, true),
+            Err(TypeError::NoneNeedsSso)
+        );
+        assert_eq!(UserType::None.check_allowed(SsoCreate, false), Ok(()));
+        assert_eq!(UserType::Licensed.check_allowed(CustCreate, false), Ok(()));
+    }
+
+    #[test]
+    fn actions() {
+        for a in [
+            CreateAction::Create,
+            CreateAction::AutoCreate,
+            CreateAction::CustCreate,
+            CreateAction::SsoCreate,
+        ] {
+            assert_eq!(CreateAction::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(CreateAction::parse("Create"), None);
+        assert_eq!(CreateAction::Create.initial_status(), UserStatus::Pending);
+        assert_eq!(
+            CreateAction::AutoCreate.initial_status(),
+            UserStatus::Active
+        );
     }
 
     #[test]

@@ -46,6 +46,15 @@ pub enum Command {
 pub enum AccountCommand {
     /// Create an account with its Owner and a server-to-server OAuth app.
     Create(CreateAccount),
+    /// Record that an account manages an email domain (users on it may be created active with
+    /// autoCreate, and cannot be unlinked).
+    AddDomain {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// The domain, e.g. example.edu.
+        domain: String,
+    },
     /// Record that a free-plan account has a verified payment method.
     VerifyPayment {
         /// The account's id, as `account create` printed it.
@@ -83,6 +92,9 @@ pub struct CreateAccount {
     /// Webinar add-on licences.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub webinar_seats: u32,
+    /// Allow users of type 3 (On-Prem).
+    #[arg(long)]
+    pub on_prem: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -206,6 +218,7 @@ async fn account(
                         licensed_seats: args.licensed_seats,
                         large_meeting_seats: args.large_meeting_seats,
                         webinar_seats: args.webinar_seats,
+                        on_prem: args.on_prem,
                     },
                 )
                 .await
@@ -238,6 +251,14 @@ async fn account(
                     created.account_id,
                 )?;
             }
+            Ok(())
+        }
+        AccountCommand::AddDomain { account_id, domain } => {
+            let domain = service
+                .add_managed_domain(Actor::Operator, &account_id, &domain)
+                .await
+                .map_err(cli_error)?;
+            writeln!(out, "Account {} manages {domain}.", account_id.trim())?;
             Ok(())
         }
         AccountCommand::VerifyPayment { account_id } => {

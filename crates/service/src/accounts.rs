@@ -25,6 +25,8 @@ pub struct NewAccount {
     pub licensed_seats: u32,
     pub large_meeting_seats: u32,
     pub webinar_seats: u32,
+    /// Whether users may be of type 3 (On-Prem).
+    pub on_prem: bool,
 }
 
 /// A created account. `client_secret` is shown once: only its hash is stored.
@@ -101,6 +103,7 @@ impl Service {
             licensed_used: 0,
             large_meeting_used: 0,
             webinar_used: 0,
+            on_prem_enabled: input.on_prem,
             created_at: at,
         };
         let owner_type = p.seats.owner_type();
@@ -116,6 +119,7 @@ impl Service {
             display_name: String::new(),
             password_hash,
             pmi: pmi::generate(),
+            use_pmi: false,
             timezone: String::new(),
             language: "en-US".to_owned(),
             dept: String::new(),
@@ -124,6 +128,10 @@ impl Service {
             company: String::new(),
             manager: String::new(),
             phone_number: String::new(),
+            creation_type: roster_domain::CreateAction::AutoCreate,
+            add_ons: roster_domain::AddOns::default(),
+            custom_attributes: "[]".to_owned(),
+            group_id: None,
             created_at: at,
             updated_at: at,
             last_login_at: None,
@@ -215,6 +223,51 @@ impl Service {
         events::emit(&mut tx, event, now()).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Records that an account manages an email domain: users on it may be created active
+    /// (`autoCreate`) and cannot be unlinked. Adding a domain the account already manages is
+    /// harmless; one another account manages is refused.
+    #[tracing::instrument(skip_all, fields(account_id = %account_id, domain = %domain))]
+    pub async fn add_managed_domain(
+        &self,
+        actor: Actor<'_>,
+        account_id: &str,
+        domain: &str,
+    ) -> Result<String> {
+        let id = AccountId::parse(account_id.trim())
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
+        let domain = Email::parse(&format!("x@{}", domain.trim()))
+            .map_err(|_| Error::invalid("domain", "not a valid domain name, e.g. example.edu"))?
+            .domain()
+            .to_owned();
+        let mut tx = self.db.begin().await?;
+        if accounts::find(&mut tx, &id).await?.is_none() {
+            return Err(Error::AccountNotFound(account_id.to_owned()));
+        }
+        match accounts::managing_account(&mut tx, &domain).await? {
+            Some(owner) if owner == id => return Ok(domain),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "domain",
+                    format!("{domain} is already managed by another account"),
+                ))
+            }
+            None => {}
+        }
+        let at = now();
+        accounts::add_managed_domain(&mut tx, &id, &domain, at).await?;
+        let event = Event {
+            account_id: &id,
+            kind: "account.managed_domain_added",
+            actor: &actor,
+            target: &domain,
+            object: json!({ "domain": domain }),
+            extra: Map::new(),
+        };
+        events::emit(&mut tx, event, at).await?;
+        tx.commit().await?;
+        Ok(domain)
     }
 
     /// An account, for operators and for later use cases' rules.

@@ -1,7 +1,7 @@
 //! The service layer's outcomes that are not success. Each variant is something a caller can
 //! act on; interfaces map them to their wire codes (Zoom codes, OAuth errors, CLI messages).
 
-use roster_domain::Email;
+use roster_domain::{AddOnError, Email, TypeError};
 
 /// A use case that did not happen, and why. Nothing was stored.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,33 @@ pub enum Error {
     UserNotFound(String),
     #[error("No privilege.")]
     NoPrivilege,
+    #[error("Group does not exist: {0}.")]
+    GroupNotFound(String),
+    /// The user to transfer data to is not an active user of the same account.
+    #[error("The transfer user does not exist in this account or is not active: {0}.")]
+    TransferUserNotFound(String),
+    /// The payment gate: a free account without a verified payment method.
+    #[error("This free account has no verified payment method, so it cannot manage users yet. The operator can record one with `roster account verify-payment ACCOUNT_ID`, or the account can move to a paid plan.")]
+    PaymentMethodRequired,
+    /// A seat pool is full.
+    #[error("The account has no free {0} seat left: return a seat (change a user's type, deactivate or remove a user) or buy more.")]
+    SeatsExhausted(&'static str),
+    #[error("{0}")]
+    AddOn(AddOnError),
+    #[error("{0}")]
+    UserType(TypeError),
+    /// `autoCreate` for an email outside the account's managed domains.
+    #[error("Email address doesn't match the account's managed domains: autoCreate needs a managed domain; use action \"create\" to invite instead.")]
+    NotManagedDomain,
+    /// The Owner, and admins, cannot be deactivated.
+    #[error("The Owner and Admin users' status cannot be activated or deactivated; change their role to Member first.")]
+    AdminStatusLocked,
+    #[error("Can not disassociate Admin user.")]
+    CannotUnlinkAdmin,
+    #[error("Can not disassociate the user with managed domain.")]
+    CannotUnlinkManaged,
+    #[error("The Owner cannot be removed; transfer ownership first.")]
+    CannotRemoveOwner,
 
     /// No client id and secret in the request.
     #[error("Client ID or client secret is missing.")]

@@ -13,7 +13,10 @@ mod users;
 pub use accounts::{CreatedAccount, NewAccount};
 pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
-pub use users::UserView;
+pub use users::{
+    AddedUser, FeaturePatch, FeatureSettings, ListQuery, NewUser, RemoveAction, StatusAction,
+    UserPage, UserPatch, UserView,
+};
 
 pub use roster_domain as domain;
 pub use roster_store as store;

@@ -18,11 +18,12 @@ pub struct AccountRecord {
     pub licensed_used: i64,
     pub large_meeting_used: i64,
     pub webinar_used: i64,
+    pub on_prem_enabled: bool,
     pub created_at: OffsetDateTime,
 }
 
 const COLUMNS: &str = "id, name, plan, payment_verified, owner_id, licensed_seats, licensed_used, \
-     large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at";
+     large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at, on_prem_enabled";
 
 fn seats(r: &Row<'_>, i: usize) -> Result<u32> {
     u32::try_from(r.int(i)?).map_err(|e| Error::decode(i, e))
@@ -45,6 +46,7 @@ impl FromRow for AccountRecord {
             large_meeting_used: r.int(8)?,
             webinar_used: r.int(10)?,
             created_at: r.time(11)?,
+            on_prem_enabled: r.bool(12)?,
         })
     }
 }
@@ -52,8 +54,8 @@ impl FromRow for AccountRecord {
 pub async fn insert(conn: &mut Conn, a: &AccountRecord) -> Result<()> {
     conn.execute(
         "INSERT INTO accounts (id, name, plan, payment_verified, owner_id, licensed_seats, licensed_used, \
-         large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at, on_prem_enabled) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         params![
             a.id.as_str(),
             a.name.as_str(),
@@ -67,6 +69,7 @@ pub async fn insert(conn: &mut Conn, a: &AccountRecord) -> Result<()> {
             i64::from(a.seats.webinar),
             a.webinar_used,
             a.created_at,
+            a.on_prem_enabled,
         ],
     )
     .await
@@ -101,14 +104,82 @@ pub async fn set_payment_verified(conn: &mut Conn, id: &AccountId) -> Result<u64
     .await
 }
 
-/// Takes one Licensed seat; `false` when the pool is full.
-pub async fn take_licensed_seat(conn: &mut Conn, id: &AccountId) -> Result<bool> {
+/// One of an account's seat pools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    Licensed,
+    LargeMeeting,
+    Webinar,
+}
+
+impl Pool {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Licensed => {
+                "UPDATE accounts SET licensed_used = licensed_used + $1 WHERE id = $2 \
+                 AND licensed_used + $1 <= licensed_seats AND licensed_used + $1 >= 0"
+            }
+            Self::LargeMeeting => {
+                "UPDATE accounts SET large_meeting_used = large_meeting_used + $1 WHERE id = $2 \
+                 AND large_meeting_used + $1 <= large_meeting_seats AND large_meeting_used + $1 >= 0"
+            }
+            Self::Webinar => {
+                "UPDATE accounts SET webinar_used = webinar_used + $1 WHERE id = $2 \
+                 AND webinar_used + $1 <= webinar_seats AND webinar_used + $1 >= 0"
+            }
+        }
+    }
+}
+
+/// Takes (`delta` > 0) or returns (`delta` < 0) seats of a pool in one conditional update, so
+/// concurrent transactions can never oversell it. `false` when the pool cannot cover it.
+pub async fn adjust_seats(conn: &mut Conn, id: &AccountId, pool: Pool, delta: i64) -> Result<bool> {
+    if delta == 0 {
+        return Ok(true);
+    }
     let n = conn
-        .execute(
-            "UPDATE accounts SET licensed_used = licensed_used + 1 \
-             WHERE id = $1 AND licensed_used < licensed_seats",
-            params![id.as_str()],
-        )
+        .execute(pool.sql(), params![delta, id.as_str()])
         .await?;
     Ok(n == 1)
+}
+
+/// Takes one Licensed seat; `false` when the pool is full.
+pub async fn take_licensed_seat(conn: &mut Conn, id: &AccountId) -> Result<bool> {
+    adjust_seats(conn, id, Pool::Licensed, 1).await
+}
+
+/// Turns on-prem user types on or off for an account.
+pub async fn set_on_prem(conn: &mut Conn, id: &AccountId, enabled: bool) -> Result<u64> {
+    conn.execute(
+        "UPDATE accounts SET on_prem_enabled = $1 WHERE id = $2",
+        params![enabled, id.as_str()],
+    )
+    .await
+}
+
+/// The account that manages `domain`, if any.
+pub async fn managing_account(conn: &mut Conn, domain: &str) -> Result<Option<AccountId>> {
+    let found: Option<String> = conn
+        .fetch_optional(
+            "SELECT account_id FROM managed_domains WHERE domain = $1",
+            params![domain],
+        )
+        .await?;
+    Ok(found.as_deref().and_then(AccountId::parse))
+}
+
+/// Records that `account` manages `domain`. A domain managed by another account fails with
+/// [`crate::Error::Unique`] `"managed_domains.domain"`.
+pub async fn add_managed_domain(
+    conn: &mut Conn,
+    account: &AccountId,
+    domain: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO managed_domains (domain, account_id, created_at) VALUES ($1, $2, $3)",
+        params![domain, account.as_str(), at],
+    )
+    .await
+    .map(drop)
 }

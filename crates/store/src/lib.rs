@@ -7,7 +7,7 @@
 //!   thread and tops out well below it).
 //! * **PostgreSQL** (the scale-out store) goes through a sqlx pool.
 //!
-//! Repository functions (in [`accounts`], [`users`], [`oauth`], [`events`]) take a [`Conn`] and
+//! Repository functions (in [`accounts`], [`users`], [`invitations`], [`oauth`], [`events`]) take a [`Conn`] and
 //! are written once, in portable SQL with `$1`-style parameters, mapping rows through [`Row`].
 //! Backend differences live in [`sqlite`], [`postgres`] and the two migration trees.
 
@@ -20,6 +20,7 @@ mod value;
 
 pub mod accounts;
 pub mod events;
+pub mod invitations;
 pub mod oauth;
 pub mod users;
 

@@ -28,12 +28,20 @@ impl Migration {
 }
 
 /// Every migration, oldest first. A test checks this list against the files on disk.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "users",
+        sqlite: include_str!("../migrations/sqlite/0002_users.sql"),
+        postgres: include_str!("../migrations/postgres/0002_users.sql"),
+    },
+];
 
 /// What [`run`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

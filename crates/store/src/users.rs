@@ -1,8 +1,12 @@
 //! Users. Every lookup is scoped to an account in SQL, so a caller can never read another
-//! account's user by accident: a user of another account simply is not found.
+//! account's user by accident: a user of another account simply is not found. Every change goes
+//! through [`insert`], [`update`] or [`delete`], which keep `user_counts` exact in the same
+//! transaction.
 
-use crate::{params, Conn, Error, FromRow, Result, Row};
-use roster_domain::{AccountId, Email, PasswordHash, Role, UserId, UserStatus, UserType};
+use crate::{params, Conn, Error, FromRow, Param, Result, Row};
+use roster_domain::{
+    AccountId, AddOns, CreateAction, Email, PasswordHash, Role, UserId, UserStatus, UserType,
+};
 use time::OffsetDateTime;
 
 /// A user as stored.
@@ -19,6 +23,7 @@ pub struct UserRecord {
     pub display_name: String,
     pub password_hash: Option<PasswordHash>,
     pub pmi: i64,
+    pub use_pmi: bool,
     pub timezone: String,
     pub language: String,
     pub dept: String,
@@ -27,20 +32,35 @@ pub struct UserRecord {
     pub company: String,
     pub manager: String,
     pub phone_number: String,
+    pub creation_type: CreateAction,
+    pub add_ons: AddOns,
+    /// JSON array of `{"key","name","value"}`.
+    pub custom_attributes: String,
+    pub group_id: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub last_login_at: Option<OffsetDateTime>,
 }
 
+macro_rules! columns {
+    () => {
+        "id, account_id, email, type, role_id, status, first_name, last_name, display_name, \
+         password_hash, pmi, use_pmi, timezone, language, dept, job_title, location, company, manager, \
+         phone_number, creation_type, large_meeting_capacity, webinar_capacity, custom_attributes, \
+         group_id, created_at, updated_at, last_login_at"
+    };
+}
+
 macro_rules! select_user {
     ($where:literal) => {
-        concat!(
-            "SELECT id, account_id, email, type, role_id, status, first_name, last_name, display_name, \
-             password_hash, pmi, timezone, language, dept, job_title, location, company, manager, \
-             phone_number, created_at, updated_at, last_login_at FROM users ",
-            $where
-        )
+        concat!("SELECT ", columns!(), " FROM users ", $where)
     };
+}
+
+fn capacity(r: &Row<'_>, i: usize) -> Result<Option<u32>> {
+    r.opt_int(i)?
+        .map(|c| u32::try_from(c).map_err(|e| Error::decode(i, e)))
+        .transpose()
 }
 
 impl FromRow for UserRecord {
@@ -58,56 +78,162 @@ impl FromRow for UserRecord {
             display_name: r.text(8)?,
             password_hash: r.opt_text(9)?.map(PasswordHash::from_stored),
             pmi: r.int(10)?,
-            timezone: r.text(11)?,
-            language: r.text(12)?,
-            dept: r.text(13)?,
-            job_title: r.text(14)?,
-            location: r.text(15)?,
-            company: r.text(16)?,
-            manager: r.text(17)?,
-            phone_number: r.text(18)?,
-            created_at: r.time(19)?,
-            updated_at: r.time(20)?,
-            last_login_at: r.opt_time(21)?,
+            use_pmi: r.bool(11)?,
+            timezone: r.text(12)?,
+            language: r.text(13)?,
+            dept: r.text(14)?,
+            job_title: r.text(15)?,
+            location: r.text(16)?,
+            company: r.text(17)?,
+            manager: r.text(18)?,
+            phone_number: r.text(19)?,
+            creation_type: r.parse(20, CreateAction::parse)?,
+            add_ons: AddOns {
+                large_meeting: capacity(r, 21)?,
+                webinar: capacity(r, 22)?,
+            },
+            custom_attributes: r.text(23)?,
+            group_id: r.opt_text(24)?,
+            created_at: r.time(25)?,
+            updated_at: r.time(26)?,
+            last_login_at: r.opt_time(27)?,
         })
     }
+}
+
+async fn adjust_count(
+    conn: &mut Conn,
+    account: &AccountId,
+    status: UserStatus,
+    user_type: UserType,
+    delta: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO user_counts (account_id, status, type, n) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (account_id, status, type) DO UPDATE SET n = user_counts.n + excluded.n",
+        params![account.as_str(), status.as_str(), user_type.code(), delta],
+    )
+    .await
+    .map(drop)
 }
 
 /// Inserts a user. A taken email fails with [`Error::Unique`] `"users.email"`, a taken PMI with
 /// `"users.pmi"`.
 pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
     conn.execute(
-        "INSERT INTO users (id, account_id, email, type, role_id, status, first_name, last_name, \
-         display_name, password_hash, pmi, timezone, language, dept, job_title, location, company, \
-         manager, phone_number, created_at, updated_at, last_login_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
-        params![
-            u.id.as_str(),
-            u.account_id.as_str(),
-            u.email.as_str(),
-            u.user_type.code(),
-            u.role.id(),
-            u.status.as_str(),
-            u.first_name.as_str(),
-            u.last_name.as_str(),
-            u.display_name.as_str(),
-            u.password_hash.as_ref().map(PasswordHash::as_str),
-            u.pmi,
-            u.timezone.as_str(),
-            u.language.as_str(),
-            u.dept.as_str(),
-            u.job_title.as_str(),
-            u.location.as_str(),
-            u.company.as_str(),
-            u.manager.as_str(),
-            u.phone_number.as_str(),
-            u.created_at,
-            u.updated_at,
-            u.last_login_at,
+        concat!(
+            "INSERT INTO users (",
+            columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
+        ),
+        &[
+            u.id.as_str().into(),
+            u.account_id.as_str().into(),
+            u.email.as_str().into(),
+            u.user_type.code().into(),
+            u.role.id().into(),
+            u.status.as_str().into(),
+            u.first_name.as_str().into(),
+            u.last_name.as_str().into(),
+            u.display_name.as_str().into(),
+            u.password_hash.as_ref().map(PasswordHash::as_str).into(),
+            u.pmi.into(),
+            u.use_pmi.into(),
+            u.timezone.as_str().into(),
+            u.language.as_str().into(),
+            u.dept.as_str().into(),
+            u.job_title.as_str().into(),
+            u.location.as_str().into(),
+            u.company.as_str().into(),
+            u.manager.as_str().into(),
+            u.phone_number.as_str().into(),
+            u.creation_type.as_str().into(),
+            u.add_ons.large_meeting.map(i64::from).into(),
+            u.add_ons.webinar.map(i64::from).into(),
+            u.custom_attributes.as_str().into(),
+            u.group_id.as_deref().into(),
+            u.created_at.into(),
+            u.updated_at.into(),
+            u.last_login_at.into(),
         ],
     )
-    .await
-    .map(drop)
+    .await?;
+    adjust_count(conn, &u.account_id, u.status, u.user_type, 1).await
+}
+
+/// Writes every mutable field of `new` over the stored user `old` (the same id; `account_id`
+/// may differ, to move the user), keeping the counts exact. Returns `false` when the user is
+/// gone.
+pub async fn update(conn: &mut Conn, old: &UserRecord, new: &UserRecord) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE users SET email = $1, type = $2, role_id = $3, status = $4, first_name = $5, \
+             last_name = $6, display_name = $7, password_hash = $8, pmi = $9, use_pmi = $10, \
+             timezone = $11, language = $12, dept = $13, job_title = $14, location = $15, \
+             company = $16, manager = $17, phone_number = $18, large_meeting_capacity = $19, \
+             webinar_capacity = $20, custom_attributes = $21, group_id = $22, updated_at = $23, \
+             last_login_at = $24, account_id = $25 WHERE id = $26 AND account_id = $27",
+            &[
+                new.email.as_str().into(),
+                new.user_type.code().into(),
+                new.role.id().into(),
+                new.status.as_str().into(),
+                new.first_name.as_str().into(),
+                new.last_name.as_str().into(),
+                new.display_name.as_str().into(),
+                new.password_hash.as_ref().map(PasswordHash::as_str).into(),
+                new.pmi.into(),
+                new.use_pmi.into(),
+                new.timezone.as_str().into(),
+                new.language.as_str().into(),
+                new.dept.as_str().into(),
+                new.job_title.as_str().into(),
+                new.location.as_str().into(),
+                new.company.as_str().into(),
+                new.manager.as_str().into(),
+                new.phone_number.as_str().into(),
+                new.add_ons.large_meeting.map(i64::from).into(),
+                new.add_ons.webinar.map(i64::from).into(),
+                new.custom_attributes.as_str().into(),
+                new.group_id.as_deref().into(),
+                new.updated_at.into(),
+                new.last_login_at.into(),
+                new.account_id.as_str().into(),
+                old.id.as_str().into(),
+                old.account_id.as_str().into(),
+            ],
+        )
+        .await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    if (&old.account_id, old.status, old.user_type) != (&new.account_id, new.status, new.user_type)
+    {
+        adjust_count(conn, &old.account_id, old.status, old.user_type, -1).await?;
+        adjust_count(conn, &new.account_id, new.status, new.user_type, 1).await?;
+    }
+    Ok(true)
+}
+
+/// Deletes a user (and their invitation), keeping the counts exact.
+pub async fn delete(conn: &mut Conn, u: &UserRecord) -> Result<bool> {
+    conn.execute(
+        "DELETE FROM invitations WHERE user_id = $1",
+        params![u.id.as_str()],
+    )
+    .await?;
+    let n = conn
+        .execute(
+            "DELETE FROM users WHERE id = $1 AND account_id = $2",
+            params![u.id.as_str(), u.account_id.as_str()],
+        )
+        .await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    adjust_count(conn, &u.account_id, u.status, u.user_type, -1).await?;
+    Ok(true)
 }
 
 pub async fn find_by_id(
@@ -145,6 +271,133 @@ pub async fn email_exists(conn: &mut Conn, email: &Email) -> Result<bool> {
     Ok(n.is_some())
 }
 
+/// Whether a PMI is taken.
+pub async fn pmi_exists(conn: &mut Conn, pmi: i64) -> Result<bool> {
+    let n: Option<i64> = conn
+        .fetch_optional("SELECT 1 FROM users WHERE pmi = $1", params![pmi])
+        .await?;
+    Ok(n.is_some())
+}
+
+/// What to list.
+#[derive(Debug, Clone)]
+pub struct ListFilter<'a> {
+    pub account: &'a AccountId,
+    pub status: UserStatus,
+    pub role_id: Option<&'a str>,
+    /// Lower-case text to find in email or names.
+    pub search: Option<&'a str>,
+    /// Keyset: only users whose email sorts after this.
+    pub after_email: Option<&'a str>,
+    /// Offset paging (Zoom's deprecated `page_number`); ignored with `after_email`.
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// `%text%` for LIKE, with LIKE's own wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The WHERE clause and its parameters, numbered from `$1`.
+fn where_clause<'a>(
+    f: &'a ListFilter<'a>,
+    pattern: &'a str,
+    sql: &mut String,
+    params: &mut Vec<Param<'a>>,
+) {
+    sql.push_str(" WHERE account_id = $1 AND status = $2");
+    params.push(f.account.as_str().into());
+    params.push(f.status.as_str().into());
+    if let Some(role) = f.role_id {
+        params.push(role.into());
+        sql.push_str(&format!(" AND role_id = ${}", params.len()));
+    }
+    if f.search.is_some() {
+        params.push(pattern.into());
+        let n = params.len();
+        sql.push_str(&format!(
+            " AND (email LIKE ${n} ESCAPE '\\' OR lower(first_name) LIKE ${n} ESCAPE '\\' \
+             OR lower(last_name) LIKE ${n} ESCAPE '\\' OR lower(display_name) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+}
+
+/// One page of users, ordered by email.
+pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>> {
+    let pattern = f.search.map(like_pattern).unwrap_or_default();
+    let mut sql = String::from(concat!("SELECT ", columns!(), " FROM users"));
+    let mut params: Vec<Param<'_>> = Vec::with_capacity(6);
+    where_clause(f, &pattern, &mut sql, &mut params);
+    if let Some(after) = f.after_email {
+        params.push(after.into());
+        sql.push_str(&format!(" AND email > ${}", params.len()));
+    }
+    params.push(i64::from(f.limit).into());
+    sql.push_str(&format!(" ORDER BY email LIMIT ${}", params.len()));
+    if f.after_email.is_none() && f.offset > 0 {
+        params.push(i64::try_from(f.offset).unwrap_or(i64::MAX).into());
+        sql.push_str(&format!(" OFFSET ${}", params.len()));
+    }
+    conn.fetch_all(&sql, &params).await
+}
+
+/// How many users match `f` (ignoring its paging). Without a role or search filter this reads
+/// the maintained counts, so it costs the same at any size.
+pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
+    if f.role_id.is_none() && f.search.is_none() {
+        return conn
+            .fetch_one(
+                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts \
+                 WHERE account_id = $1 AND status = $2",
+                params![f.account.as_str(), f.status.as_str()],
+            )
+            .await;
+    }
+    let pattern = f.search.map(like_pattern).unwrap_or_default();
+    let mut sql = String::from("SELECT COUNT(*) FROM users");
+    let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
+    where_clause(f, &pattern, &mut sql, &mut params);
+    conn.fetch_one(&sql, &params).await
+}
+
+/// Counts by status and type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeCount {
+    pub status: UserStatus,
+    pub user_type: UserType,
+    pub n: i64,
+}
+
+impl FromRow for TypeCount {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            status: r.parse(0, UserStatus::parse)?,
+            user_type: UserType::from_code(r.int(1)?)
+                .ok_or_else(|| Error::decode(1, "unknown user type"))?,
+            n: r.int(2)?,
+        })
+    }
+}
+
+/// The maintained counts of an account, non-zero ones only.
+pub async fn counts(conn: &mut Conn, account: &AccountId) -> Result<Vec<TypeCount>> {
+    conn.fetch_all(
+        "SELECT status, type, n FROM user_counts WHERE account_id = $1 AND n > 0 ORDER BY status, type",
+        params![account.as_str()],
+    )
+    .await
+}
+
 /// Replaces a user's password hash.
 pub async fn set_password(
     conn: &mut Conn,
@@ -158,4 +411,12 @@ pub async fn set_password(
         params![hash.as_str(), at, id.as_str(), account.as_str()],
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(super::like_pattern("a_b%c"), "%a\\_b\\%c%");
+    }
 }

@@ -1,0 +1,246 @@
+//! Adding users: `POST /v2/users` (`create` invites, `autoCreate` and `custCreate` add active
+//! users, `ssoCreate` pre-provisions), and adding many emails at once with the same settings.
+
+use super::{event_object, move_seats, open_account, text, UserView};
+use crate::events::{self, Event};
+use crate::{hashing, now, Actor, Error, Result, Service};
+use roster_domain::{
+    pmi, AddOns, CreateAction, Email, Password, Principal, Role, TypeError, UserId, UserType,
+};
+use roster_store::accounts;
+use roster_store::invitations::{self, NewInvitation};
+use roster_store::users::{self, UserRecord};
+use serde_json::{json, Map};
+use time::Duration;
+
+/// How long an invitation stays valid.
+pub const INVITATION_TTL: Duration = Duration::days(30);
+
+/// A user to add, as the caller sent it.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    /// `create`, `autoCreate`, `custCreate` or `ssoCreate`.
+    pub action: Option<String>,
+    pub email: Option<String>,
+    /// Zoom's numeric type.
+    pub user_type: Option<i64>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub display_name: Option<String>,
+    /// Only for `autoCreate`.
+    pub password: Option<String>,
+    pub add_ons: AddOns,
+}
+
+/// What happened to one email of a multi-email add.
+#[derive(Debug)]
+pub struct AddedUser {
+    pub email: String,
+    pub outcome: Result<UserView>,
+}
+
+struct Parsed {
+    action: CreateAction,
+    email: Email,
+    user_type: UserType,
+    first_name: String,
+    last_name: String,
+    display_name: String,
+    password: Option<Password>,
+}
+
+fn parse(input: &NewUser) -> Result<Parsed> {
+    let action = match input.action.as_deref() {
+        None => return Err(Error::invalid("action", "action is required")),
+        Some(a) => CreateAction::parse(a).ok_or_else(|| {
+            Error::invalid(
+                "action",
+                "action must be create, autoCreate, custCreate or ssoCreate",
+            )
+        })?,
+    };
+    let email = input
+        .email
+        .as_deref()
+        .ok_or_else(|| Error::invalid("user_info.email", "Email is required."))
+        .and_then(|e| Email::parse(e).map_err(|err| Error::invalid("user_info.email", err)))?;
+    let user_type = input
+        .user_type
+        .ok_or_else(|| Error::invalid("user_info.type", "type is required"))
+        .and_then(|t| {
+            UserType::from_code(t)
+                .ok_or_else(|| Error::invalid("user_info.type", TypeError::Unknown))
+        })?;
+    let first_name = text(
+        "user_info.first_name",
+        input.first_name.as_deref().unwrap_or(""),
+        64,
+    )?;
+    let last_name = text(
+        "user_info.last_name",
+        input.last_name.as_deref().unwrap_or(""),
+        64,
+    )?;
+    let display_name = text(
+        "user_info.display_name",
+        input.display_name.as_deref().unwrap_or(""),
+        128,
+    )?;
+    let password = match action {
+        CreateAction::AutoCreate => Some(
+            input
+                .password
+                .as_deref()
+                .ok_or_else(|| Error::invalid("user_info.password", "autoCreate needs a password"))
+                .and_then(|p| {
+                    Password::parse(p).map_err(|e| Error::invalid("user_info.password", e))
+                })?,
+        ),
+        // Zoom uses the password only for autoCreate.
+        _ => None,
+    };
+    Ok(Parsed {
+        action,
+        email,
+        user_type,
+        first_name,
+        last_name,
+        display_name,
+        password,
+    })
+}
+
+impl Service {
+    /// Adds one user to the caller's account.
+    #[tracing::instrument(skip_all)]
+    pub async fn add_user(&self, principal: &Principal, input: NewUser) -> Result<UserView> {
+        if !principal.acts_as.is_admin() {
+            return Err(Error::NoPrivilege);
+        }
+        let p = parse(&input)?;
+        let add_ons = input.add_ons.check(p.user_type).map_err(Error::AddOn)?;
+        let password_hash = match p.password {
+            Some(pw) => Some(hashing::hash_password(pw).await?),
+            None => None,
+        };
+        let at = now();
+        let display_name = if p.display_name.is_empty() {
+            format!("{} {}", p.first_name, p.last_name)
+                .trim()
+                .to_owned()
+        } else {
+            p.display_name
+        };
+        let mut user = UserRecord {
+            id: UserId::generate(),
+            account_id: principal.account_id.clone(),
+            email: p.email,
+            user_type: p.user_type,
+            role: Role::Member,
+            status: p.action.initial_status(),
+            first_name: p.first_name,
+            last_name: p.last_name,
+            display_name,
+            password_hash,
+            pmi: pmi::generate(),
+            use_pmi: false,
+            timezone: String::new(),
+            language: "en-US".to_owned(),
+            dept: String::new(),
+            job_title: String::new(),
+            location: String::new(),
+            company: String::new(),
+            manager: String::new(),
+            phone_number: String::new(),
+            creation_type: p.action,
+            add_ons,
+            custom_attributes: "[]".to_owned(),
+            group_id: None,
+            created_at: at,
+            updated_at: at,
+            last_login_at: None,
+        };
+
+        let mut tx = self.db.begin().await?;
+        let account = open_account(&mut tx, principal).await?;
+        user.user_type
+            .check_allowed(p.action, account.on_prem_enabled)
+            .map_err(Error::UserType)?;
+        if p.action == CreateAction::AutoCreate
+            && accounts::managing_account(&mut tx, user.email.domain())
+                .await?
+                .as_ref()
+                != Some(&principal.account_id)
+        {
+            return Err(Error::NotManagedDomain);
+        }
+        if users::email_exists(&mut tx, &user.email).await? {
+            return Err(Error::EmailTaken(user.email));
+        }
+        while users::pmi_exists(&mut tx, user.pmi).await? {
+            user.pmi = pmi::generate();
+        }
+        move_seats(&mut tx, &user, 1).await?;
+        users::insert(&mut tx, &user).await.map_err(|e| {
+            if e.is_unique("users.email") {
+                Error::EmailTaken(user.email.clone())
+            } else {
+                e.into()
+            }
+        })?;
+        let actor = Actor::Principal(principal);
+        if p.action == CreateAction::Create {
+            invitations::insert(
+                &mut tx,
+                &NewInvitation {
+                    user_id: &user.id,
+                    account_id: &user.account_id,
+                    invited_by: &actor.audit_name(),
+                    created_at: at,
+                    expires_at: at + INVITATION_TTL,
+                },
+            )
+            .await?;
+        }
+        let mut extra = Map::new();
+        extra.insert("creation_type".into(), json!(p.action.as_str()));
+        let event = Event {
+            account_id: &user.account_id,
+            kind: "user.created",
+            actor: &actor,
+            target: user.id.as_str(),
+            object: event_object(&user),
+            extra,
+        };
+        events::emit(&mut tx, event, at).await?;
+        tx.commit().await?;
+        tracing::info!(user_id = %user.id, action = p.action.as_str(), "user added");
+        Ok(UserView::of(user))
+    }
+
+    /// Adds every email of a comma- (or white-space-) separated list with the same settings.
+    /// Each email succeeds or fails on its own; the result says what happened to each, in order.
+    /// An email listed twice is added once and reported as taken the second time.
+    pub async fn add_users(
+        &self,
+        principal: &Principal,
+        emails: &str,
+        template: NewUser,
+    ) -> Vec<AddedUser> {
+        let mut out = Vec::new();
+        for email in emails
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|e| !e.is_empty())
+        {
+            let input = NewUser {
+                email: Some(email.to_owned()),
+                ..template.clone()
+            };
+            out.push(AddedUser {
+                email: email.to_owned(),
+                outcome: self.add_user(principal, input).await,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,141 @@
+//! Users: adding ([`create`]), listing ([`list`]), editing ([`update`]), status and removal
+//! ([`status`]) and add-on settings ([`settings`]). Shared here: resolving `userId` (id, email
+//! or `me`) within the caller's account, and the checks every change makes.
+
+mod create;
+mod list;
+mod settings;
+mod status;
+mod update;
+
+pub use create::{AddedUser, NewUser};
+pub use list::{ListQuery, UserPage};
+pub use settings::{FeaturePatch, FeatureSettings};
+pub use status::{RemoveAction, StatusAction};
+pub use update::UserPatch;
+
+use crate::{Error, Result, Service};
+use roster_domain::{account::may_manage_users, Email, Principal, UserId};
+use roster_store::accounts::{self, AccountRecord};
+use roster_store::users::{self, UserRecord};
+use roster_store::Conn;
+
+/// A user as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub user: UserRecord,
+    pub role_name: String,
+}
+
+impl UserView {
+    pub(crate) fn of(user: UserRecord) -> Self {
+        let role_name = user
+            .role
+            .builtin_name()
+            .unwrap_or(user.role.id())
+            .to_owned();
+        Self { user, role_name }
+    }
+}
+
+/// Finds a user of the caller's account by id, email, or `me`; another account's user is
+/// reported exactly like a missing one.
+pub(crate) async fn resolve(
+    conn: &mut Conn,
+    principal: &Principal,
+    user_ref: &str,
+) -> Result<UserRecord> {
+    let not_found = || Error::UserNotFound(user_ref.to_owned());
+    let found = if user_ref == "me" {
+        users::find_by_id(conn, &principal.account_id, &principal.user_id).await?
+    } else if user_ref.contains('@') {
+        let email = Email::parse(user_ref).map_err(|_| not_found())?;
+        users::find_by_email(conn, &principal.account_id, &email).await?
+    } else {
+        let id = UserId::parse(user_ref).ok_or_else(not_found)?;
+        users::find_by_id(conn, &principal.account_id, &id).await?
+    };
+    found.ok_or_else(not_found)
+}
+
+/// The caller's account, refusing when the payment gate is closed.
+pub(crate) async fn open_account(conn: &mut Conn, principal: &Principal) -> Result<AccountRecord> {
+    let account = accounts::find(conn, &principal.account_id)
+        .await?
+        .ok_or_else(|| Error::AccountNotFound(principal.account_id.to_string()))?;
+    if !may_manage_users(account.plan, account.payment_verified) {
+        return Err(Error::PaymentMethodRequired);
+    }
+    Ok(account)
+}
+
+/// Refuses unless the caller manages `target`.
+pub(crate) fn require_manage(principal: &Principal, target: &UserRecord) -> Result<()> {
+    if principal.may_manage_user(&target.account_id, &target.id, &target.role) {
+        Ok(())
+    } else {
+        Err(Error::NoPrivilege)
+    }
+}
+
+/// A free-text field: trimmed, at most `max` characters, no control characters.
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(v.to_owned())
+}
+
+impl Service {
+    /// A user of the caller's account, by id, email, or `me`.
+    #[tracing::instrument(skip_all)]
+    pub async fn get_user(&self, principal: &Principal, user_ref: &str) -> Result<UserView> {
+        let mut conn = self.db.read().await?;
+        let user = resolve(&mut conn, principal, user_ref).await?;
+        if !principal.may_view_user(&user.account_id, &user.id) {
+            return Err(Error::NoPrivilege);
+        }
+        Ok(UserView::of(user))
+    }
+}
+
+/// The `object` of user events, as Zoom sends it.
+pub(crate) fn event_object(u: &UserRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": u.id.as_str(),
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "display_name": u.display_name,
+        "email": u.email.as_str(),
+        "type": u.user_type.code(),
+    })
+}
+
+/// Takes (`sign` = 1) or returns (`sign` = -1) the seats `u` occupies while active: a Licensed
+/// seat for a paid type, and one per add-on.
+pub(crate) async fn move_seats(conn: &mut Conn, u: &UserRecord, sign: i64) -> Result<()> {
+    use roster_store::accounts::Pool;
+    if u.user_type.takes_licensed_seat()
+        && !accounts::adjust_seats(conn, &u.account_id, Pool::Licensed, sign).await?
+    {
+        return Err(Error::SeatsExhausted("Licensed"));
+    }
+    if u.add_ons.large_meeting.is_some()
+        && !accounts::adjust_seats(conn, &u.account_id, Pool::LargeMeeting, sign).await?
+    {
+        return Err(Error::SeatsExhausted("Large Meeting"));
+    }
+    if u.add_ons.webinar.is_some()
+        && !accounts::adjust_seats(conn, &u.account_id, Pool::Webinar, sign).await?
+    {
+        return Err(Error::SeatsExhausted("Webinar"));
+    }
+    Ok(())
+}

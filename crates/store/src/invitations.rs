@@ -1,0 +1,52 @@
+//! Invitations of pending users. The record is made when the user is added; the activation
+//! token (stored only as a hash) is issued when the invitation is sent.
+
+use crate::{params, Conn, Result};
+use roster_domain::{AccountId, UserId};
+use time::OffsetDateTime;
+
+/// A new invitation.
+#[derive(Debug, Clone)]
+pub struct NewInvitation<'a> {
+    pub user_id: &'a UserId,
+    pub account_id: &'a AccountId,
+    /// `user:ID` or `operator`.
+    pub invited_by: &'a str,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+pub async fn insert(conn: &mut Conn, i: &NewInvitation<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO invitations (user_id, account_id, invited_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+        params![
+            i.user_id.as_str(),
+            i.account_id.as_str(),
+            i.invited_by,
+            i.created_at,
+            i.expires_at,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// When a pending user's invitation expires.
+pub async fn expiry(conn: &mut Conn, user: &UserId) -> Result<Option<OffsetDateTime>> {
+    let row: Option<Expiry> = conn
+        .fetch_optional(
+            "SELECT expires_at FROM invitations WHERE user_id = $1",
+            params![user.as_str()],
+        )
+        .await?;
+    Ok(row.map(|e| e.0))
+}
+
+struct Expiry(OffsetDateTime);
+
+impl crate::FromRow for Expiry {
+    fn from_row(r: &crate::Row<'_>) -> Result<Self> {
+        Ok(Self(r.time(0)?))
+    }
+}
