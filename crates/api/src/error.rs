@@ -103,6 +103,10 @@ impl From<Error> for ZoomError {
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
             Error::TransferUserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
             Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, code::SEATS_EXHAUSTED, msg),
+            Error::AddOn(
+                e @ (roster_domain::AddOnError::LargeMeetingCapacity
+                | roster_domain::AddOnError::WebinarCapacity),
+            ) => Self::validation("feature", e.to_string()),
             Error::AddOn(_) => Self::new(S::BAD_REQUEST, code::USER_TYPE, msg),
             Error::UserType(roster_domain::TypeError::OnPremDisabled) => {
                 Self::new(S::BAD_REQUEST, code::USER_TYPE, msg)

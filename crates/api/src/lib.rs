@@ -37,11 +37,21 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The application's routes with their middleware.
 pub fn router(state: AppState) -> Router {
+    use zoom_v2::users;
     let v2 = Router::new()
-        .route("/users/{userId}", get(zoom_v2::users::get_user))
+        .route("/users", get(users::list_users).post(users::create_user))
+        .route("/users/email", get(users::email_exists))
         .route(
-            "/users/{userId}/password",
-            put(zoom_v2::users::set_password),
+            "/users/{userId}",
+            get(users::get_user)
+                .patch(users::update_user)
+                .delete(users::delete_user),
+        )
+        .route("/users/{userId}/password", put(users::set_password))
+        .route("/users/{userId}/status", put(users::set_status))
+        .route(
+            "/users/{userId}/settings",
+            get(users::get_settings).patch(users::update_settings),
         );
     let metrics = Arc::clone(&state.metrics);
     Router::new()

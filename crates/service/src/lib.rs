@@ -8,7 +8,7 @@ mod error;
 mod events;
 mod hashing;
 mod oauth;
-mod users;
+pub mod users;
 
 pub use accounts::{CreatedAccount, NewAccount};
 pub use error::{Error, Result};

@@ -108,13 +108,32 @@ async fn adjust_count(
     user_type: UserType,
     delta: i64,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO user_counts (account_id, status, type, n) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (account_id, status, type) DO UPDATE SET n = user_counts.n + excluded.n",
-        params![account.as_str(), status.as_str(), user_type.code(), delta],
-    )
-    .await
-    .map(drop)
+    // The proposed row of an upsert must pass the CHECK (n >= 0) before any conflict is
+    // resolved, so only increments can upsert; decrements update the row that must exist.
+    if delta > 0 {
+        conn.execute(
+            "INSERT INTO user_counts (account_id, status, type, n) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (account_id, status, type) DO UPDATE SET n = user_counts.n + excluded.n",
+            params![account.as_str(), status.as_str(), user_type.code(), delta],
+        )
+        .await
+        .map(drop)
+    } else {
+        let n = conn
+            .execute(
+                "UPDATE user_counts SET n = n + $1 WHERE account_id = $2 AND status = $3 AND type = $4",
+                params![delta, account.as_str(), status.as_str(), user_type.code()],
+            )
+            .await?;
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(Error::Query(format!(
+                "no user count for account {account}, {status}, type {}",
+                user_type.code()
+            )))
+        }
+    }
 }
 
 /// Inserts a user. A taken email fails with [`Error::Unique`] `"users.email"`, a taken PMI with

@@ -18,3 +18,4 @@ mod oauth;
 mod ops;
 mod schema;
 mod users;
+mod users_manage;

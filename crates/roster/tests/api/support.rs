@@ -263,6 +263,71 @@ impl TestApp {
         (acct, token)
     }
 
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> (u16, Value) {
+        let res = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        json_of(res).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        self.send_json(reqwest::Method::POST, path, token, body)
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        self.send_json(reqwest::Method::PATCH, path, token, body)
+            .await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        self.send_json(reqwest::Method::PUT, path, token, body)
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        json_of(res).await
+    }
+
+    /// Adds a user through the API; returns its id.
+    pub async fn add_user(&self, token: &str, action: &str, email: &str, user_type: i64) -> String {
+        let (s, body) = self
+            .post(
+                "/v2/users",
+                token,
+                &serde_json::json!({"action": action, "user_info": {"email": email, "type": user_type}}),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// An integer from a one-row query.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let db = self.db.open().await;
+        let v = db.read().await.unwrap().fetch_one(sql, &[]).await.unwrap();
+        db.close().await;
+        v
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
         let res = self
             .client

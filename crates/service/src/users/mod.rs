@@ -12,7 +12,7 @@ pub use create::{AddedUser, NewUser};
 pub use list::{ListQuery, UserPage};
 pub use settings::{FeaturePatch, FeatureSettings};
 pub use status::{RemoveAction, StatusAction};
-pub use update::UserPatch;
+pub use update::{CustomAttribute, UserPatch, MAX_CUSTOM_ATTRIBUTES};
 
 use crate::{Error, Result, Service};
 use roster_domain::{account::may_manage_users, Email, Principal, UserId};

@@ -1,5 +1,17 @@
-//! `/v2/users`: reading a user (`GET /users/{userId}`, where `userId` is an id, an email or
-//! `me`) and setting a password (`PUT /users/{userId}/password`).
+//! `/v2/users`: Zoom's users API. `userId` is an id, an email, or `me`. This module holds the
+//! user object and reading one user; the other verbs are in their own files.
+
+pub mod create;
+pub mod list;
+pub mod remove;
+pub mod settings;
+pub mod update;
+
+pub use create::{create_user, CreateUserBody, CreatedUser, UserInfo};
+pub use list::{email_exists, list_users, EmailExists, ListParams, UserList};
+pub use remove::{delete_user, set_status, DeleteParams, StatusBody};
+pub use settings::{get_settings, update_settings, FeatureObject, SettingsObject, SettingsPatch};
+pub use update::{update_user, UpdateUserBody};
 
 use super::zoom_time;
 use crate::error::ErrorBody;
@@ -48,6 +60,10 @@ pub struct UserObject {
     pub login_types: Vec<i64>,
     pub group_ids: Vec<String>,
     pub im_group_ids: Vec<String>,
+    /// `[{"key","name","value"}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub custom_attributes: Option<Vec<serde_json::Value>>,
 }
 
 impl From<UserView> for UserObject {
@@ -70,7 +86,7 @@ impl From<UserView> for UserObject {
             role_name: v.role_name,
             role_id: u.role.id().to_owned(),
             pmi: u.pmi,
-            use_pmi: false,
+            use_pmi: u.use_pmi,
             timezone: u.timezone,
             verified: i64::from(u.status == UserStatus::Active),
             dept: u.dept,
@@ -90,8 +106,9 @@ impl From<UserView> for UserObject {
             } else {
                 vec![]
             },
-            group_ids: Vec::new(),
+            group_ids: u.group_id.into_iter().collect(),
             im_group_ids: Vec::new(),
+            custom_attributes: Some(serde_json::from_str(&u.custom_attributes).unwrap_or_default()),
         }
     }
 }
