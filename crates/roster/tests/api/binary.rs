@@ -17,7 +17,10 @@ fn roster(db: &TestDb, dir: &std::path::Path) -> Command {
 }
 
 /// Starts `roster serve`, returns the child, its base URL and the stdout lines before it.
-async fn serve(db: &TestDb, dir: &std::path::Path) -> (tokio::process::Child, String, Vec<String>) {
+pub(crate) async fn serve(
+    db: &TestDb,
+    dir: &std::path::Path,
+) -> (tokio::process::Child, String, Vec<String>) {
     let mut child = roster(db, dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -40,7 +43,7 @@ async fn serve(db: &TestDb, dir: &std::path::Path) -> (tokio::process::Child, St
     (child, base, seen)
 }
 
-async fn sigterm_and_wait(mut child: tokio::process::Child) {
+pub(crate) async fn sigterm_and_wait(mut child: tokio::process::Child) {
     let pid = child.id().unwrap().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -14,6 +14,7 @@ mod support;
 
 mod accounts;
 mod binary;
+mod concurrency;
 mod oauth;
 mod ops;
 mod schema;
