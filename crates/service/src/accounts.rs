@@ -270,6 +270,59 @@ impl Service {
         Ok(domain)
     }
 
+    /// Creates a server-to-server OAuth app for a user of an account (an operator action). Its
+    /// tokens act as that user, with that user's role at the time of each request.
+    #[tracing::instrument(skip_all, fields(account_id = %account_id))]
+    pub async fn create_s2s_app(
+        &self,
+        actor: Actor<'_>,
+        account_id: &str,
+        user_email: &str,
+        name: Option<&str>,
+    ) -> Result<(ClientId, Secret)> {
+        let id = AccountId::parse(account_id.trim())
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
+        let email = Email::parse(user_email).map_err(|e| Error::invalid("user", e))?;
+        let name = match name {
+            Some(n) => crate::users::text("name", n, 128)?,
+            None => format!("{email} server-to-server app"),
+        };
+        let mut tx = self.db.begin().await?;
+        if accounts::find(&mut tx, &id).await?.is_none() {
+            return Err(Error::AccountNotFound(account_id.to_owned()));
+        }
+        let user = users::find_by_email(&mut tx, &id, &email)
+            .await?
+            .filter(|u| u.status == UserStatus::Active)
+            .ok_or_else(|| Error::UserNotFound(email.to_string()))?;
+        let at = now();
+        let secret = Secret::client_secret();
+        let app = AppRecord {
+            id: UserId::generate().to_string(),
+            account_id: id.clone(),
+            name,
+            kind: AppKind::ServerToServer,
+            client_id: ClientId::generate(),
+            client_secret_hash: secret.hash(),
+            created_by: user.id.clone(),
+            scopes: S2S_DEFAULT_SCOPES.to_owned(),
+            status: AppStatus::Active,
+            created_at: at,
+        };
+        oauth::insert_app(&mut tx, &app).await?;
+        let event = Event {
+            account_id: &id,
+            kind: "app.created",
+            actor: &actor,
+            target: &app.id,
+            object: json!({ "id": app.id, "name": app.name, "client_id": app.client_id.as_str(), "created_by": user.id.as_str() }),
+            extra: Map::new(),
+        };
+        events::emit(&mut tx, event, at).await?;
+        tx.commit().await?;
+        Ok((app.client_id, secret))
+    }
+
     /// An account, for operators and for later use cases' rules.
     pub async fn get_account(&self, account_id: &str) -> Result<AccountRecord> {
         let id = AccountId::parse(account_id.trim())

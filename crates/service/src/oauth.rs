@@ -62,6 +62,13 @@ impl Service {
             return Err(Error::InvalidAccountId);
         }
 
+        // The app acts with its creator's role; a creator who may no longer sign in gets no token.
+        let mut conn = self.db.read().await?;
+        let creator = roster_store::users::find_by_id(&mut conn, &app.account_id, &app.created_by)
+            .await?
+            .filter(|u| u.status == UserStatus::Active)
+            .ok_or(Error::InvalidClient)?;
+        drop(conn);
         let token = Secret::token();
         let hash = token.hash();
         let issued = now();
@@ -76,8 +83,7 @@ impl Service {
                 app_id: &app.id,
                 account_id: &app.account_id,
                 user_id: &app.created_by,
-                // A server-to-server app acts as the account's admin.
-                acts_as: &roster_domain::Role::Admin,
+                acts_as: &creator.role,
                 scopes: &app.scopes,
                 created_at: issued,
                 expires_at,

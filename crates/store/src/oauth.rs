@@ -117,7 +117,8 @@ pub async fn delete_expired_tokens(
     .await
 }
 
-/// A stored token with what decides whether it may still be used.
+/// A stored token with what decides whether it may still be used. `acts_as` is the acting
+/// user's role *now*, so demoting a user reduces what their apps' tokens may do at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenGrant {
     pub account_id: AccountId,
@@ -148,7 +149,7 @@ impl FromRow for TokenGrant {
 /// The grant behind a token hash, in one indexed read.
 pub async fn find_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<TokenGrant>> {
     conn.fetch_optional(
-        "SELECT t.account_id, t.user_id, t.acts_as, t.scopes, t.expires_at, a.status, u.status, u.email \
+        "SELECT t.account_id, t.user_id, u.role_id, t.scopes, t.expires_at, a.status, u.status, u.email \
          FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1",
         params![hash.as_str()],

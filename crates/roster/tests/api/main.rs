@@ -17,6 +17,7 @@ mod binary;
 mod concurrency;
 mod oauth;
 mod ops;
+mod privileges;
 mod schema;
 mod users;
 mod users_manage;

@@ -250,6 +250,29 @@ impl TestApp {
         v["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// A token for a server-to-server app created for `email` (it acts as that user).
+    pub async fn token_for_user(&self, acct: &Created, email: &str) -> String {
+        let out = self
+            .cli(&[
+                "app",
+                "create",
+                "--account-id",
+                &acct.account_id,
+                "--user",
+                email,
+                "--json",
+            ])
+            .await
+            .unwrap();
+        let v: Value = serde_json::from_str(out.trim()).unwrap();
+        let app = Created {
+            client_id: v["client_id"].as_str().unwrap().to_owned(),
+            client_secret: v["client_secret"].as_str().unwrap().to_owned(),
+            ..acct.clone()
+        };
+        self.token(&app).await
+    }
+
     /// An account and a token for it.
     pub async fn account_with_token(&self) -> (Created, String) {
         let acct = self

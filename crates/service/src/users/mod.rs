@@ -79,7 +79,7 @@ pub(crate) fn require_manage(principal: &Principal, target: &UserRecord) -> Resu
 }
 
 /// A free-text field: trimmed, at most `max` characters, no control characters.
-pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
+pub fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.chars().count() > max {
         return Err(Error::invalid(
