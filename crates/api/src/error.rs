@@ -48,6 +48,7 @@ pub mod code {
     pub const CANNOT_UNLINK_ADMIN: u32 = 1117;
     pub const SEATS_EXHAUSTED: u32 = 3412;
     pub const GROUP_NOT_FOUND: u32 = 4130;
+    pub const GROUP_NAME_TAKEN: u32 = 4132;
     pub const ACCOUNT_NOT_FOUND: u32 = 2001;
     pub const NOT_RECOGNIZED: u32 = 2300;
     pub const INTERNAL: u32 = 500;
@@ -101,6 +102,7 @@ impl From<Error> for ZoomError {
             | Error::AdminStatusLocked
             | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
+            Error::GroupNameTaken(_) => Self::new(S::CONFLICT, code::GROUP_NAME_TAKEN, msg),
             Error::TransferUserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
             Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, code::SEATS_EXHAUSTED, msg),
             Error::AddOn(

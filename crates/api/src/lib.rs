@@ -53,6 +53,15 @@ pub fn router(state: AppState) -> Router {
             "/users/{userId}/settings",
             get(users::get_settings).patch(users::update_settings),
         );
+    let v2 = v2
+        .nest(
+            "/groups",
+            zoom_v2::groups::routes(roster_service::groups::Kind::Settings),
+        )
+        .nest(
+            "/im/groups",
+            zoom_v2::groups::routes(roster_service::groups::Kind::Chat),
+        );
     let metrics = Arc::clone(&state.metrics);
     Router::new()
         .nest("/v2", v2)

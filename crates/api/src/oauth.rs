@@ -83,6 +83,7 @@ impl From<Error> for OAuthError {
             | Error::UserNotFound(_)
             | Error::NoPrivilege
             | Error::GroupNotFound(_)
+            | Error::GroupNameTaken(_)
             | Error::TransferUserNotFound(_)
             | Error::PaymentMethodRequired
             | Error::SeatsExhausted(_)

@@ -21,6 +21,14 @@ use utoipa::{Modify, OpenApi};
         crate::zoom_v2::users::remove::set_status,
         crate::zoom_v2::users::settings::get_settings,
         crate::zoom_v2::users::settings::update_settings,
+        crate::zoom_v2::groups::list,
+        crate::zoom_v2::groups::create,
+        crate::zoom_v2::groups::read,
+        crate::zoom_v2::groups::rename,
+        crate::zoom_v2::groups::remove,
+        crate::zoom_v2::groups::members,
+        crate::zoom_v2::groups::add_members,
+        crate::zoom_v2::groups::remove_member,
         crate::ops::healthz,
         crate::ops::metrics,
         crate::ops::openapi,
@@ -28,6 +36,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&Security),
     tags(
         (name = "users", description = "Zoom v2 users"),
+        (name = "groups", description = "Zoom v2 groups; chat groups are the same under /v2/im/groups"),
         (name = "oauth", description = "OAuth 2.0"),
         (name = "ops", description = "Health, metrics and this document"),
     )

@@ -22,6 +22,8 @@ pub enum Error {
     NoPrivilege,
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
+    #[error("A group named \"{0}\" already exists.")]
+    GroupNameTaken(String),
     /// The user to transfer data to is not an active user of the same account.
     #[error("The transfer user does not exist in this account or is not active: {0}.")]
     TransferUserNotFound(String),

@@ -6,6 +6,7 @@
 mod accounts;
 mod error;
 mod events;
+pub mod groups;
 mod hashing;
 mod oauth;
 pub mod users;

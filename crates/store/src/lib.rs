@@ -20,6 +20,7 @@ mod value;
 
 pub mod accounts;
 pub mod events;
+pub mod groups;
 pub mod invitations;
 pub mod oauth;
 pub mod users;

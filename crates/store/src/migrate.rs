@@ -41,6 +41,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_users.sql"),
         postgres: include_str!("../migrations/postgres/0002_users.sql"),
     },
+    Migration {
+        version: 3,
+        name: "groups_roles",
+        sqlite: include_str!("../migrations/sqlite/0003_groups_roles.sql"),
+        postgres: include_str!("../migrations/postgres/0003_groups_roles.sql"),
+    },
 ];
 
 /// What [`run`] did.

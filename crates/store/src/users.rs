@@ -235,13 +235,15 @@ pub async fn update(conn: &mut Conn, old: &UserRecord, new: &UserRecord) -> Resu
     Ok(true)
 }
 
-/// Deletes a user (and their invitation), keeping the counts exact.
+/// Deletes a user (with their invitation and chat group memberships), keeping the counts
+/// exact.
 pub async fn delete(conn: &mut Conn, u: &UserRecord) -> Result<bool> {
     conn.execute(
         "DELETE FROM invitations WHERE user_id = $1",
         params![u.id.as_str()],
     )
     .await?;
+    crate::groups::leave_chat_groups(conn, &u.id).await?;
     let n = conn
         .execute(
             "DELETE FROM users WHERE id = $1 AND account_id = $2",

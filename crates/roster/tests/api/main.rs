@@ -15,6 +15,7 @@ mod support;
 mod accounts;
 mod binary;
 mod concurrency;
+mod groups;
 mod oauth;
 mod ops;
 mod privileges;

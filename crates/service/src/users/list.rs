@@ -90,7 +90,7 @@ impl Service {
             _ => String::new(),
         };
         Ok(UserPage {
-            users: rows.into_iter().map(UserView::of).collect(),
+            users: super::views(&mut conn, rows).await?,
             page_size,
             page_number,
             page_count: total.div_ceil(u64::from(page_size)),

@@ -25,6 +25,8 @@ use roster_store::Conn;
 pub struct UserView {
     pub user: UserRecord,
     pub role_name: String,
+    /// The chat groups the user is in.
+    pub chat_group_ids: Vec<String>,
 }
 
 impl UserView {
@@ -34,8 +36,30 @@ impl UserView {
             .builtin_name()
             .unwrap_or(user.role.id())
             .to_owned();
-        Self { user, role_name }
+        Self {
+            user,
+            role_name,
+            chat_group_ids: Vec::new(),
+        }
     }
+}
+
+/// Views of a page of users, with their chat groups (one query for the page).
+pub(crate) async fn views(conn: &mut Conn, users: Vec<UserRecord>) -> Result<Vec<UserView>> {
+    let ids: Vec<&UserId> = users.iter().map(|u| &u.id).collect();
+    let pairs = roster_store::groups::chat_groups_of_many(conn, &ids).await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let mut v = UserView::of(u);
+            v.chat_group_ids = pairs
+                .iter()
+                .filter(|(user, _)| user == v.user.id.as_str())
+                .map(|(_, g)| g.clone())
+                .collect();
+            v
+        })
+        .collect())
 }
 
 /// Finds a user of the caller's account by id, email, or `me`; another account's user is
@@ -102,7 +126,10 @@ impl Service {
         if !principal.may_view_user(&user.account_id, &user.id) {
             return Err(Error::NoPrivilege);
         }
-        Ok(UserView::of(user))
+        let mut view = UserView::of(user);
+        view.chat_group_ids =
+            roster_store::groups::chat_groups_of(&mut conn, &view.user.id).await?;
+        Ok(view)
     }
 }
 

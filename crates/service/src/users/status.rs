@@ -253,5 +253,6 @@ async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
     moved.status = UserStatus::Active;
     moved.updated_at = at;
     users::update(conn, user, &moved).await?;
+    roster_store::groups::leave_chat_groups(conn, &user.id).await?;
     Ok(account.id)
 }

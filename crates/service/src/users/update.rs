@@ -173,11 +173,20 @@ impl Service {
         if admin_fields || old.id != principal.user_id {
             open_account(&mut tx, principal).await?;
         }
-        if let Some(group) = &patch.group_id {
-            return Err(Error::GroupNotFound(group.clone()));
-        }
         let mut new = old.clone();
         let mut changes = Changes::default();
+        if let Some(group) = patch.group_id.as_deref().map(str::trim) {
+            // An empty group_id takes the user out of their settings group.
+            let group = (!group.is_empty()).then(|| group.to_owned());
+            if let Some(g) = &group {
+                crate::groups::settings_group_exists(&mut tx, principal, g).await?;
+            }
+            if group != old.group_id {
+                changes.old.insert("group_id".into(), json!(old.group_id));
+                changes.new.insert("group_id".into(), json!(group));
+                new.group_id = group;
+            }
+        }
         apply_profile(&patch, &mut new, &mut changes)?;
         if let Some(pmi) = pmi.filter(|p| *p != old.pmi) {
             if users::pmi_exists(&mut tx, pmi).await? {

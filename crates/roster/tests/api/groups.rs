@@ -1,0 +1,250 @@
+//! `/v2/groups` and `/v2/im/groups`: create, rename, delete, members; a user is in at most one
+//! settings group, and in any number of chat groups.
+
+use crate::support::{assert_zoom_error, spawn_app, Backend};
+use serde_json::json;
+
+async fn settings_groups(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let ann = app.add_user(&token, "custCreate", "ann@acme.test", 1).await;
+    let bob = app.add_user(&token, "custCreate", "bob@acme.test", 1).await;
+
+    let (s, maths) = app
+        .post("/v2/groups", &token, &json!({"name": "Maths"}))
+        .await;
+    assert_eq!(s, 201, "{maths}");
+    let maths_id = maths["id"].as_str().unwrap().to_owned();
+    assert_eq!(maths["total_members"], 0);
+    let (_, art) = app
+        .post("/v2/groups", &token, &json!({"name": "Art"}))
+        .await;
+    let art_id = art["id"].as_str().unwrap().to_owned();
+
+    let (s, added) = app
+        .post(
+            &format!("/v2/groups/{maths_id}/members"),
+            &token,
+            &json!({"members": [{"id": ann}, {"email": "bob@acme.test"}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{added}");
+    assert_eq!(added["ids"], format!("{ann},{bob}"));
+    let (_, g) = app.get(&format!("/v2/groups/{maths_id}"), &token).await;
+    assert_eq!(g["total_members"], 2);
+    let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
+    assert_eq!(u["group_ids"], json!([maths_id]));
+
+    // At most one settings group: joining Art leaves Maths.
+    let (s, _) = app
+        .patch(
+            &format!("/v2/users/{ann}"),
+            &token,
+            &json!({"group_id": art_id}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
+    assert_eq!(u["group_ids"], json!([art_id]));
+    let (_, members) = app
+        .get(
+            &format!("/v2/groups/{maths_id}/members?page_size=1"),
+            &token,
+        )
+        .await;
+    assert_eq!(members["total_records"], 1);
+    assert_eq!(members["members"][0]["email"], "bob@acme.test");
+    assert_eq!(members["next_page_token"], "");
+
+    let (_, list) = app.get("/v2/groups", &token).await;
+    assert_eq!(list["total_records"], 2);
+    assert_eq!(list["groups"][0]["name"], "Art");
+
+    let (s, _) = app
+        .patch(
+            &format!("/v2/groups/{maths_id}"),
+            &token,
+            &json!({"name": "Mathematics"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = app
+        .delete(&format!("/v2/groups/{maths_id}/members/{bob}"), &token)
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = app.delete(&format!("/v2/groups/{art_id}"), &token).await;
+    assert_eq!(s, 204);
+    let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
+    assert_eq!(
+        u["group_ids"],
+        json!([]),
+        "deleting a group frees its members"
+    );
+    for kind in [
+        "group.created",
+        "group.updated",
+        "group.deleted",
+        "group.member_added",
+        "group.member_deleted",
+    ] {
+        assert!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM events WHERE type = '{kind}'"
+            ))
+            .await
+                >= 1,
+            "{kind}"
+        );
+    }
+}
+
+async fn group_refusals_change_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    let ann = app.add_user(&token, "custCreate", "ann@acme.test", 1).await;
+    let (_, g) = app
+        .post("/v2/groups", &token, &json!({"name": "Maths"}))
+        .await;
+    let gid = g["id"].as_str().unwrap().to_owned();
+    let other = app.create_account("Other", "boss@other.test", &[]).await;
+    let member_token = app.token_for_user(&acct, "ann@acme.test").await;
+    let events = app.db.count("events").await;
+    let checks = [
+        (
+            app.post("/v2/groups", &token, &json!({"name": "Maths"}))
+                .await,
+            409,
+            4132,
+        ),
+        (
+            app.post("/v2/groups", &token, &json!({"name": "  "})).await,
+            400,
+            300,
+        ),
+        (app.post("/v2/groups", &token, &json!({})).await, 400, 300),
+        (app.get("/v2/groups/nope", &token).await, 404, 4130),
+        (
+            app.patch("/v2/groups/nope", &token, &json!({"name": "X"}))
+                .await,
+            404,
+            4130,
+        ),
+        (app.delete("/v2/groups/nope", &token).await, 404, 4130),
+        // All or nothing: one unknown member adds nobody.
+        (
+            app.post(
+                &format!("/v2/groups/{gid}/members"),
+                &token,
+                &json!({"members": [{"id": ann}, {"email": "ghost@acme.test"}]}),
+            )
+            .await,
+            404,
+            1001,
+        ),
+        (
+            app.post(
+                &format!("/v2/groups/{gid}/members"),
+                &token,
+                &json!({"members": [{"id": other.owner_id}]}),
+            )
+            .await,
+            404,
+            1001,
+        ),
+        (
+            app.post(
+                &format!("/v2/groups/{gid}/members"),
+                &token,
+                &json!({"members": []}),
+            )
+            .await,
+            400,
+            300,
+        ),
+        (
+            app.delete(&format!("/v2/groups/{gid}/members/{ann}"), &token)
+                .await,
+            404,
+            1001,
+        ),
+        (
+            app.get(
+                &format!("/v2/groups/{gid}/members?next_page_token=bogus"),
+                &token,
+            )
+            .await,
+            400,
+            300,
+        ),
+        (
+            app.patch(
+                &format!("/v2/users/{ann}"),
+                &token,
+                &json!({"group_id": "nope"}),
+            )
+            .await,
+            404,
+            4130,
+        ),
+        (app.get("/v2/groups", &member_token).await, 400, 200),
+        (
+            app.post("/v2/groups", &member_token, &json!({"name": "Mine"}))
+                .await,
+            400,
+            200,
+        ),
+    ];
+    for ((s, v), status, code) in checks {
+        assert_zoom_error(s, &v, status, code);
+    }
+    let (_, g) = app.get(&format!("/v2/groups/{gid}"), &token).await;
+    assert_eq!(g["total_members"], 0);
+    assert_eq!(app.db.count("groups").await, 1);
+    assert_eq!(app.db.count("events").await, events);
+}
+
+async fn chat_groups(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let ann = app.add_user(&token, "custCreate", "ann@acme.test", 1).await;
+    let (_, a) = app
+        .post("/v2/im/groups", &token, &json!({"name": "Staff room"}))
+        .await;
+    let (_, c) = app
+        .post("/v2/im/groups", &token, &json!({"name": "Maths"}))
+        .await;
+    // The same name may be a settings group and a chat group.
+    let (s, _) = app
+        .post("/v2/groups", &token, &json!({"name": "Maths"}))
+        .await;
+    assert_eq!(s, 201);
+    for g in [&a, &c] {
+        let (s, _) = app
+            .post(
+                &format!("/v2/im/groups/{}/members", g["id"].as_str().unwrap()),
+                &token,
+                &json!({"members": [{"id": ann}]}),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    let (_, list) = app.get("/v2/im/groups", &token).await;
+    assert_eq!(list["total_records"], 2);
+    assert_eq!(list["groups"][0]["total_members"], 1);
+    let (_, settings) = app.get("/v2/groups", &token).await;
+    assert_eq!(
+        settings["total_records"], 1,
+        "chat groups are not settings groups"
+    );
+    let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
+    assert_eq!(u["group_ids"], json!([]));
+    assert_eq!(u["im_group_ids"].as_array().unwrap().len(), 2, "{u}");
+    // Deleting a user takes them out of their chat groups.
+    let (s, _) = app
+        .delete(&format!("/v2/users/{ann}?action=delete"), &token)
+        .await;
+    assert_eq!(s, 204);
+    assert_eq!(app.db.count("chat_group_members").await, 0);
+}
+
+both_backends!(settings_groups, group_refusals_change_nothing, chat_groups);
