@@ -1,9 +1,10 @@
-//! Who is acting, and the access rules that depend only on who they are.
+//! Who is acting, and the access rules that depend only on who they are: who may see and
+//! manage whom, and who may give whom which role.
 
-use crate::{AccountId, Email, UserId};
+use crate::{AccountId, Email, Privilege, Privileges, UserId};
 
-/// A role. The built-in ones have Zoom's well-known ids "0", "1" and "2"; custom roles (a later
-/// capability) carry their own id.
+/// A role. The built-in ones have Zoom's well-known ids "0", "1" and "2"; custom roles carry
+/// their own id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Role {
     Owner,
@@ -45,49 +46,138 @@ impl Role {
     pub fn is_admin(&self) -> bool {
         matches!(self, Self::Owner | Self::Admin)
     }
+
+    pub fn is_builtin(&self) -> bool {
+        !matches!(self, Self::Custom(_))
+    }
+
+    /// A built-in role's privileges (custom roles' are stored).
+    pub fn builtin_privileges(&self) -> Option<Privileges> {
+        match self {
+            Self::Owner | Self::Admin => Some(Privileges::all()),
+            Self::Member => Some(Privileges::none()),
+            Self::Custom(_) => None,
+        }
+    }
 }
 
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub account_id: AccountId,
-    /// The user `me` resolves to. For a server-to-server app, the user who created it.
+    /// The user `me` resolves to: the user a token acts as.
     pub user_id: UserId,
     /// That user's email (Zoom's `operator` in event payloads).
     pub email: Email,
-    /// The authority the caller acts with. A server-to-server app acts as the account's admin.
+    /// That user's role, as it is now.
     pub acts_as: Role,
+    /// What the role allows.
+    pub privileges: Privileges,
+    /// For a custom role limited to some groups: those groups. `None`: the whole account.
+    pub group_scope: Option<Vec<String>>,
     /// Space-separated OAuth scopes the token was granted.
     pub scopes: String,
 }
 
+/// A user as the access rules see them.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub account_id: &'a AccountId,
+    pub id: &'a UserId,
+    pub role: &'a Role,
+    pub group_id: Option<&'a str>,
+}
+
+/// Why a role change is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoleChangeError {
+    #[error("Nobody can change their own role.")]
+    OwnRole,
+    #[error("Only the Owner can grant or revoke the Admin role.")]
+    AdminNeedsOwner,
+    #[error("The Owner's role changes only by transferring ownership (add another user to the Owner role).")]
+    OwnerIsFixed,
+    #[error("Only the Owner can transfer ownership.")]
+    TransferNeedsOwner,
+    #[error("You cannot grant a role holding privileges you do not have.")]
+    MorePrivileges,
+    #[error("No privilege.")]
+    NoPrivilege,
+}
+
 impl Principal {
-    /// Whether the caller may read `target`, a user of `target_account`. Callers from another
-    /// account see nothing at all: the answer must look like "no such user".
-    pub fn may_view_user(&self, target_account: &AccountId, target: &UserId) -> bool {
-        &self.account_id == target_account && (self.acts_as.is_admin() || &self.user_id == target)
+    pub fn has(&self, p: Privilege) -> bool {
+        self.privileges.has(p)
     }
 
-    /// Whether the caller may change `target` (a user of `target_account` holding `target_role`):
-    /// everyone manages themselves; the Owner manages everyone; an Admin manages users who are
-    /// not the Owner or an Admin; a Member manages only themselves.
-    pub fn may_manage_user(
-        &self,
-        target_account: &AccountId,
-        target: &UserId,
-        target_role: &Role,
-    ) -> bool {
-        if &self.account_id != target_account {
+    /// Whether a group-scoped caller's scope covers a user in `group`.
+    fn covers(&self, group: Option<&str>) -> bool {
+        match &self.group_scope {
+            None => true,
+            Some(scope) => group.is_some_and(|g| scope.iter().any(|s| s == g)),
+        }
+    }
+
+    /// Whether the caller may read `target`. Callers from another account see nothing at all:
+    /// the answer must look like "no such user".
+    pub fn may_view_user(&self, t: Target<'_>) -> bool {
+        self.account_id == *t.account_id
+            && (self.user_id == *t.id
+                || self.acts_as.is_admin()
+                || (self.has(Privilege::UserRead) && self.covers(t.group_id)))
+    }
+
+    /// Whether the caller may change `target`: everyone manages themselves; the Owner manages
+    /// everyone; an Admin manages everyone but the Owner and other Admins; a custom role with
+    /// `User:Edit` manages non-admin users within its group scope; a Member only themselves.
+    pub fn may_manage_user(&self, t: Target<'_>) -> bool {
+        if self.account_id != *t.account_id {
             return false;
         }
-        if &self.user_id == target {
+        if self.user_id == *t.id {
             return true;
         }
-        match self.acts_as {
+        match &self.acts_as {
             Role::Owner => true,
-            Role::Admin => !target_role.is_admin(),
-            Role::Member | Role::Custom(_) => false,
+            Role::Admin => !t.role.is_admin(),
+            Role::Custom(_) => {
+                self.has(Privilege::UserEdit) && !t.role.is_admin() && self.covers(t.group_id)
+            }
+            Role::Member => false,
         }
+    }
+
+    /// Whether the caller may move `target` (of the same account) to `new_role`, which holds
+    /// `new_privileges`. Ownership transfer (`new_role` = Owner) is its own rule.
+    pub fn may_assign_role(
+        &self,
+        t: Target<'_>,
+        new_role: &Role,
+        new_privileges: Privileges,
+    ) -> Result<(), RoleChangeError> {
+        if self.user_id == *t.id {
+            return Err(RoleChangeError::OwnRole);
+        }
+        if *new_role == Role::Owner {
+            return if self.acts_as == Role::Owner {
+                Ok(())
+            } else {
+                Err(RoleChangeError::TransferNeedsOwner)
+            };
+        }
+        if *t.role == Role::Owner {
+            return Err(RoleChangeError::OwnerIsFixed);
+        }
+        if (*new_role == Role::Admin || *t.role == Role::Admin) && self.acts_as != Role::Owner {
+            return Err(RoleChangeError::AdminNeedsOwner);
+        }
+        if !self.has(Privilege::RoleEdit) || !self.may_manage_user(t) {
+            return Err(RoleChangeError::NoPrivilege);
+        }
+        if !new_privileges.is_subset_of(self.privileges) {
+            return Err(RoleChangeError::MorePrivileges);
+        }
+        Ok(())
     }
 }
 
@@ -95,13 +185,46 @@ impl Principal {
 mod tests {
     use super::*;
 
-    fn principal(role: Role) -> Principal {
+    fn principal(role: Role, account: &AccountId) -> Principal {
+        let privileges = role
+            .builtin_privileges()
+            .unwrap_or_else(|| Privileges::parse(["User:Read", "User:Edit", "Role:Edit"]).unwrap());
         Principal {
-            account_id: AccountId::generate(),
+            account_id: account.clone(),
             user_id: UserId::generate(),
             email: Email::parse("someone@example.com").unwrap(),
             acts_as: role,
+            privileges,
+            group_scope: None,
             scopes: String::new(),
+        }
+    }
+
+    fn target<'a>(p: &'a Principal, role: &'a Role) -> Target<'a> {
+        Target {
+            account_id: &p.account_id,
+            id: &p.user_id,
+            role,
+            group_id: None,
+        }
+    }
+
+    struct World {
+        account: AccountId,
+        owner: Principal,
+        admin: Principal,
+        member: Principal,
+        helper: Principal,
+    }
+
+    fn world() -> World {
+        let account = AccountId::generate();
+        World {
+            owner: principal(Role::Owner, &account),
+            admin: principal(Role::Admin, &account),
+            member: principal(Role::Member, &account),
+            helper: principal(Role::Custom("helpdesk".into()), &account),
+            account,
         }
     }
 
@@ -118,43 +241,148 @@ mod tests {
     }
 
     #[test]
-    fn admins_see_their_account_only() {
-        let p = principal(Role::Admin);
-        let other = UserId::generate();
-        assert!(p.may_view_user(&p.account_id, &other));
-        assert!(!p.may_view_user(&AccountId::generate(), &other));
+    fn who_sees_whom() {
+        let w = world();
+        let stranger = principal(Role::Owner, &AccountId::generate());
+        assert!(w.admin.may_view_user(target(&w.member, &Role::Member)));
+        assert!(w.member.may_view_user(target(&w.member, &Role::Member)));
+        assert!(!w.member.may_view_user(target(&w.admin, &Role::Admin)));
+        assert!(w.helper.may_view_user(target(&w.member, &Role::Member)));
+        assert!(!stranger.may_view_user(target(&w.member, &Role::Member)));
+        let _ = w.account;
     }
 
     #[test]
     fn who_manages_whom() {
-        let owner = principal(Role::Owner);
-        let admin = Principal {
-            account_id: owner.account_id.clone(),
-            ..principal(Role::Admin)
-        };
-        let member = Principal {
-            account_id: owner.account_id.clone(),
-            ..principal(Role::Member)
-        };
-        let acct = &owner.account_id;
-        // The Owner manages everyone of the account, and nobody elsewhere.
-        assert!(owner.may_manage_user(acct, &admin.user_id, &Role::Admin));
-        assert!(!owner.may_manage_user(&AccountId::generate(), &admin.user_id, &Role::Member));
-        // An Admin manages members and themselves, not the Owner or other admins.
-        assert!(admin.may_manage_user(acct, &member.user_id, &Role::Member));
-        assert!(admin.may_manage_user(acct, &admin.user_id, &Role::Admin));
-        assert!(!admin.may_manage_user(acct, &owner.user_id, &Role::Owner));
-        assert!(!admin.may_manage_user(acct, &UserId::generate(), &Role::Admin));
-        // A Member manages only themselves.
-        assert!(member.may_manage_user(acct, &member.user_id, &Role::Member));
-        assert!(!member.may_manage_user(acct, &UserId::generate(), &Role::Member));
+        let w = world();
+        fn t<'a>(account: &'a AccountId, p: &'a Principal, r: &'a Role) -> Target<'a> {
+            Target {
+                account_id: account,
+                id: &p.user_id,
+                role: r,
+                group_id: None,
+            }
+        }
+        let acct = &w.account;
+        let t = |p, r| t(acct, p, r);
+        static OWNER: Role = Role::Owner;
+        static ADMIN: Role = Role::Admin;
+        static MEMBER: Role = Role::Member;
+        assert!(w.owner.may_manage_user(t(&w.admin, &ADMIN)));
+        assert!(w.admin.may_manage_user(t(&w.member, &MEMBER)));
+        assert!(w.admin.may_manage_user(t(&w.admin, &ADMIN)), "themselves");
+        assert!(!w.admin.may_manage_user(t(&w.owner, &OWNER)));
+        assert!(!w.admin.may_manage_user(Target {
+            id: &UserId::generate(),
+            ..t(&w.admin, &ADMIN)
+        }));
+        assert!(w.helper.may_manage_user(t(&w.member, &MEMBER)));
+        assert!(!w.helper.may_manage_user(t(&w.admin, &ADMIN)));
+        assert!(!w.member.may_manage_user(t(&w.helper, &MEMBER)));
+        let stranger = principal(Role::Owner, &AccountId::generate());
+        assert!(!stranger.may_manage_user(t(&w.member, &MEMBER)));
     }
 
     #[test]
-    fn members_see_only_themselves() {
-        let p = principal(Role::Member);
-        assert!(p.may_view_user(&p.account_id, &p.user_id));
-        assert!(!p.may_view_user(&p.account_id, &UserId::generate()));
-        assert!(!p.may_view_user(&AccountId::generate(), &p.user_id));
+    fn group_scope_limits_custom_roles() {
+        let mut w = world();
+        w.helper.group_scope = Some(vec!["g1".into()]);
+        let member = Role::Member;
+        let inside = Target {
+            account_id: &w.account,
+            id: &w.member.user_id,
+            role: &member,
+            group_id: Some("g1"),
+        };
+        let outside = Target {
+            group_id: Some("g2"),
+            ..inside
+        };
+        let none = Target {
+            group_id: None,
+            ..inside
+        };
+        assert!(w.helper.may_manage_user(inside) && w.helper.may_view_user(inside));
+        assert!(!w.helper.may_manage_user(outside) && !w.helper.may_view_user(outside));
+        assert!(!w.helper.may_manage_user(none));
+    }
+
+    #[test]
+    fn who_assigns_which_role() {
+        let w = world();
+        let member = Role::Member;
+        let admin = Role::Admin;
+        let owner = Role::Owner;
+        let m = Target {
+            account_id: &w.account,
+            id: &w.member.user_id,
+            role: &member,
+            group_id: None,
+        };
+        let a = Target {
+            account_id: &w.account,
+            id: &w.admin.user_id,
+            role: &admin,
+            group_id: None,
+        };
+        let o = Target {
+            account_id: &w.account,
+            id: &w.owner.user_id,
+            role: &owner,
+            group_id: None,
+        };
+        let all = Privileges::all();
+        // Only the Owner grants or revokes Admin.
+        assert_eq!(w.owner.may_assign_role(m, &Role::Admin, all), Ok(()));
+        assert_eq!(
+            w.admin.may_assign_role(m, &Role::Admin, all),
+            Err(RoleChangeError::AdminNeedsOwner)
+        );
+        assert_eq!(
+            w.owner
+                .may_assign_role(a, &Role::Member, Privileges::none()),
+            Ok(())
+        );
+        // Nobody changes their own role; the Owner's changes only by transfer.
+        assert_eq!(
+            w.admin
+                .may_assign_role(target(&w.admin, &admin), &Role::Member, Privileges::none()),
+            Err(RoleChangeError::OwnRole)
+        );
+        assert_eq!(
+            w.owner
+                .may_assign_role(target(&w.owner, &owner), &Role::Member, Privileges::none()),
+            Err(RoleChangeError::OwnRole)
+        );
+        let other_admin = principal(Role::Admin, &w.account);
+        assert_eq!(
+            other_admin.may_assign_role(o, &Role::Member, Privileges::none()),
+            Err(RoleChangeError::OwnerIsFixed)
+        );
+        // Ownership is transferred by the Owner only.
+        assert_eq!(w.owner.may_assign_role(a, &Role::Owner, all), Ok(()));
+        assert_eq!(
+            w.admin.may_assign_role(m, &Role::Owner, all),
+            Err(RoleChangeError::TransferNeedsOwner)
+        );
+        // Nobody grants more than they hold.
+        let custom = Role::Custom("c".into());
+        assert_eq!(
+            w.helper
+                .may_assign_role(m, &custom, Privileges::parse(["User:Read"]).unwrap()),
+            Ok(())
+        );
+        assert_eq!(
+            w.helper.may_assign_role(m, &custom, all),
+            Err(RoleChangeError::MorePrivileges)
+        );
+        assert_eq!(
+            w.member.may_assign_role(
+                target(&w.helper, &custom),
+                &Role::Member,
+                Privileges::none()
+            ),
+            Err(RoleChangeError::NoPrivilege)
+        );
     }
 }

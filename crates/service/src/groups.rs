@@ -2,10 +2,10 @@
 //! settings group (whose settings apply to them) and in any number of chat groups.
 
 use crate::events::{self, Event};
-use crate::users::{open_account, resolve, text};
+use crate::users::{open_account, require, resolve, text};
 use crate::{now, Actor, Error, Result, Service};
 use roster_domain::paging::{self, PageToken};
-use roster_domain::{Principal, UserId};
+use roster_domain::{Principal, Privilege, UserId};
 use roster_store::groups::{self, GroupKind, GroupRecord, MemberRecord};
 use serde_json::{json, Map};
 
@@ -25,14 +25,6 @@ pub struct MemberPage {
 pub struct MemberRef {
     pub id: Option<String>,
     pub email: Option<String>,
-}
-
-fn require_admin(principal: &Principal) -> Result<()> {
-    if principal.acts_as.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::NoPrivilege)
-    }
 }
 
 fn group_name(name: Option<&str>) -> Result<String> {
@@ -71,7 +63,7 @@ impl Service {
         principal: &Principal,
         kind: GroupKind,
     ) -> Result<Vec<GroupRecord>> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupRead)?;
         let mut conn = self.db.read().await?;
         Ok(groups::list(&mut conn, &principal.account_id, kind).await?)
     }
@@ -82,7 +74,7 @@ impl Service {
         kind: GroupKind,
         id: &str,
     ) -> Result<GroupRecord> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupRead)?;
         let mut conn = self.db.read().await?;
         groups::find(&mut conn, &principal.account_id, kind, id)
             .await?
@@ -96,7 +88,7 @@ impl Service {
         kind: GroupKind,
         name: Option<&str>,
     ) -> Result<GroupRecord> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupEdit)?;
         let name = group_name(name)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
@@ -137,7 +129,7 @@ impl Service {
         id: &str,
         name: Option<&str>,
     ) -> Result<()> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupEdit)?;
         let name = group_name(name)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
@@ -172,7 +164,7 @@ impl Service {
         kind: GroupKind,
         id: &str,
     ) -> Result<()> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupEdit)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
         let g = groups::find(&mut tx, &principal.account_id, kind, id)
@@ -200,7 +192,7 @@ impl Service {
         id: &str,
         members: &[MemberRef],
     ) -> Result<Vec<String>> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupEdit)?;
         if members.is_empty() {
             return Err(Error::invalid(
                 "members",
@@ -244,7 +236,7 @@ impl Service {
         id: &str,
         member: &str,
     ) -> Result<()> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupEdit)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
         let g = groups::find(&mut tx, &principal.account_id, kind, id)
@@ -274,7 +266,7 @@ impl Service {
         page_size: Option<i64>,
         next_page_token: Option<&str>,
     ) -> Result<MemberPage> {
-        require_admin(principal)?;
+        require(principal, Privilege::GroupRead)?;
         let page_size = paging::page_size(page_size).map_err(|e| Error::invalid("page_size", e))?;
         let now_ms = i64::try_from(now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
         let after = match next_page_token.filter(|t| !t.is_empty()) {

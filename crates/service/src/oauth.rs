@@ -3,7 +3,7 @@
 //! that token. Tokens are random and stored only as hashes.
 
 use crate::{now, Error, Result, Service};
-use roster_domain::{AppStatus, ClientId, Principal, Secret, UserStatus};
+use roster_domain::{AppStatus, ClientId, Principal, Privileges, Secret, UserStatus};
 use roster_store::oauth::{self, NewToken};
 
 /// A token request, as the HTTP adapter found it. Every part may be missing.
@@ -112,11 +112,28 @@ impl Service {
         if grant.app_status != AppStatus::Active || grant.user_status != UserStatus::Active {
             return Err(Error::InvalidToken);
         }
+        let privileges = match grant.acts_as.builtin_privileges() {
+            Some(p) => p,
+            // A custom role's stored names; one that no longer parses grants nothing.
+            None => grant
+                .role_privileges
+                .as_deref()
+                .and_then(|p| Privileges::parse(p.split(' ')).ok())
+                .unwrap_or_default(),
+        };
+        let group_scope = grant.role_scope.map(|s| {
+            s.split(' ')
+                .filter(|g| !g.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
         Ok(Principal {
             account_id: grant.account_id,
             user_id: grant.user_id,
             email: grant.user_email,
             acts_as: grant.acts_as,
+            privileges,
+            group_scope,
             scopes: grant.scopes,
         })
     }

@@ -129,6 +129,9 @@ pub struct TokenGrant {
     pub app_status: AppStatus,
     pub user_status: UserStatus,
     pub user_email: Email,
+    /// A custom role's space-separated privileges, and its group scope (space-separated ids).
+    pub role_privileges: Option<String>,
+    pub role_scope: Option<String>,
 }
 
 impl FromRow for TokenGrant {
@@ -142,6 +145,8 @@ impl FromRow for TokenGrant {
             app_status: r.parse(5, AppStatus::parse)?,
             user_status: r.parse(6, UserStatus::parse)?,
             user_email: r.parse(7, |s| Email::parse(s).ok())?,
+            role_privileges: r.opt_text(8)?,
+            role_scope: r.opt_text(9)?,
         })
     }
 }
@@ -149,8 +154,10 @@ impl FromRow for TokenGrant {
 /// The grant behind a token hash, in one indexed read.
 pub async fn find_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<TokenGrant>> {
     conn.fetch_optional(
-        "SELECT t.account_id, t.user_id, u.role_id, t.scopes, t.expires_at, a.status, u.status, u.email \
+        "SELECT t.account_id, t.user_id, u.role_id, t.scopes, t.expires_at, a.status, u.status, u.email, \
+         r.privileges, r.group_scope \
          FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id JOIN users u ON u.id = t.user_id \
+         LEFT JOIN roles r ON r.id = u.role_id AND r.account_id = u.account_id \
          WHERE t.token_hash = $1",
         params![hash.as_str()],
     )

@@ -306,6 +306,8 @@ pub struct ListFilter<'a> {
     pub account: &'a AccountId,
     pub status: UserStatus,
     pub role_id: Option<&'a str>,
+    /// Only users in these settings groups (a group-scoped role's view); `None`: everyone.
+    pub groups: Option<&'a [String]>,
     /// Lower-case text to find in email or names.
     pub search: Option<&'a str>,
     /// Keyset: only users whose email sorts after this.
@@ -343,6 +345,18 @@ fn where_clause<'a>(
         params.push(role.into());
         sql.push_str(&format!(" AND role_id = ${}", params.len()));
     }
+    if let Some(groups) = f.groups {
+        if groups.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            let mut list = Vec::with_capacity(groups.len());
+            for g in groups {
+                params.push(g.as_str().into());
+                list.push(format!("${}", params.len()));
+            }
+            sql.push_str(&format!(" AND group_id IN ({})", list.join(", ")));
+        }
+    }
     if f.search.is_some() {
         params.push(pattern.into());
         let n = params.len();
@@ -375,7 +389,7 @@ pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>
 /// How many users match `f` (ignoring its paging). Without a role or search filter this reads
 /// the maintained counts, so it costs the same at any size.
 pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
-    if f.role_id.is_none() && f.search.is_none() {
+    if f.role_id.is_none() && f.search.is_none() && f.groups.is_none() {
         return conn
             .fetch_one(
                 "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts \

@@ -114,9 +114,7 @@ impl Service {
     /// Adds one user to the caller's account.
     #[tracing::instrument(skip_all)]
     pub async fn add_user(&self, principal: &Principal, input: NewUser) -> Result<UserView> {
-        if !principal.acts_as.is_admin() {
-            return Err(Error::NoPrivilege);
-        }
+        super::require(principal, roster_domain::Privilege::UserAdd)?;
         let p = parse(&input)?;
         let add_ons = input.add_ons.check(p.user_type).map_err(Error::AddOn)?;
         let password_hash = match p.password {

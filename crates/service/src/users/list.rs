@@ -36,9 +36,7 @@ impl Service {
     /// A page of the caller's account's users, ordered by email. Admins only.
     #[tracing::instrument(skip_all)]
     pub async fn list_users(&self, principal: &Principal, q: ListQuery) -> Result<UserPage> {
-        if !principal.acts_as.is_admin() {
-            return Err(Error::NoPrivilege);
-        }
+        super::require(principal, roster_domain::Privilege::UserRead)?;
         let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => UserStatus::Active,
             Some(s) => UserStatus::parse(s).ok_or_else(|| {
@@ -70,6 +68,7 @@ impl Service {
             account: &principal.account_id,
             status,
             role_id,
+            groups: principal.group_scope.as_deref(),
             search: search.as_deref(),
             after_email: token.as_ref().map(|t| t.after.as_str()),
             offset: u64::from(page_number - 1) * u64::from(page_size),
@@ -101,9 +100,7 @@ impl Service {
 
     /// Whether an email is registered anywhere in this installation (`GET /users/email`).
     pub async fn email_registered(&self, principal: &Principal, email: &str) -> Result<bool> {
-        if !principal.acts_as.is_admin() {
-            return Err(Error::NoPrivilege);
-        }
+        super::require(principal, roster_domain::Privilege::UserRead)?;
         let email = roster_domain::Email::parse(email).map_err(|e| Error::invalid("email", e))?;
         let mut conn = self.db.read().await?;
         Ok(users::email_exists(&mut conn, &email).await?)

@@ -15,7 +15,8 @@ pub use status::{RemoveAction, StatusAction};
 pub use update::{CustomAttribute, UserPatch, MAX_CUSTOM_ATTRIBUTES};
 
 use crate::{Error, Result, Service};
-use roster_domain::{account::may_manage_users, Email, Principal, UserId};
+use roster_domain::principal::Target;
+use roster_domain::{account::may_manage_users, Email, Principal, Privilege, UserId};
 use roster_store::accounts::{self, AccountRecord};
 use roster_store::users::{self, UserRecord};
 use roster_store::Conn;
@@ -93,9 +94,28 @@ pub(crate) async fn open_account(conn: &mut Conn, principal: &Principal) -> Resu
     Ok(account)
 }
 
+/// A user as the access rules see them.
+pub(crate) fn target(u: &UserRecord) -> Target<'_> {
+    Target {
+        account_id: &u.account_id,
+        id: &u.id,
+        role: &u.role,
+        group_id: u.group_id.as_deref(),
+    }
+}
+
 /// Refuses unless the caller manages `target`.
-pub(crate) fn require_manage(principal: &Principal, target: &UserRecord) -> Result<()> {
-    if principal.may_manage_user(&target.account_id, &target.id, &target.role) {
+pub(crate) fn require_manage(principal: &Principal, u: &UserRecord) -> Result<()> {
+    if principal.may_manage_user(target(u)) {
+        Ok(())
+    } else {
+        Err(Error::NoPrivilege)
+    }
+}
+
+/// Refuses unless the caller holds `p`.
+pub(crate) fn require(principal: &Principal, p: Privilege) -> Result<()> {
+    if principal.has(p) {
         Ok(())
     } else {
         Err(Error::NoPrivilege)
@@ -123,7 +143,7 @@ impl Service {
     pub async fn get_user(&self, principal: &Principal, user_ref: &str) -> Result<UserView> {
         let mut conn = self.db.read().await?;
         let user = resolve(&mut conn, principal, user_ref).await?;
-        if !principal.may_view_user(&user.account_id, &user.id) {
+        if !principal.may_view_user(target(&user)) {
             return Err(Error::NoPrivilege);
         }
         let mut view = UserView::of(user);

@@ -92,9 +92,7 @@ impl Service {
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let old = resolve(&mut tx, principal, user_ref).await?;
-        if !principal.acts_as.is_admin() {
-            return Err(Error::NoPrivilege);
-        }
+        super::require(principal, roster_domain::Privilege::UserEdit)?;
         require_manage(principal, &old)?;
         open_account(&mut tx, principal).await?;
         let add_ons = apply(old.add_ons, &patch)?

@@ -83,6 +83,7 @@ impl Service {
         let action = action
             .and_then(StatusAction::parse)
             .ok_or_else(|| Error::invalid("action", "action must be activate or deactivate"))?;
+        super::require(principal, roster_domain::Privilege::UserEdit)?;
         let mut tx = self.db.begin().await?;
         let old = resolve(&mut tx, principal, user_ref).await?;
         if old.role.is_admin() {
@@ -155,6 +156,7 @@ impl Service {
                 "transfer_email is required to transfer meetings, webinars or recordings",
             ));
         }
+        super::require(principal, roster_domain::Privilege::UserDelete)?;
         let mut tx = self.db.begin().await?;
         let user = resolve(&mut tx, principal, user_ref).await?;
         if user.role == Role::Owner {

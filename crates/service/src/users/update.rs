@@ -167,8 +167,8 @@ impl Service {
         let old = resolve(&mut tx, principal, user_ref).await?;
         require_manage(principal, &old)?;
         let admin_fields = new_type.is_some() || attributes.is_some() || patch.group_id.is_some();
-        if admin_fields && !principal.acts_as.is_admin() {
-            return Err(Error::NoPrivilege);
+        if admin_fields {
+            super::require(principal, roster_domain::Privilege::UserEdit)?;
         }
         if admin_fields || old.id != principal.user_id {
             open_account(&mut tx, principal).await?;
