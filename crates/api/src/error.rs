@@ -49,6 +49,8 @@ pub mod code {
     pub const SEATS_EXHAUSTED: u32 = 3412;
     pub const GROUP_NOT_FOUND: u32 = 4130;
     pub const GROUP_NAME_TAKEN: u32 = 4132;
+    pub const ROLE_NOT_FOUND: u32 = 1036;
+    pub const ROLE_NAME_TAKEN: u32 = 1037;
     pub const ACCOUNT_NOT_FOUND: u32 = 2001;
     pub const NOT_RECOGNIZED: u32 = 2300;
     pub const INTERNAL: u32 = 500;
@@ -102,6 +104,9 @@ impl From<Error> for ZoomError {
             | Error::AdminStatusLocked
             | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
+            Error::RoleNotFound(_) => Self::new(S::NOT_FOUND, code::ROLE_NOT_FOUND, msg),
+            Error::RoleNameTaken(_) => Self::new(S::CONFLICT, code::ROLE_NAME_TAKEN, msg),
+            Error::RoleChange(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNameTaken(_) => Self::new(S::CONFLICT, code::GROUP_NAME_TAKEN, msg),
             Error::TransferUserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
             Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, code::SEATS_EXHAUSTED, msg),

@@ -53,7 +53,23 @@ pub fn router(state: AppState) -> Router {
             "/users/{userId}/settings",
             get(users::get_settings).patch(users::update_settings),
         );
+    use zoom_v2::roles;
     let v2 = v2
+        .route("/roles", get(roles::list_roles).post(roles::create_role))
+        .route(
+            "/roles/{roleId}",
+            get(roles::get_role)
+                .patch(roles::update_role)
+                .delete(roles::delete_role),
+        )
+        .route(
+            "/roles/{roleId}/members",
+            get(roles::list_members).post(roles::add_members),
+        )
+        .route(
+            "/roles/{roleId}/members/{memberId}",
+            axum::routing::delete(roles::remove_member),
+        )
         .nest(
             "/groups",
             zoom_v2::groups::routes(roster_service::groups::Kind::Settings),

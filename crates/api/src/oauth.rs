@@ -84,6 +84,9 @@ impl From<Error> for OAuthError {
             | Error::NoPrivilege
             | Error::GroupNotFound(_)
             | Error::GroupNameTaken(_)
+            | Error::RoleNotFound(_)
+            | Error::RoleNameTaken(_)
+            | Error::RoleChange(_)
             | Error::TransferUserNotFound(_)
             | Error::PaymentMethodRequired
             | Error::SeatsExhausted(_)

@@ -1,7 +1,7 @@
 //! The service layer's outcomes that are not success. Each variant is something a caller can
 //! act on; interfaces map them to their wire codes (Zoom codes, OAuth errors, CLI messages).
 
-use roster_domain::{AddOnError, Email, TypeError};
+use roster_domain::{AddOnError, Email, RoleChangeError, TypeError};
 
 /// A use case that did not happen, and why. Nothing was stored.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,12 @@ pub enum Error {
     UserNotFound(String),
     #[error("No privilege.")]
     NoPrivilege,
+    #[error("Role does not exist: {0}.")]
+    RoleNotFound(String),
+    #[error("A role named \"{0}\" already exists.")]
+    RoleNameTaken(String),
+    #[error("{0}")]
+    RoleChange(RoleChangeError),
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
     #[error("A group named \"{0}\" already exists.")]

@@ -302,7 +302,7 @@ impl Service {
 }
 
 /// Refuses a settings group that is not the caller's account's.
-pub(crate) async fn settings_group_exists(
+pub async fn settings_group_exists(
     conn: &mut roster_store::Conn,
     principal: &Principal,
     id: &str,

@@ -9,6 +9,7 @@ mod events;
 pub mod groups;
 mod hashing;
 mod oauth;
+pub mod roles;
 pub mod users;
 
 pub use accounts::{CreatedAccount, NewAccount};

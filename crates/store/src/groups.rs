@@ -242,15 +242,6 @@ pub async fn members(
         .await
 }
 
-/// The chat groups a user is in.
-pub async fn chat_groups_of(conn: &mut Conn, user: &UserId) -> Result<Vec<String>> {
-    conn.fetch_all(
-        "SELECT group_id FROM chat_group_members WHERE user_id = $1 ORDER BY group_id",
-        params![user.as_str()],
-    )
-    .await
-}
-
 /// The chat groups of many users at once (one query for a page of users), as
 /// `(user_id, group_id)` pairs.
 pub async fn chat_groups_of_many(

@@ -23,6 +23,7 @@ pub mod events;
 pub mod groups;
 pub mod invitations;
 pub mod oauth;
+pub mod roles;
 pub mod users;
 
 pub use conn::{Conn, Tx};

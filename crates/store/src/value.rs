@@ -174,6 +174,12 @@ impl FromRow for String {
     }
 }
 
+impl FromRow for (String, i64) {
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        Ok((row.text(0)?, row.int(1)?))
+    }
+}
+
 impl FromRow for (String, String) {
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok((row.text(0)?, row.text(1)?))

@@ -19,6 +19,7 @@ mod groups;
 mod oauth;
 mod ops;
 mod privileges;
+mod roles;
 mod schema;
 mod users;
 mod users_manage;

@@ -45,14 +45,22 @@ impl UserView {
     }
 }
 
-/// Views of a page of users, with their chat groups (one query for the page).
+/// Views of a page of users, with their chat groups and custom role names (a query each for
+/// the whole page).
 pub(crate) async fn views(conn: &mut Conn, users: Vec<UserRecord>) -> Result<Vec<UserView>> {
     let ids: Vec<&UserId> = users.iter().map(|u| &u.id).collect();
     let pairs = roster_store::groups::chat_groups_of_many(conn, &ids).await?;
+    let custom = match users.iter().find(|u| !u.role.is_builtin()) {
+        Some(u) => roster_store::roles::list(conn, &u.account_id).await?,
+        None => Vec::new(),
+    };
     Ok(users
         .into_iter()
         .map(|u| {
             let mut v = UserView::of(u);
+            if let Some(r) = custom.iter().find(|r| r.id == v.user.role.id()) {
+                v.role_name.clone_from(&r.name);
+            }
             v.chat_group_ids = pairs
                 .iter()
                 .filter(|(user, _)| user == v.user.id.as_str())
@@ -65,11 +73,7 @@ pub(crate) async fn views(conn: &mut Conn, users: Vec<UserRecord>) -> Result<Vec
 
 /// Finds a user of the caller's account by id, email, or `me`; another account's user is
 /// reported exactly like a missing one.
-pub(crate) async fn resolve(
-    conn: &mut Conn,
-    principal: &Principal,
-    user_ref: &str,
-) -> Result<UserRecord> {
+pub async fn resolve(conn: &mut Conn, principal: &Principal, user_ref: &str) -> Result<UserRecord> {
     let not_found = || Error::UserNotFound(user_ref.to_owned());
     let found = if user_ref == "me" {
         users::find_by_id(conn, &principal.account_id, &principal.user_id).await?
@@ -84,7 +88,7 @@ pub(crate) async fn resolve(
 }
 
 /// The caller's account, refusing when the payment gate is closed.
-pub(crate) async fn open_account(conn: &mut Conn, principal: &Principal) -> Result<AccountRecord> {
+pub async fn open_account(conn: &mut Conn, principal: &Principal) -> Result<AccountRecord> {
     let account = accounts::find(conn, &principal.account_id)
         .await?
         .ok_or_else(|| Error::AccountNotFound(principal.account_id.to_string()))?;
@@ -95,7 +99,7 @@ pub(crate) async fn open_account(conn: &mut Conn, principal: &Principal) -> Resu
 }
 
 /// A user as the access rules see them.
-pub(crate) fn target(u: &UserRecord) -> Target<'_> {
+pub fn target(u: &UserRecord) -> Target<'_> {
     Target {
         account_id: &u.account_id,
         id: &u.id,
@@ -114,7 +118,7 @@ pub(crate) fn require_manage(principal: &Principal, u: &UserRecord) -> Result<()
 }
 
 /// Refuses unless the caller holds `p`.
-pub(crate) fn require(principal: &Principal, p: Privilege) -> Result<()> {
+pub fn require(principal: &Principal, p: Privilege) -> Result<()> {
     if principal.has(p) {
         Ok(())
     } else {
@@ -146,15 +150,15 @@ impl Service {
         if !principal.may_view_user(target(&user)) {
             return Err(Error::NoPrivilege);
         }
-        let mut view = UserView::of(user);
-        view.chat_group_ids =
-            roster_store::groups::chat_groups_of(&mut conn, &view.user.id).await?;
-        Ok(view)
+        views(&mut conn, vec![user])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::UserNotFound(user_ref.to_owned()))
     }
 }
 
 /// The `object` of user events, as Zoom sends it.
-pub(crate) fn event_object(u: &UserRecord) -> serde_json::Value {
+pub fn event_object(u: &UserRecord) -> serde_json::Value {
     serde_json::json!({
         "id": u.id.as_str(),
         "first_name": u.first_name,
