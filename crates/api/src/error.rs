@@ -24,6 +24,9 @@ pub struct ZoomError {
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// The Zoom code of this item's error, where items fail separately (bulk edits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<u32>,
 }
 
 /// Zoom's error body.
@@ -71,6 +74,7 @@ impl ZoomError {
             errors: vec![FieldError {
                 field: field.to_owned(),
                 message: message.into(),
+                code: None,
             }],
             ..Self::new(
                 StatusCode::BAD_REQUEST,

@@ -41,6 +41,8 @@ pub fn router(state: AppState) -> Router {
     let v2 = Router::new()
         .route("/users", get(users::list_users).post(users::create_user))
         .route("/users/email", get(users::email_exists))
+        .route("/users/batch", post(users::bulk::add_users))
+        .route("/users/bulk", post(users::bulk::bulk_update))
         .route(
             "/users/{userId}",
             get(users::get_user)

@@ -70,7 +70,11 @@ fn custom_view(r: RoleRecord, total_members: i64) -> RoleView {
 }
 
 /// The role `id` of the caller's account with its privileges, built-in or custom.
-async fn role_of(conn: &mut Conn, principal: &Principal, id: &str) -> Result<(Role, Privileges)> {
+pub(crate) async fn role_of(
+    conn: &mut Conn,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Role, Privileges)> {
     let role = Role::from_id(id);
     if let Some(p) = role.builtin_privileges() {
         return Ok((role, p));
@@ -402,7 +406,7 @@ impl Service {
     }
 }
 
-async fn set_role(
+pub(crate) async fn set_role(
     conn: &mut Conn,
     principal: &Principal,
     user: &users::UserRecord,

@@ -14,6 +14,7 @@ mod support;
 
 mod accounts;
 mod binary;
+mod bulk;
 mod concurrency;
 mod groups;
 mod oauth;

@@ -2,12 +2,14 @@
 //! ([`status`]) and add-on settings ([`settings`]). Shared here: resolving `userId` (id, email
 //! or `me`) within the caller's account, and the checks every change makes.
 
+mod bulk;
 mod create;
 mod list;
 mod settings;
 mod status;
 mod update;
 
+pub use bulk::{BulkChange, BulkOutcome, BulkReport, MAX_BULK};
 pub use create::{AddedUser, NewUser};
 pub use list::{ListQuery, UserPage};
 pub use settings::{FeaturePatch, FeatureSettings};

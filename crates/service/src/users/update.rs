@@ -6,6 +6,7 @@ use crate::events::{self, Event};
 use crate::{hashing, now, Actor, Error, Result, Service};
 use roster_domain::{CreateAction, Password, Principal, TypeError, UserStatus, UserType};
 use roster_store::users::{self, UserRecord};
+use roster_store::Conn;
 use serde_json::{json, Map, Value};
 
 /// Fields to change; `None` leaves a field as it is.
@@ -44,9 +45,9 @@ pub const MAX_CUSTOM_ATTRIBUTES: usize = 5;
 
 /// Old and new values of the fields a patch changed, for `user.updated`.
 #[derive(Default)]
-struct Changes {
-    old: Map<String, Value>,
-    new: Map<String, Value>,
+pub(crate) struct Changes {
+    pub(crate) old: Map<String, Value>,
+    pub(crate) new: Map<String, Value>,
 }
 
 impl Changes {
@@ -141,6 +142,94 @@ fn parse_attributes(attrs: &[CustomAttribute]) -> Result<String> {
     serde_json::to_string(&clean).map_err(|e| Error::Internal(e.to_string()))
 }
 
+/// Moves `new` into settings group `group` (empty: out of any group).
+pub(crate) async fn apply_group(
+    conn: &mut Conn,
+    principal: &Principal,
+    group: &str,
+    new: &mut UserRecord,
+    changes: &mut Changes,
+) -> Result<()> {
+    let group = Some(group.trim())
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned);
+    if let Some(g) = &group {
+        crate::groups::settings_group_exists(conn, principal, g).await?;
+    }
+    if group != new.group_id {
+        changes.old.insert("group_id".into(), json!(new.group_id));
+        changes.new.insert("group_id".into(), json!(group));
+        new.group_id = group;
+    }
+    Ok(())
+}
+
+/// Gives `new` type `t`; add-ons need a paid type, so a downgrade gives them back.
+pub(crate) fn apply_type(
+    t: UserType,
+    on_prem_enabled: bool,
+    new: &mut UserRecord,
+    changes: &mut Changes,
+) -> Result<()> {
+    if t == new.user_type {
+        return Ok(());
+    }
+    t.check_allowed(CreateAction::Create, on_prem_enabled)
+        .map_err(Error::UserType)?;
+    changes
+        .old
+        .insert("type".into(), json!(new.user_type.code()));
+    changes.new.insert("type".into(), json!(t.code()));
+    new.user_type = t;
+    if !t.takes_licensed_seat() {
+        new.add_ons = roster_domain::AddOns::default();
+    }
+    Ok(())
+}
+
+/// Stores `new` over `old` when anything changed: moves seats (active and pending users hold
+/// them, deactivated ones do not) and records `user.updated` with the old values. Returns
+/// whether anything changed.
+pub(crate) async fn write_changes(
+    conn: &mut Conn,
+    principal: &Principal,
+    old: &UserRecord,
+    mut new: UserRecord,
+    changes: Changes,
+) -> Result<bool> {
+    if changes.new.is_empty() {
+        return Ok(false);
+    }
+    if old.status != UserStatus::Inactive {
+        move_seats(conn, old, -1).await?;
+        move_seats(conn, &new, 1).await?;
+    }
+    let at = now();
+    new.updated_at = at;
+    if !users::update(conn, old, &new).await? {
+        return Err(Error::UserNotFound(old.id.to_string()));
+    }
+    let mut object = changes.new;
+    object.insert("id".into(), json!(new.id.as_str()));
+    let mut old_object = changes.old;
+    old_object.insert("id".into(), json!(old.id.as_str()));
+    let mut extra = Map::new();
+    extra.insert("operation".into(), json!("update"));
+    extra.insert("time_stamp".into(), json!(at.unix_timestamp() * 1000));
+    extra.insert("old_object".into(), Value::Object(old_object));
+    let actor = Actor::Principal(principal);
+    let event = Event {
+        account_id: &new.account_id,
+        kind: "user.updated",
+        actor: &actor,
+        target: new.id.as_str(),
+        object: Value::Object(object),
+        extra,
+    };
+    events::emit(conn, event, at).await?;
+    Ok(true)
+}
+
 impl Service {
     /// Changes a user's profile; admins may also change type, custom attributes and group.
     #[tracing::instrument(skip_all)]
@@ -175,17 +264,8 @@ impl Service {
         }
         let mut new = old.clone();
         let mut changes = Changes::default();
-        if let Some(group) = patch.group_id.as_deref().map(str::trim) {
-            // An empty group_id takes the user out of their settings group.
-            let group = (!group.is_empty()).then(|| group.to_owned());
-            if let Some(g) = &group {
-                crate::groups::settings_group_exists(&mut tx, principal, g).await?;
-            }
-            if group != old.group_id {
-                changes.old.insert("group_id".into(), json!(old.group_id));
-                changes.new.insert("group_id".into(), json!(group));
-                new.group_id = group;
-            }
+        if let Some(group) = patch.group_id.as_deref() {
+            apply_group(&mut tx, principal, group, &mut new, &mut changes).await?;
         }
         apply_profile(&patch, &mut new, &mut changes)?;
         if let Some(pmi) = pmi.filter(|p| *p != old.pmi) {
@@ -207,51 +287,11 @@ impl Service {
             );
             new.custom_attributes = attrs;
         }
-        if let Some(t) = new_type.filter(|t| *t != old.user_type) {
+        if let Some(t) = new_type {
             let account = open_account(&mut tx, principal).await?;
-            t.check_allowed(CreateAction::Create, account.on_prem_enabled)
-                .map_err(Error::UserType)?;
-            new.user_type = t;
-            // Add-ons need a paid type; a downgrade gives them back.
-            if !t.takes_licensed_seat() {
-                new.add_ons = roster_domain::AddOns::default();
-            }
-            changes
-                .old
-                .insert("type".into(), json!(old.user_type.code()));
-            changes.new.insert("type".into(), json!(t.code()));
+            apply_type(t, account.on_prem_enabled, &mut new, &mut changes)?;
         }
-        if changes.new.is_empty() {
-            return Ok(());
-        }
-        // Active and pending users hold seats; deactivated ones hold none.
-        if old.status != UserStatus::Inactive {
-            move_seats(&mut tx, &old, -1).await?;
-            move_seats(&mut tx, &new, 1).await?;
-        }
-        let at = now();
-        new.updated_at = at;
-        if !users::update(&mut tx, &old, &new).await? {
-            return Err(Error::UserNotFound(user_ref.to_owned()));
-        }
-        let mut object = changes.new;
-        object.insert("id".into(), json!(new.id.as_str()));
-        let mut old_object = changes.old;
-        old_object.insert("id".into(), json!(old.id.as_str()));
-        let mut extra = Map::new();
-        extra.insert("operation".into(), json!("update"));
-        extra.insert("time_stamp".into(), json!(at.unix_timestamp() * 1000));
-        extra.insert("old_object".into(), Value::Object(old_object));
-        let actor = Actor::Principal(principal);
-        let event = Event {
-            account_id: &new.account_id,
-            kind: "user.updated",
-            actor: &actor,
-            target: new.id.as_str(),
-            object: Value::Object(object),
-            extra,
-        };
-        events::emit(&mut tx, event, at).await?;
+        write_changes(&mut tx, principal, &old, new, changes).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! `/v2/users`: Zoom's users API. `userId` is an id, an email, or `me`. This module holds the
 //! user object and reading one user; the other verbs are in their own files.
 
+pub mod bulk;
 pub mod create;
 pub mod list;
 pub mod remove;
