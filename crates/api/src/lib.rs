@@ -57,6 +57,10 @@ pub fn router(state: AppState) -> Router {
         );
     use zoom_v2::roles;
     let v2 = v2
+        .route(
+            "/report/operationlogs",
+            get(zoom_v2::report::operation_logs),
+        )
         .route("/roles", get(roles::list_roles).post(roles::create_role))
         .route(
             "/roles/{roleId}",

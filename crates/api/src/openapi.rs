@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         crate::zoom_v2::roles::list_members,
         crate::zoom_v2::roles::add_members,
         crate::zoom_v2::roles::remove_member,
+        crate::zoom_v2::report::operation_logs,
         crate::ops::healthz,
         crate::ops::metrics,
         crate::ops::openapi,
@@ -47,6 +48,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "users", description = "Zoom v2 users"),
         (name = "roles", description = "Zoom v2 roles: built-in Owner (0), Admin (1), Member (2) and custom roles"),
+        (name = "report", description = "The audit log, as Zoom's operation-logs report"),
         (name = "groups", description = "Zoom v2 groups; chat groups are the same under /v2/im/groups"),
         (name = "oauth", description = "OAuth 2.0"),
         (name = "ops", description = "Health, metrics and this document"),

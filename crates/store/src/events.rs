@@ -70,3 +70,39 @@ pub async fn list_for_account(conn: &mut Conn, account: &AccountId) -> Result<Ve
     )
     .await
 }
+
+/// What part of an account's events to read, newest first.
+#[derive(Debug, Clone)]
+pub struct EventFilter<'a> {
+    pub account: &'a AccountId,
+    pub from: OffsetDateTime,
+    /// Exclusive.
+    pub to: OffsetDateTime,
+    /// A type prefix such as `user.`.
+    pub type_prefix: Option<&'a str>,
+    /// Keyset: only events older than this id.
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+/// A page of an account's events, newest first.
+pub async fn page(conn: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRecord>> {
+    let pattern = f.type_prefix.map(|p| format!("{p}%"));
+    let mut sql = String::from(
+        "SELECT id, account_id, type, actor, target, payload, created_at FROM events \
+         WHERE account_id = $1 AND created_at >= $2 AND created_at < $3",
+    );
+    let mut params: Vec<crate::Param<'_>> =
+        vec![f.account.as_str().into(), f.from.into(), f.to.into()];
+    if let Some(p) = &pattern {
+        params.push(p.as_str().into());
+        sql.push_str(&format!(" AND type LIKE ${}", params.len()));
+    }
+    if let Some(id) = f.before_id {
+        params.push(id.into());
+        sql.push_str(&format!(" AND id < ${}", params.len()));
+    }
+    params.push(i64::from(f.limit).into());
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", params.len()));
+    conn.fetch_all(&sql, &params).await
+}

@@ -13,6 +13,7 @@
 mod support;
 
 mod accounts;
+mod audit;
 mod binary;
 mod bulk;
 mod concurrency;
