@@ -146,39 +146,85 @@ pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
              $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
         ),
-        &[
-            u.id.as_str().into(),
-            u.account_id.as_str().into(),
-            u.email.as_str().into(),
-            u.user_type.code().into(),
-            u.role.id().into(),
-            u.status.as_str().into(),
-            u.first_name.as_str().into(),
-            u.last_name.as_str().into(),
-            u.display_name.as_str().into(),
-            u.password_hash.as_ref().map(PasswordHash::as_str).into(),
-            u.pmi.into(),
-            u.use_pmi.into(),
-            u.timezone.as_str().into(),
-            u.language.as_str().into(),
-            u.dept.as_str().into(),
-            u.job_title.as_str().into(),
-            u.location.as_str().into(),
-            u.company.as_str().into(),
-            u.manager.as_str().into(),
-            u.phone_number.as_str().into(),
-            u.creation_type.as_str().into(),
-            u.add_ons.large_meeting.map(i64::from).into(),
-            u.add_ons.webinar.map(i64::from).into(),
-            u.custom_attributes.as_str().into(),
-            u.group_id.as_deref().into(),
-            u.created_at.into(),
-            u.updated_at.into(),
-            u.last_login_at.into(),
-        ],
+        &row_params(u),
     )
     .await?;
     adjust_count(conn, &u.account_id, u.status, u.user_type, 1).await
+}
+
+/// Rows per multi-row INSERT in [`insert_many`]: 28 parameters a row stays far below both
+/// backends' parameter limits.
+const BATCH_ROWS: usize = 500;
+
+fn row_params(u: &UserRecord) -> [Param<'_>; 28] {
+    [
+        u.id.as_str().into(),
+        u.account_id.as_str().into(),
+        u.email.as_str().into(),
+        u.user_type.code().into(),
+        u.role.id().into(),
+        u.status.as_str().into(),
+        u.first_name.as_str().into(),
+        u.last_name.as_str().into(),
+        u.display_name.as_str().into(),
+        u.password_hash.as_ref().map(PasswordHash::as_str).into(),
+        u.pmi.into(),
+        u.use_pmi.into(),
+        u.timezone.as_str().into(),
+        u.language.as_str().into(),
+        u.dept.as_str().into(),
+        u.job_title.as_str().into(),
+        u.location.as_str().into(),
+        u.company.as_str().into(),
+        u.manager.as_str().into(),
+        u.phone_number.as_str().into(),
+        u.creation_type.as_str().into(),
+        u.add_ons.large_meeting.map(i64::from).into(),
+        u.add_ons.webinar.map(i64::from).into(),
+        u.custom_attributes.as_str().into(),
+        u.group_id.as_deref().into(),
+        u.created_at.into(),
+        u.updated_at.into(),
+        u.last_login_at.into(),
+    ]
+}
+
+/// Inserts many users with multi-row statements, adjusting the counts once per batch (the bulk
+/// path: imports and seeding). Like [`insert`], a taken email or PMI fails the whole call.
+pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
+    for chunk in users.chunks(BATCH_ROWS) {
+        let mut sql = String::from(concat!("INSERT INTO users (", columns!(), ") VALUES "));
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * 28);
+        for (r, u) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..28 {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", r * 28 + c + 1));
+            }
+            sql.push(')');
+            params.extend(row_params(u));
+        }
+        conn.execute(&sql, &params).await?;
+        let mut counts: Vec<(&AccountId, UserStatus, UserType, i64)> = Vec::new();
+        for u in chunk {
+            match counts
+                .iter_mut()
+                .find(|(a, s, t, _)| *a == &u.account_id && *s == u.status && *t == u.user_type)
+            {
+                Some(c) => c.3 += 1,
+                None => counts.push((&u.account_id, u.status, u.user_type, 1)),
+            }
+        }
+        for (account, status, user_type, n) in counts {
+            adjust_count(conn, account, status, user_type, n).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes every mutable field of `new` over the stored user `old` (the same id; `account_id`

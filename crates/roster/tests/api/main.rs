@@ -23,5 +23,6 @@ mod ops;
 mod privileges;
 mod roles;
 mod schema;
+mod store;
 mod users;
 mod users_manage;

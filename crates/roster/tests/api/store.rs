@@ -1,0 +1,112 @@
+//! The store's bulk path, on both backends: multi-row inserts keep the counts exact, and a
+//! taken email fails the whole call.
+
+use crate::support::{run_cli, Backend, TestDb};
+use roster_domain::{AccountId, AddOns, CreateAction, Email, Role, UserId, UserStatus, UserType};
+use roster_store::users::{self, ListFilter, UserRecord};
+
+fn user(account: &AccountId, i: usize) -> UserRecord {
+    let at = time::OffsetDateTime::now_utc();
+    UserRecord {
+        id: UserId::generate(),
+        account_id: account.clone(),
+        email: Email::parse(&format!("bulk{i:05}@acme.test")).unwrap(),
+        user_type: if i % 3 == 0 {
+            UserType::Licensed
+        } else {
+            UserType::Basic
+        },
+        role: Role::Member,
+        status: UserStatus::Active,
+        first_name: format!("F{i}"),
+        last_name: String::new(),
+        display_name: String::new(),
+        password_hash: None,
+        pmi: 2_000_000_000 + i as i64,
+        use_pmi: false,
+        timezone: String::new(),
+        language: "en-US".into(),
+        dept: String::new(),
+        job_title: String::new(),
+        location: String::new(),
+        company: String::new(),
+        manager: String::new(),
+        phone_number: String::new(),
+        creation_type: CreateAction::CustCreate,
+        add_ons: AddOns::default(),
+        custom_attributes: "[]".into(),
+        group_id: None,
+        created_at: at,
+        updated_at: at,
+        last_login_at: None,
+    }
+}
+
+async fn insert_many_keeps_counts(b: Backend) {
+    let db = TestDb::new(b).await;
+    let out = run_cli(
+        &db,
+        &[
+            "account",
+            "create",
+            "--name",
+            "Bulk",
+            "--owner-email",
+            "o@bulk.test",
+            "--json",
+        ],
+    )
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let account = AccountId::parse(v["account_id"].as_str().unwrap()).unwrap();
+    let store = db.open().await;
+    let batch: Vec<UserRecord> = (0..1201).map(|i| user(&account, i)).collect();
+    let mut tx = store.begin().await.unwrap();
+    users::insert_many(&mut tx, &batch).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut conn = store.read().await.unwrap();
+    let filter = ListFilter {
+        account: &account,
+        status: UserStatus::Active,
+        role_id: None,
+        groups: None,
+        search: None,
+        after_email: None,
+        offset: 0,
+        limit: 10,
+    };
+    assert_eq!(
+        users::count(&mut conn, &filter).await.unwrap(),
+        1202,
+        "the owner and 1201"
+    );
+    let by_type = users::counts(&mut conn, &account).await.unwrap();
+    let licensed = by_type
+        .iter()
+        .find(|c| c.user_type == UserType::Licensed)
+        .unwrap()
+        .n;
+    assert_eq!(licensed, 401);
+    let page = users::list(&mut conn, &filter).await.unwrap();
+    assert_eq!(page[0].email.as_str(), "bulk00000@acme.test");
+    drop(conn);
+
+    // One taken email fails the whole call; nothing of it is stored.
+    let mut again = vec![user(&account, 5000)];
+    again.push(batch[7].clone());
+    let mut tx = store.begin().await.unwrap();
+    let err = users::insert_many(&mut tx, &again).await.unwrap_err();
+    assert!(
+        err.is_unique("users.email")
+            || err.is_unique("users.id")
+            || matches!(err, roster_store::Error::Unique(_)),
+        "{err}"
+    );
+    drop(tx);
+    assert_eq!(db.count("users").await, 1202);
+    store.close().await;
+}
+
+both_backends!(insert_many_keeps_counts);
