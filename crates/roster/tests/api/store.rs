@@ -11,7 +11,7 @@ fn user(account: &AccountId, i: usize) -> UserRecord {
         id: UserId::generate(),
         account_id: account.clone(),
         email: Email::parse(&format!("bulk{i:05}@acme.test")).unwrap(),
-        user_type: if i % 3 == 0 {
+        user_type: if i.is_multiple_of(3) {
             UserType::Licensed
         } else {
             UserType::Basic
