@@ -44,6 +44,11 @@ macro_rules! opaque_id {
                 is_id(s).then(|| Self(s.to_owned()))
             }
 
+            /// Wraps an id read back from the store, which only ever holds generated ids.
+            pub fn from_stored(s: String) -> Self {
+                Self(s)
+            }
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -66,9 +66,9 @@ fn capacity(r: &Row<'_>, i: usize) -> Result<Option<u32>> {
 impl FromRow for UserRecord {
     fn from_row(r: &Row<'_>) -> Result<Self> {
         Ok(Self {
-            id: r.parse(0, UserId::parse)?,
-            account_id: r.parse(1, AccountId::parse)?,
-            email: r.parse(2, |s| Email::parse(s).ok())?,
+            id: UserId::from_stored(r.text(0)?),
+            account_id: AccountId::from_stored(r.text(1)?),
+            email: Email::from_stored(r.text(2)?),
             user_type: UserType::from_code(r.int(3)?)
                 .ok_or_else(|| Error::decode(3, "unknown user type"))?,
             role: Role::from_id(&r.text(4)?),

@@ -70,6 +70,7 @@ pub struct UserObject {
 impl From<UserView> for UserObject {
     fn from(v: UserView) -> Self {
         let u = v.user;
+        let created_at = zoom_time(u.created_at);
         let display_name = if u.display_name.is_empty() {
             format!("{} {}", u.first_name, u.last_name)
                 .trim()
@@ -91,8 +92,8 @@ impl From<UserView> for UserObject {
             timezone: u.timezone,
             verified: i64::from(u.status == UserStatus::Active),
             dept: u.dept,
-            created_at: zoom_time(u.created_at),
-            user_created_at: zoom_time(u.created_at),
+            user_created_at: created_at.clone(),
+            created_at,
             last_login_time: u.last_login_at.map(zoom_time),
             language: u.language,
             phone_number: u.phone_number,
