@@ -7,7 +7,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use roster_domain::paging::PageToken;
-use roster_domain::{AccountId, AddOns, CreateAction, Email, Role, UserId, UserStatus, UserType};
+use roster_domain::{AccountId, Email, UserId};
 use roster_store::users::{self, UserRecord};
 use roster_store::{Db, DbOptions};
 use std::io::Write;
@@ -87,34 +87,18 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn user(account: &AccountId, i: usize) -> anyhow::Result<UserRecord> {
-    let at = time::OffsetDateTime::now_utc();
     Ok(UserRecord {
-        id: UserId::generate(),
-        account_id: account.clone(),
-        email: Email::parse(&format!("u{i:07}@bench.test"))?,
-        user_type: UserType::Basic,
-        role: Role::Member,
-        status: UserStatus::Active,
         first_name: format!("User{i}"),
         last_name: "Bench".into(),
         display_name: format!("User{i} Bench"),
-        password_hash: None,
-        pmi: 3_000_000_000 + i64::try_from(i)?,
-        use_pmi: false,
         timezone: "Europe/London".into(),
-        language: "en-US".into(),
         dept: "Benchmarks".into(),
-        job_title: String::new(),
-        location: String::new(),
-        company: String::new(),
-        manager: String::new(),
-        phone_number: String::new(),
-        creation_type: CreateAction::CustCreate,
-        add_ons: AddOns::default(),
-        custom_attributes: "[]".into(),
-        group_id: None,
-        created_at: at,
-        updated_at: at,
-        last_login_at: None,
+        ..UserRecord::new(
+            UserId::generate(),
+            account.clone(),
+            Email::parse(&format!("u{i:07}@bench.test"))?,
+            3_000_000_000 + i64::try_from(i)?,
+            time::OffsetDateTime::now_utc(),
+        )
     })
 }

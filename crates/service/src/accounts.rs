@@ -108,33 +108,17 @@ impl Service {
         };
         let owner_type = p.seats.owner_type();
         let owner = UserRecord {
-            id: UserId::generate(),
-            account_id: account.id.clone(),
-            email: p.owner_email.clone(),
             user_type: owner_type,
             role: Role::Owner,
-            status: UserStatus::Active,
-            first_name: String::new(),
-            last_name: String::new(),
-            display_name: String::new(),
             password_hash,
-            pmi: pmi::generate(),
-            use_pmi: false,
-            timezone: String::new(),
-            language: "en-US".to_owned(),
-            dept: String::new(),
-            job_title: String::new(),
-            location: String::new(),
-            company: String::new(),
-            manager: String::new(),
-            phone_number: String::new(),
             creation_type: roster_domain::CreateAction::AutoCreate,
-            add_ons: roster_domain::AddOns::default(),
-            custom_attributes: "[]".to_owned(),
-            group_id: None,
-            created_at: at,
-            updated_at: at,
-            last_login_at: None,
+            ..UserRecord::new(
+                UserId::generate(),
+                account.id.clone(),
+                p.owner_email.clone(),
+                pmi::generate(),
+                at,
+            )
         };
         let client_secret = Secret::client_secret();
         let app = AppRecord {

@@ -3,7 +3,7 @@
 
 use crate::users::require;
 use crate::{now, Error, Result, Service};
-use roster_domain::paging::{self, PageToken};
+use roster_domain::paging;
 use roster_domain::{Principal, Privilege};
 use roster_store::events::{self, EventFilter};
 use time::macros::format_description;
@@ -120,21 +120,16 @@ impl Service {
             }
             n => paging::page_size(n).map_err(|e| Error::invalid("page_size", e))?,
         };
-        let now_ms = i64::try_from(now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
-        let before_id = match q.next_page_token.as_deref().filter(|t| !t.is_empty()) {
-            None => None,
-            Some(raw) => Some(
-                PageToken::decode(raw, now_ms)
-                    .ok()
-                    .and_then(|t| t.after.parse::<i64>().ok())
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "next_page_token",
-                            "The next page token is invalid or expired.",
-                        )
-                    })?,
-            ),
-        };
+        let before_id = crate::paging::after(q.next_page_token.as_deref())?
+            .map(|a| {
+                a.parse::<i64>().map_err(|_| {
+                    Error::invalid(
+                        "next_page_token",
+                        "The next page token is invalid or expired.",
+                    )
+                })
+            })
+            .transpose()?;
         let filter = EventFilter {
             account: &principal.account_id,
             from: from.with_time(Time::MIDNIGHT).assume_utc(),
@@ -147,16 +142,7 @@ impl Service {
         };
         let mut conn = self.db.read().await?;
         let mut rows = events::page(&mut conn, &filter).await?;
-        let more = rows.len() > page_size as usize;
-        rows.truncate(page_size as usize);
-        let next_page_token = match rows.last() {
-            Some(last) if more => PageToken {
-                after: last.id.to_string(),
-                issued_at_ms: now_ms,
-            }
-            .encode(),
-            _ => String::new(),
-        };
+        let next_page_token = crate::paging::finish(&mut rows, page_size, |e| e.id.to_string());
         Ok(AuditPage {
             from,
             to,

@@ -4,7 +4,7 @@
 use crate::events::{self, Event};
 use crate::users::{open_account, require, resolve, text};
 use crate::{now, Actor, Error, Result, Service};
-use roster_domain::paging::{self, PageToken};
+use roster_domain::paging;
 use roster_domain::{Principal, Privilege, UserId};
 use roster_store::groups::{self, GroupKind, GroupRecord, MemberRecord};
 use serde_json::{json, Map};
@@ -268,30 +268,13 @@ impl Service {
     ) -> Result<MemberPage> {
         require(principal, Privilege::GroupRead)?;
         let page_size = paging::page_size(page_size).map_err(|e| Error::invalid("page_size", e))?;
-        let now_ms = i64::try_from(now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
-        let after = match next_page_token.filter(|t| !t.is_empty()) {
-            None => String::new(),
-            Some(raw) => {
-                PageToken::decode(raw, now_ms)
-                    .map_err(|e| Error::invalid("next_page_token", e))?
-                    .after
-            }
-        };
+        let after = crate::paging::after(next_page_token)?.unwrap_or_default();
         let mut conn = self.db.read().await?;
         let g = groups::find(&mut conn, &principal.account_id, kind, id)
             .await?
             .ok_or_else(|| Error::GroupNotFound(id.to_owned()))?;
         let mut members = groups::members(&mut conn, kind, &g.id, &after, page_size + 1).await?;
-        let more = members.len() > page_size as usize;
-        members.truncate(page_size as usize);
-        let next_page_token = match members.last() {
-            Some(last) if more => PageToken {
-                after: last.email.clone(),
-                issued_at_ms: now_ms,
-            }
-            .encode(),
-            _ => String::new(),
-        };
+        let next_page_token = crate::paging::finish(&mut members, page_size, |m| m.email.clone());
         Ok(MemberPage {
             members,
             page_size,

@@ -10,6 +10,7 @@ mod events;
 pub mod groups;
 mod hashing;
 mod oauth;
+mod paging;
 pub mod roles;
 pub mod users;
 

@@ -8,7 +8,7 @@ use crate::events::{self, Event};
 use crate::groups::{settings_group_exists, MemberPage, MemberRef};
 use crate::users::{event_object, open_account, require, resolve, target, text};
 use crate::{now, Actor, Error, Result, Service};
-use roster_domain::paging::{self, PageToken};
+use roster_domain::paging;
 use roster_domain::{Principal, Privilege, Privileges, Role, UserId, UserStatus};
 use roster_store::roles::{self, RoleRecord};
 use roster_store::{accounts, users, Conn};
@@ -299,29 +299,12 @@ impl Service {
     ) -> Result<MemberPage> {
         require(principal, Privilege::RoleRead)?;
         let page_size = paging::page_size(page_size).map_err(|e| Error::invalid("page_size", e))?;
-        let now_ms = i64::try_from(now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
-        let after = match next_page_token.filter(|t| !t.is_empty()) {
-            None => String::new(),
-            Some(raw) => {
-                PageToken::decode(raw, now_ms)
-                    .map_err(|e| Error::invalid("next_page_token", e))?
-                    .after
-            }
-        };
+        let after = crate::paging::after(next_page_token)?.unwrap_or_default();
         let role = self.get_role(principal, id).await?;
         let mut conn = self.db.read().await?;
         let mut members =
             roles::members(&mut conn, &principal.account_id, id, &after, page_size + 1).await?;
-        let more = members.len() > page_size as usize;
-        members.truncate(page_size as usize);
-        let next_page_token = match members.last() {
-            Some(last) if more => PageToken {
-                after: last.email.clone(),
-                issued_at_ms: now_ms,
-            }
-            .encode(),
-            _ => String::new(),
-        };
+        let next_page_token = crate::paging::finish(&mut members, page_size, |m| m.email.clone());
         Ok(MemberPage {
             members,
             page_size,

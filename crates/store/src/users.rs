@@ -42,6 +42,48 @@ pub struct UserRecord {
     pub last_login_at: Option<OffsetDateTime>,
 }
 
+impl UserRecord {
+    /// A new user with Zoom's defaults: an active Basic Member, added by `custCreate`, with
+    /// an empty profile in en-US. Callers override what differs with struct update syntax.
+    pub fn new(
+        id: UserId,
+        account_id: AccountId,
+        email: Email,
+        pmi: i64,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id,
+            account_id,
+            email,
+            user_type: UserType::Basic,
+            role: Role::Member,
+            status: UserStatus::Active,
+            first_name: String::new(),
+            last_name: String::new(),
+            display_name: String::new(),
+            password_hash: None,
+            pmi,
+            use_pmi: false,
+            timezone: String::new(),
+            language: "en-US".to_owned(),
+            dept: String::new(),
+            job_title: String::new(),
+            location: String::new(),
+            company: String::new(),
+            manager: String::new(),
+            phone_number: String::new(),
+            creation_type: CreateAction::CustCreate,
+            add_ons: AddOns::default(),
+            custom_attributes: "[]".to_owned(),
+            group_id: None,
+            created_at: at,
+            updated_at: at,
+            last_login_at: None,
+        }
+    }
+}
+
 macro_rules! columns {
     () => {
         "id, account_id, email, type, role_id, status, first_name, last_name, display_name, \

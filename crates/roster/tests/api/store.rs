@@ -2,43 +2,24 @@
 //! taken email fails the whole call.
 
 use crate::support::{run_cli, Backend, TestDb};
-use roster_domain::{AccountId, AddOns, CreateAction, Email, Role, UserId, UserStatus, UserType};
+use roster_domain::{AccountId, Email, UserId, UserStatus, UserType};
 use roster_store::users::{self, ListFilter, UserRecord};
 
 fn user(account: &AccountId, i: usize) -> UserRecord {
-    let at = time::OffsetDateTime::now_utc();
     UserRecord {
-        id: UserId::generate(),
-        account_id: account.clone(),
-        email: Email::parse(&format!("bulk{i:05}@acme.test")).unwrap(),
         user_type: if i.is_multiple_of(3) {
             UserType::Licensed
         } else {
             UserType::Basic
         },
-        role: Role::Member,
-        status: UserStatus::Active,
         first_name: format!("F{i}"),
-        last_name: String::new(),
-        display_name: String::new(),
-        password_hash: None,
-        pmi: 2_000_000_000 + i as i64,
-        use_pmi: false,
-        timezone: String::new(),
-        language: "en-US".into(),
-        dept: String::new(),
-        job_title: String::new(),
-        location: String::new(),
-        company: String::new(),
-        manager: String::new(),
-        phone_number: String::new(),
-        creation_type: CreateAction::CustCreate,
-        add_ons: AddOns::default(),
-        custom_attributes: "[]".into(),
-        group_id: None,
-        created_at: at,
-        updated_at: at,
-        last_login_at: None,
+        ..UserRecord::new(
+            UserId::generate(),
+            account.clone(),
+            Email::parse(&format!("bulk{i:05}@acme.test")).unwrap(),
+            2_000_000_000 + i as i64,
+            time::OffsetDateTime::now_utc(),
+        )
     }
 }
 

@@ -5,7 +5,7 @@ use super::{event_object, move_seats, open_account, text, UserView};
 use crate::events::{self, Event};
 use crate::{hashing, now, Actor, Error, Result, Service};
 use roster_domain::{
-    pmi, AddOns, CreateAction, Email, Password, Principal, Role, TypeError, UserId, UserType,
+    pmi, AddOns, CreateAction, Email, Password, Principal, TypeError, UserId, UserType,
 };
 use roster_store::accounts;
 use roster_store::invitations::{self, NewInvitation};
@@ -130,33 +130,21 @@ impl Service {
             p.display_name
         };
         let mut user = UserRecord {
-            id: UserId::generate(),
-            account_id: principal.account_id.clone(),
-            email: p.email,
             user_type: p.user_type,
-            role: Role::Member,
             status: p.action.initial_status(),
             first_name: p.first_name,
             last_name: p.last_name,
             display_name,
             password_hash,
-            pmi: pmi::generate(),
-            use_pmi: false,
-            timezone: String::new(),
-            language: "en-US".to_owned(),
-            dept: String::new(),
-            job_title: String::new(),
-            location: String::new(),
-            company: String::new(),
-            manager: String::new(),
-            phone_number: String::new(),
             creation_type: p.action,
             add_ons,
-            custom_attributes: "[]".to_owned(),
-            group_id: None,
-            created_at: at,
-            updated_at: at,
-            last_login_at: None,
+            ..UserRecord::new(
+                UserId::generate(),
+                principal.account_id.clone(),
+                p.email,
+                pmi::generate(),
+                at,
+            )
         };
 
         let mut tx = self.db.begin().await?;

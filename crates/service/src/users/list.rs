@@ -2,8 +2,8 @@
 //! `next_page_token`, or the deprecated `page_number`), plus a name/email search for the portal.
 
 use super::UserView;
-use crate::{now, Error, Result, Service};
-use roster_domain::paging::{self, PageToken};
+use crate::{Error, Result, Service};
+use roster_domain::paging;
 use roster_domain::{Principal, UserStatus};
 use roster_store::users::{self, ListFilter};
 
@@ -47,13 +47,7 @@ impl Service {
             paging::page_size(q.page_size).map_err(|e| Error::invalid("page_size", e))?;
         let page_number =
             paging::page_number(q.page_number).map_err(|e| Error::invalid("page_number", e))?;
-        let now_ms = i64::try_from(now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
-        let token = match q.next_page_token.as_deref().filter(|t| !t.is_empty()) {
-            None => None,
-            Some(raw) => Some(
-                PageToken::decode(raw, now_ms).map_err(|e| Error::invalid("next_page_token", e))?,
-            ),
-        };
+        let after = crate::paging::after(q.next_page_token.as_deref())?;
         let search = q
             .search
             .as_deref()
@@ -70,7 +64,7 @@ impl Service {
             role_id,
             groups: principal.group_scope.as_deref(),
             search: search.as_deref(),
-            after_email: token.as_ref().map(|t| t.after.as_str()),
+            after_email: after.as_deref(),
             offset: u64::from(page_number - 1) * u64::from(page_size),
             // One more than asked, to know whether a next page exists.
             limit: page_size + 1,
@@ -78,16 +72,7 @@ impl Service {
         let mut conn = self.db.read().await?;
         let mut rows = users::list(&mut conn, &filter).await?;
         let total = u64::try_from(users::count(&mut conn, &filter).await?).unwrap_or(0);
-        let more = rows.len() > page_size as usize;
-        rows.truncate(page_size as usize);
-        let next_page_token = match rows.last() {
-            Some(last) if more => PageToken {
-                after: last.email.to_string(),
-                issued_at_ms: now_ms,
-            }
-            .encode(),
-            _ => String::new(),
-        };
+        let next_page_token = crate::paging::finish(&mut rows, page_size, |u| u.email.to_string());
         Ok(UserPage {
             users: super::views(&mut conn, rows).await?,
             page_size,
