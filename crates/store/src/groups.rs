@@ -117,11 +117,22 @@ pub async fn rename(conn: &mut Conn, account: &AccountId, id: &str, name: &str) 
     .await
 }
 
+/// `users.chat_group_ids` without the group `$1` (ids never contain spaces).
+const DROP_GROUP: &str = "TRIM(REPLACE(' ' || chat_group_ids || ' ', ' ' || $1 || ' ', ' '))";
+
 /// Deletes a group; its members leave it.
 pub async fn delete(conn: &mut Conn, account: &AccountId, id: &str) -> Result<u64> {
     conn.execute(
         "UPDATE users SET group_id = NULL WHERE group_id = $1 AND account_id = $2",
         params![id, account.as_str()],
+    )
+    .await?;
+    conn.execute(
+        &format!(
+            "UPDATE users SET chat_group_ids = {DROP_GROUP} WHERE id IN \
+             (SELECT user_id FROM chat_group_members WHERE group_id = $1)"
+        ),
+        params![id],
     )
     .await?;
     conn.execute(
@@ -167,6 +178,11 @@ pub async fn add_member(
                 params![group, user.as_str(), at],
             )
             .await?;
+            conn.execute(
+                "UPDATE users SET chat_group_ids = TRIM(chat_group_ids || ' ' || $1) WHERE id = $2",
+                params![group, user.as_str()],
+            )
+            .await?;
             Ok(true)
         }
     }
@@ -188,6 +204,11 @@ pub async fn remove_member(
             .await?
         }
         GroupKind::Chat => {
+            conn.execute(
+                &format!("UPDATE users SET chat_group_ids = {DROP_GROUP} WHERE id = $2"),
+                params![group, user.as_str()],
+            )
+            .await?;
             conn.execute(
                 "DELETE FROM chat_group_members WHERE group_id = $1 AND user_id = $2",
                 params![group, user.as_str()],
@@ -242,37 +263,13 @@ pub async fn members(
         .await
 }
 
-/// The chat groups of many users at once (one query for a page of users), as
-/// `(user_id, group_id)` pairs.
-pub async fn chat_groups_of_many(
-    conn: &mut Conn,
-    users: &[&UserId],
-) -> Result<Vec<(String, String)>> {
-    let Some(first) = users.first() else {
-        return Ok(Vec::new());
-    };
-    // Most accounts have no chat groups: one indexed probe saves binding a whole page of ids.
-    let any: Option<i64> = conn
-        .fetch_optional(
-            "SELECT 1 FROM groups g JOIN users u ON u.account_id = g.account_id \
-             WHERE u.id = $1 AND g.kind = 'chat' LIMIT 1",
-            params![first.as_str()],
-        )
-        .await?;
-    if any.is_none() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=users.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT user_id, group_id FROM chat_group_members WHERE user_id IN ({}) ORDER BY user_id, group_id",
-        placeholders.join(", ")
-    );
-    let params: Vec<crate::Param<'_>> = users.iter().map(|u| u.as_str().into()).collect();
-    conn.fetch_all(&sql, &params).await
-}
-
 /// Removes a user from every chat group (before the user is deleted or leaves the account).
 pub async fn leave_chat_groups(conn: &mut Conn, user: &UserId) -> Result<u64> {
+    conn.execute(
+        "UPDATE users SET chat_group_ids = '' WHERE id = $1",
+        params![user.as_str()],
+    )
+    .await?;
     conn.execute(
         "DELETE FROM chat_group_members WHERE user_id = $1",
         params![user.as_str()],

@@ -47,6 +47,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_groups_roles.sql"),
         postgres: include_str!("../migrations/postgres/0003_groups_roles.sql"),
     },
+    Migration {
+        version: 4,
+        name: "chat_group_ids",
+        sqlite: include_str!("../migrations/sqlite/0004_chat_group_ids.sql"),
+        postgres: include_str!("../migrations/postgres/0004_chat_group_ids.sql"),
+    },
 ];
 
 /// What [`run`] did.

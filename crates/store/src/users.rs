@@ -37,6 +37,8 @@ pub struct UserRecord {
     /// JSON array of `{"key","name","value"}`.
     pub custom_attributes: String,
     pub group_id: Option<String>,
+    /// The chat groups the user is in, kept by [`crate::groups`] (never written by [`update`]).
+    pub chat_group_ids: Vec<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub last_login_at: Option<OffsetDateTime>,
@@ -77,6 +79,7 @@ impl UserRecord {
             add_ons: AddOns::default(),
             custom_attributes: "[]".to_owned(),
             group_id: None,
+            chat_group_ids: Vec::new(),
             created_at: at,
             updated_at: at,
             last_login_at: None,
@@ -89,7 +92,7 @@ macro_rules! columns {
         "id, account_id, email, type, role_id, status, first_name, last_name, display_name, \
          password_hash, pmi, use_pmi, timezone, language, dept, job_title, location, company, manager, \
          phone_number, creation_type, large_meeting_capacity, webinar_capacity, custom_attributes, \
-         group_id, created_at, updated_at, last_login_at"
+         group_id, created_at, updated_at, last_login_at, chat_group_ids"
     };
 }
 
@@ -139,6 +142,12 @@ impl FromRow for UserRecord {
             created_at: r.time(25)?,
             updated_at: r.time(26)?,
             last_login_at: r.opt_time(27)?,
+            chat_group_ids: r
+                .text(28)?
+                .split(' ')
+                .filter(|g| !g.is_empty())
+                .map(str::to_owned)
+                .collect(),
         })
     }
 }
@@ -186,9 +195,9 @@ pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
             "INSERT INTO users (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
+             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
         ),
-        &row_params(u),
+        &row_params(u, &u.chat_group_ids.join(" ")),
     )
     .await?;
     adjust_count(conn, &u.account_id, u.status, u.user_type, 1).await
@@ -198,7 +207,10 @@ pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
 /// backends' parameter limits.
 const BATCH_ROWS: usize = 500;
 
-fn row_params(u: &UserRecord) -> [Param<'_>; 28] {
+/// Columns a user row has.
+const COLUMNS: usize = 29;
+
+fn row_params<'a>(u: &'a UserRecord, chat_groups: &'a str) -> [Param<'a>; COLUMNS] {
     [
         u.id.as_str().into(),
         u.account_id.as_str().into(),
@@ -228,6 +240,7 @@ fn row_params(u: &UserRecord) -> [Param<'_>; 28] {
         u.created_at.into(),
         u.updated_at.into(),
         u.last_login_at.into(),
+        chat_groups.into(),
     ]
 }
 
@@ -236,20 +249,21 @@ fn row_params(u: &UserRecord) -> [Param<'_>; 28] {
 pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
     for chunk in users.chunks(BATCH_ROWS) {
         let mut sql = String::from(concat!("INSERT INTO users (", columns!(), ") VALUES "));
-        let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * 28);
-        for (r, u) in chunk.iter().enumerate() {
+        let chat: Vec<String> = chunk.iter().map(|u| u.chat_group_ids.join(" ")).collect();
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * COLUMNS);
+        for (r, (u, chat)) in chunk.iter().zip(&chat).enumerate() {
             if r > 0 {
                 sql.push_str(", ");
             }
             sql.push('(');
-            for c in 0..28 {
+            for c in 0..COLUMNS {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${}", r * 28 + c + 1));
+                sql.push_str(&format!("${}", r * COLUMNS + c + 1));
             }
             sql.push(')');
-            params.extend(row_params(u));
+            params.extend(row_params(u, chat));
         }
         conn.execute(&sql, &params).await?;
         let mut counts: Vec<(&AccountId, UserStatus, UserType, i64)> = Vec::new();

@@ -239,6 +239,28 @@ async fn chat_groups(b: Backend) {
     let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
     assert_eq!(u["group_ids"], json!([]));
     assert_eq!(u["im_group_ids"].as_array().unwrap().len(), 2, "{u}");
+    // Leaving one chat group, and one being deleted, show on the user at once.
+    let (a_id, c_id) = (a["id"].as_str().unwrap(), c["id"].as_str().unwrap());
+    let (s, _) = app
+        .delete(&format!("/v2/im/groups/{a_id}/members/{ann}"), &token)
+        .await;
+    assert_eq!(s, 204);
+    let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
+    assert_eq!(u["im_group_ids"], json!([c_id]));
+    let (_, listed) = app.get("/v2/users?search=ann", &token).await;
+    assert_eq!(listed["users"][0]["im_group_ids"], json!([c_id]));
+    let (s, _) = app
+        .post(
+            &format!("/v2/im/groups/{a_id}/members"),
+            &token,
+            &json!({"members": [{"id": ann}]}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, _) = app.delete(&format!("/v2/im/groups/{c_id}"), &token).await;
+    assert_eq!(s, 204);
+    let (_, u) = app.get(&format!("/v2/users/{ann}"), &token).await;
+    assert_eq!(u["im_group_ids"], json!([a_id]));
     // Deleting a user takes them out of their chat groups.
     let (s, _) = app
         .delete(&format!("/v2/users/{ann}?action=delete"), &token)

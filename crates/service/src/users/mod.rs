@@ -28,8 +28,6 @@ use roster_store::Conn;
 pub struct UserView {
     pub user: UserRecord,
     pub role_name: String,
-    /// The chat groups the user is in.
-    pub chat_group_ids: Vec<String>,
 }
 
 impl UserView {
@@ -39,19 +37,13 @@ impl UserView {
             .builtin_name()
             .unwrap_or(user.role.id())
             .to_owned();
-        Self {
-            user,
-            role_name,
-            chat_group_ids: Vec::new(),
-        }
+        Self { user, role_name }
     }
 }
 
-/// Views of a page of users, with their chat groups and custom role names (a query each for
-/// the whole page).
+/// Views of a page of users with their roles' names (custom roles' names take one query for
+/// the whole page, and only when a custom role appears on it).
 pub(crate) async fn views(conn: &mut Conn, users: Vec<UserRecord>) -> Result<Vec<UserView>> {
-    let ids: Vec<&UserId> = users.iter().map(|u| &u.id).collect();
-    let pairs = roster_store::groups::chat_groups_of_many(conn, &ids).await?;
     let custom = match users.iter().find(|u| !u.role.is_builtin()) {
         Some(u) => roster_store::roles::list(conn, &u.account_id).await?,
         None => Vec::new(),
@@ -63,11 +55,6 @@ pub(crate) async fn views(conn: &mut Conn, users: Vec<UserRecord>) -> Result<Vec
             if let Some(r) = custom.iter().find(|r| r.id == v.user.role.id()) {
                 v.role_name.clone_from(&r.name);
             }
-            v.chat_group_ids = pairs
-                .iter()
-                .filter(|(user, _)| user == v.user.id.as_str())
-                .map(|(_, g)| g.clone())
-                .collect();
             v
         })
         .collect())

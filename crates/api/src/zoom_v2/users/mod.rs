@@ -109,7 +109,7 @@ impl From<UserView> for UserObject {
                 vec![]
             },
             group_ids: u.group_id.into_iter().collect(),
-            im_group_ids: v.chat_group_ids,
+            im_group_ids: u.chat_group_ids,
             custom_attributes: Some(serde_json::from_str(&u.custom_attributes).unwrap_or_default()),
         }
     }
