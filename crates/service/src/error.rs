@@ -47,7 +47,7 @@ pub enum Error {
     #[error("Email address doesn't match the account's managed domains: autoCreate needs a managed domain; use action \"create\" to invite instead.")]
     NotManagedDomain,
     /// The Owner, and admins, cannot be deactivated.
-    #[error("The Owner and Admin users' status cannot be activated or deactivated; change their role to Member first.")]
+    #[error("The Owner and Admin users' status cannot be activated or deactivated: make an Admin a Member first; the Owner must first transfer ownership (add another user to role 0).")]
     AdminStatusLocked,
     #[error("Can not disassociate Admin user.")]
     CannotUnlinkAdmin,
