@@ -43,6 +43,28 @@ pub enum Command {
     /// Manage OAuth apps.
     #[command(subcommand)]
     App(AppCommand),
+    /// Read the mail outbox: every message Roster recorded, sent or not. Without an SMTP server
+    /// (ROSTER_SMTP_URL), this is where activation links are.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// The newest messages, newest first.
+    List {
+        /// How many (default 20).
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One message in full.
+    Show {
+        /// The message's id, as `mail list` prints it.
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +221,14 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             }
             Ok(())
         }
+        Command::Mail(cmd) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let service = Service::new(db.clone(), Settings::default());
+            let result = mail(&service, cmd, out).await;
+            db.close().await;
+            result
+        }
         Command::Account(cmd) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
@@ -230,6 +260,68 @@ async fn serve(config: &Config, out: &mut (dyn Write + Send)) -> anyhow::Result<
     out.flush()?;
     tracing::info!(address = %app.address(), "listening");
     app.run_until(shutdown).await
+}
+
+async fn mail(
+    service: &Service,
+    cmd: MailCommand,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    let status = |m: &roster_store::mail::MailRecord| match (&m.sent_at, &m.last_error) {
+        (Some(_), _) => "sent".to_owned(),
+        (None, Some(e)) => format!("retrying ({} attempts; last error: {e})", m.attempts),
+        (None, None) => "not sent".to_owned(),
+    };
+    match cmd {
+        MailCommand::List { limit, json } => {
+            let list = service
+                .list_mail(limit.clamp(1, 1000))
+                .await
+                .map_err(cli_error)?;
+            if list.is_empty() {
+                writeln!(out, "The outbox is empty.")?;
+            }
+            for m in list {
+                if json {
+                    let v = serde_json::json!({
+                        "id": m.id, "kind": m.kind, "to": m.to, "subject": m.subject,
+                        "status": status(&m), "created_at": m.created_at.unix_timestamp(),
+                    });
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:>6}  {:<10}  {:<32}  {}  [{}]",
+                        m.id,
+                        m.kind,
+                        m.to,
+                        m.subject,
+                        status(&m)
+                    )?;
+                }
+            }
+            Ok(())
+        }
+        MailCommand::Show { id } => {
+            let m = service
+                .get_mail(id)
+                .await
+                .map_err(cli_error)?
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no message {id} in the outbox; see `roster mail list`")
+                })?;
+            writeln!(
+                out,
+                "Message-ID: {}\nTo: {}\nSubject: {}\nStatus: {}\n\n{}",
+                m.message_id,
+                m.to,
+                m.subject,
+                status(&m),
+                m.text_body
+            )?;
+            Ok(())
+        }
+    }
 }
 
 /// Flag names as the user typed them, for service errors about a field.

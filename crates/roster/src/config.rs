@@ -26,6 +26,16 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `ROSTER_ACCESS_TOKEN_TTL_SECS`: lifetime of OAuth access tokens (default 3600, as Zoom).
     pub access_token_ttl_secs: u64,
+    /// `ROSTER_SMTP_URL`: where mail goes, `smtp://[user:pass@]host[:port][?tls=required]` or
+    /// `smtps://…`. Unset (the default): mail stays in the local outbox (`roster mail list`).
+    pub smtp_url: Option<String>,
+    /// `ROSTER_MAIL_FROM`: the From address of Roster's mail.
+    pub mail_from: String,
+    /// `ROSTER_MAIL_POLL_MS`: how often the mail worker looks for due messages (default 1000).
+    pub mail_poll_ms: u64,
+    /// `ROSTER_MAIL_RETRY_BASE_MS`: the first retry's delay after a failed delivery; each further
+    /// one doubles it, up to an hour (default 10000).
+    pub mail_retry_base_ms: u64,
 }
 
 /// How log lines are written.
@@ -46,6 +56,10 @@ impl Default for Config {
             log: "info".to_owned(),
             log_format: LogFormat::Text,
             access_token_ttl_secs: 3600,
+            smtp_url: None,
+            mail_from: "Roster <roster@localhost>".to_owned(),
+            mail_poll_ms: 1000,
+            mail_retry_base_ms: 10_000,
         }
     }
 }

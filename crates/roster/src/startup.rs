@@ -32,6 +32,7 @@ pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
     state: AppState,
+    mail: Option<roster_worker::mail::MailConfig>,
 }
 
 impl Application {
@@ -53,11 +54,22 @@ impl Application {
             db,
             Settings {
                 access_token_ttl: Duration::from_secs(config.access_token_ttl_secs),
+                public_url: public_url.trim_end_matches('/').to_owned(),
             },
         );
+        let mail = config
+            .smtp_url
+            .as_ref()
+            .map(|url| roster_worker::mail::MailConfig {
+                smtp_url: url.clone(),
+                from: config.mail_from.clone(),
+                poll_interval: Duration::from_millis(config.mail_poll_ms.max(10)),
+                retry_base: Duration::from_millis(config.mail_retry_base_ms.max(10)),
+            });
         Ok(Self {
             listener,
             address,
+            mail,
             state: AppState {
                 service,
                 metrics: Metrics::new(),
@@ -74,13 +86,26 @@ impl Application {
         &self.state.service
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the
-    /// database.
+    /// Serves until `shutdown` completes, then finishes in-flight requests, stops the workers and
+    /// closes the database.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let db = self.state.service.db().clone();
+        let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+        let mail_worker = match self.mail {
+            Some(config) => Some(
+                roster_worker::mail::spawn(db.clone(), config, workers_stopped)
+                    .map_err(|e| anyhow::anyhow!(e))?,
+            ),
+            None => {
+                tracing::info!(
+                    "no SMTP server configured (ROSTER_SMTP_URL): mail stays in the local outbox; see `roster mail list`"
+                );
+                None
+            }
+        };
         let app = roster_api::app(self.state);
         axum::serve(
             self.listener,
@@ -89,6 +114,10 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
+        let _ = stop_workers.send(true);
+        if let Some(worker) = mail_worker {
+            let _ = worker.await;
+        }
         db.close().await;
         Ok(())
     }

@@ -9,6 +9,7 @@ mod error;
 mod events;
 pub mod groups;
 mod hashing;
+mod mail;
 mod oauth;
 mod paging;
 pub mod roles;
@@ -33,12 +34,15 @@ use std::time::Duration;
 pub struct Settings {
     /// How long an OAuth access token lives (Zoom: one hour).
     pub access_token_ttl: Duration,
+    /// The URL people reach this server at, for links in mail.
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             access_token_ttl: Duration::from_secs(3600),
+            public_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }

@@ -24,6 +24,14 @@ impl Conn {
         Self(Inner::PgPool(p))
     }
 
+    /// Which database this connection talks to (for the few statements that differ).
+    pub fn backend(&self) -> crate::Backend {
+        match self.0 {
+            Inner::SqliteRead(_) | Inner::SqliteWrite(_) => crate::Backend::Sqlite,
+            Inner::PgPool(_) | Inner::PgTx(_) => crate::Backend::Postgres,
+        }
+    }
+
     /// Every row of the result.
     pub async fn fetch_all<T: FromRow>(
         &mut self,

@@ -2,7 +2,7 @@
 //! token (stored only as a hash) is issued when the invitation is sent.
 
 use crate::{params, Conn, Result};
-use roster_domain::{AccountId, UserId};
+use roster_domain::{AccountId, SecretHash, UserId};
 use time::OffsetDateTime;
 
 /// A new invitation.
@@ -12,18 +12,22 @@ pub struct NewInvitation<'a> {
     pub account_id: &'a AccountId,
     /// `user:ID` or `operator`.
     pub invited_by: &'a str,
+    /// The hash of the activation token sent with the invitation.
+    pub token_hash: &'a SecretHash,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }
 
 pub async fn insert(conn: &mut Conn, i: &NewInvitation<'_>) -> Result<()> {
     conn.execute(
-        "INSERT INTO invitations (user_id, account_id, invited_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO invitations (user_id, account_id, invited_by, token_hash, created_at, \
+         last_sent_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         params![
             i.user_id.as_str(),
             i.account_id.as_str(),
             i.invited_by,
+            i.token_hash.as_str(),
+            i.created_at,
             i.created_at,
             i.expires_at,
         ],

@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod events;
 pub mod groups;
 pub mod invitations;
+pub mod mail;
 pub mod oauth;
 pub mod roles;
 pub mod users;

@@ -53,6 +53,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_chat_group_ids.sql"),
         postgres: include_str!("../migrations/postgres/0004_chat_group_ids.sql"),
     },
+    Migration {
+        version: 5,
+        name: "mail",
+        sqlite: include_str!("../migrations/sqlite/0005_mail.sql"),
+        postgres: include_str!("../migrations/postgres/0005_mail.sql"),
+    },
 ];
 
 /// What [`run`] did.

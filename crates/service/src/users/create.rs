@@ -5,7 +5,7 @@ use super::{event_object, move_seats, open_account, text, UserView};
 use crate::events::{self, Event};
 use crate::{hashing, now, Actor, Error, Result, Service};
 use roster_domain::{
-    pmi, AddOns, CreateAction, Email, Password, Principal, TypeError, UserId, UserType,
+    pmi, AddOns, CreateAction, Email, Password, Principal, Secret, TypeError, UserId, UserType,
 };
 use roster_store::accounts;
 use roster_store::invitations::{self, NewInvitation};
@@ -176,14 +176,36 @@ impl Service {
         })?;
         let actor = Actor::Principal(principal);
         if p.action == CreateAction::Create {
+            // The activation token: 256 random bits, mailed once, stored only as a hash.
+            let token = Secret::token();
+            let expires_at = at + INVITATION_TTL;
             invitations::insert(
                 &mut tx,
                 &NewInvitation {
                     user_id: &user.id,
                     account_id: &user.account_id,
                     invited_by: &actor.audit_name(),
+                    token_hash: &token.hash(),
                     created_at: at,
-                    expires_at: at + INVITATION_TTL,
+                    expires_at,
+                },
+            )
+            .await?;
+            let link = format!(
+                "{}/activate?token={}",
+                self.settings.public_url.trim_end_matches('/'),
+                token.expose()
+            );
+            crate::mail::enqueue_activation(
+                &mut tx,
+                &crate::mail::Activation {
+                    to: &user.email,
+                    user_id: &user.id,
+                    account_id: &user.account_id,
+                    account_name: &account.name,
+                    link: &link,
+                    expires_at,
+                    at,
                 },
             )
             .await?;

@@ -1,0 +1,137 @@
+//! A small SMTP server on loopback for the tests: it speaks enough of RFC 5321 (EHLO/HELO,
+//! MAIL, RCPT, DATA, RSET, NOOP, QUIT) for a real client to deliver to it, and keeps what it
+//! accepted.
+
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// One accepted message.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The raw message, headers and body, as sent in DATA.
+    pub data: String,
+}
+
+/// A running SMTP server.
+pub struct SmtpServer {
+    pub port: u16,
+    pub received: Arc<Mutex<Vec<Received>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl SmtpServer {
+    /// Listens on a free loopback port.
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    /// Listens on `port` (0: any free one).
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = Arc::clone(&received);
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move {
+                    let _ = session(socket, store).await;
+                });
+            }
+        });
+        Self {
+            port,
+            received,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 15 s) until at least `n` messages arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<Received> {
+        for _ in 0..300 {
+            let got = self.messages();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {n} messages, got {:?}", self.messages());
+    }
+}
+
+async fn session(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<Received>>>,
+) -> std::io::Result<()> {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read).lines();
+    write.write_all(b"220 localhost ESMTP test\r\n").await?;
+    let mut from = String::new();
+    let mut to = Vec::new();
+    while let Some(line) = lines.next_line().await? {
+        let upper = line.to_ascii_uppercase();
+        if upper.starts_with("EHLO") {
+            write
+                .write_all(b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                .await?;
+        } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("MAIL FROM:") {
+            from = line.get(10..).unwrap_or_default().trim().to_owned();
+            to.clear();
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("RCPT TO:") {
+            to.push(line.get(8..).unwrap_or_default().trim().to_owned());
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("DATA") {
+            write
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
+            let mut data = String::new();
+            while let Some(l) = lines.next_line().await? {
+                if l == "." {
+                    break;
+                }
+                data.push_str(
+                    l.strip_prefix('.')
+                        .filter(|_| l.starts_with(".."))
+                        .unwrap_or(&l),
+                );
+                data.push('\n');
+            }
+            store.lock().unwrap().push(Received {
+                from: from.clone(),
+                to: to.clone(),
+                data,
+            });
+            write.write_all(b"250 OK: queued\r\n").await?;
+        } else if upper.starts_with("RSET") {
+            from.clear();
+            to.clear();
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("QUIT") {
+            write.write_all(b"221 Bye\r\n").await?;
+            break;
+        } else {
+            write.write_all(b"502 Command not implemented\r\n").await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Mail that use cases send: composed here, recorded in the outbox in the caller's transaction,
+//! delivered by the mail worker (or kept in the local outbox when no SMTP server is configured).
+
+use crate::{Result, Service};
+use roster_domain::{Email, UserId};
+use roster_store::mail::{self, MailRecord, NewMail};
+use roster_store::Conn;
+use time::OffsetDateTime;
+
+/// Escapes text for HTML.
+fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An invitation to activate a new account user.
+pub(crate) struct Activation<'a> {
+    pub to: &'a Email,
+    pub user_id: &'a UserId,
+    pub account_id: &'a roster_domain::AccountId,
+    pub account_name: &'a str,
+    pub link: &'a str,
+    pub expires_at: OffsetDateTime,
+    pub at: OffsetDateTime,
+}
+
+/// Records the activation mail for a newly invited user.
+pub(crate) async fn enqueue_activation(conn: &mut Conn, a: &Activation<'_>) -> Result<()> {
+    let expires = a.expires_at.date();
+    let subject = format!("You are invited to join {} on Roster", a.account_name);
+    let text = format!(
+        "Hello,\n\n{} has added you ({}) to their account on Roster.\n\n\
+         Activate your account here (the link works until {expires}):\n{}\n\n\
+         If you did not expect this, you can ignore this message.\n",
+        a.account_name, a.to, a.link
+    );
+    let html_body = format!(
+        "<!doctype html><html><body><p>Hello,</p><p><strong>{}</strong> has added you ({}) to their \
+         account on Roster.</p><p><a href=\"{}\">Activate your account</a> (the link works until {expires}).</p>\
+         <p>If you did not expect this, you can ignore this message.</p></body></html>",
+        html(a.account_name),
+        html(a.to.as_str()),
+        html(a.link)
+    );
+    let message_id = format!(
+        "<activation.{}.{}@roster>",
+        a.user_id,
+        a.at.unix_timestamp_nanos() / 1_000_000
+    );
+    mail::enqueue(
+        conn,
+        &NewMail {
+            account_id: Some(a.account_id),
+            kind: "activation",
+            to: a.to.as_str(),
+            subject: &subject,
+            text_body: &text,
+            html_body: &html_body,
+            message_id: &message_id,
+            at: a.at,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+impl Service {
+    /// The newest recorded messages (`roster mail list`).
+    pub async fn list_mail(&self, limit: i64) -> Result<Vec<MailRecord>> {
+        let mut conn = self.db.read().await?;
+        Ok(mail::list(&mut conn, limit).await?)
+    }
+
+    /// One recorded message (`roster mail show`).
+    pub async fn get_mail(&self, id: i64) -> Result<Option<MailRecord>> {
+        let mut conn = self.db.read().await?;
+        Ok(mail::find(&mut conn, id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_html() {
+        assert_eq!(
+            super::html("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}
