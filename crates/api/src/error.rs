@@ -51,6 +51,7 @@ pub mod code {
     pub const CANNOT_UNLINK_ADMIN: u32 = 1117;
     pub const SEATS_EXHAUSTED: u32 = 3412;
     pub const GROUP_NOT_FOUND: u32 = 4130;
+    pub const INVITATION: u32 = 1120;
     pub const GROUP_NAME_TAKEN: u32 = 4132;
     pub const ROLE_NOT_FOUND: u32 = 1036;
     pub const ROLE_NAME_TAKEN: u32 = 1037;
@@ -108,6 +109,9 @@ impl From<Error> for ZoomError {
             | Error::AdminStatusLocked
             | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
+            Error::InvitationNotFound | Error::InvitationExpired(_) => {
+                Self::new(S::BAD_REQUEST, code::INVITATION, msg)
+            }
             Error::RoleNotFound(_) => Self::new(S::NOT_FOUND, code::ROLE_NOT_FOUND, msg),
             Error::RoleNameTaken(_) => Self::new(S::CONFLICT, code::ROLE_NAME_TAKEN, msg),
             Error::RoleChange(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),

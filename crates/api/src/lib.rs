@@ -2,6 +2,7 @@
 //! `/oauth/token`, and the operational endpoints. Handlers extract the caller and a DTO, call
 //! one service function and map its result; no SQL and no rules live here.
 
+pub mod activate;
 pub mod error;
 pub mod extract;
 pub mod metrics;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/v2", v2)
         .route("/oauth/token", post(oauth::token))
+        .route("/activate", get(activate::show).post(activate::submit))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))

@@ -84,6 +84,8 @@ impl From<Error> for OAuthError {
             | Error::NoPrivilege
             | Error::GroupNotFound(_)
             | Error::GroupNameTaken(_)
+            | Error::InvitationNotFound
+            | Error::InvitationExpired(_)
             | Error::RoleNotFound(_)
             | Error::RoleNameTaken(_)
             | Error::RoleChange(_)

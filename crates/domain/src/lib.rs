@@ -6,6 +6,7 @@ pub mod account;
 pub mod addons;
 pub mod app;
 pub mod email;
+pub mod html;
 pub mod ids;
 pub mod paging;
 pub mod password;

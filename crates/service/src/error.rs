@@ -26,6 +26,13 @@ pub enum Error {
     RoleNameTaken(String),
     #[error("{0}")]
     RoleChange(RoleChangeError),
+    /// Zoom's 1120: the invitation is gone (used, replaced, withdrawn) or never was.
+    #[error("This activation link is not valid: it may have been used already, replaced by a newer invitation, or withdrawn. Ask your administrator to send a new one.")]
+    InvitationNotFound,
+    #[error(
+        "This activation link expired on {0}. Ask your administrator to send a new invitation."
+    )]
+    InvitationExpired(String),
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
     #[error("A group named \"{0}\" already exists.")]

@@ -4,6 +4,7 @@
 //! so a rule holds everywhere or nowhere.
 
 mod accounts;
+pub mod activation;
 pub mod audit;
 mod error;
 mod events;

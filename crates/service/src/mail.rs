@@ -7,21 +7,7 @@ use roster_store::mail::{self, MailRecord, NewMail};
 use roster_store::Conn;
 use time::OffsetDateTime;
 
-/// Escapes text for HTML.
-fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use roster_domain::html::escape as html;
 
 /// An invitation to activate a new account user.
 pub(crate) struct Activation<'a> {
@@ -85,16 +71,5 @@ impl Service {
     pub async fn get_mail(&self, id: i64) -> Result<Option<MailRecord>> {
         let mut conn = self.db.read().await?;
         Ok(mail::find(&mut conn, id).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn escapes_html() {
-        assert_eq!(
-            super::html("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
     }
 }

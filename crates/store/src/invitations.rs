@@ -54,3 +54,45 @@ impl crate::FromRow for Expiry {
         Ok(Self(r.time(0)?))
     }
 }
+
+/// A pending invitation found by its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub user_id: UserId,
+    pub account_id: AccountId,
+    pub expires_at: OffsetDateTime,
+}
+
+impl crate::FromRow for Pending {
+    fn from_row(r: &crate::Row<'_>) -> Result<Self> {
+        Ok(Self {
+            user_id: r.parse(0, UserId::parse)?,
+            account_id: r.parse(1, AccountId::parse)?,
+            expires_at: r.time(2)?,
+        })
+    }
+}
+
+/// The invitation an activation token belongs to, if it is still on record.
+pub async fn find_by_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<Pending>> {
+    conn.fetch_optional(
+        "SELECT user_id, account_id, expires_at FROM invitations WHERE token_hash = $1",
+        params![hash.as_str()],
+    )
+    .await
+}
+
+/// Takes the invitation for a token, if it is unexpired: one statement, so of two requests
+/// racing with the same link exactly one gets it.
+pub async fn take_by_token(
+    conn: &mut Conn,
+    hash: &SecretHash,
+    now: OffsetDateTime,
+) -> Result<Option<Pending>> {
+    conn.fetch_optional(
+        "DELETE FROM invitations WHERE token_hash = $1 AND expires_at > $2 \
+         RETURNING user_id, account_id, expires_at",
+        params![hash.as_str(), now],
+    )
+    .await
+}

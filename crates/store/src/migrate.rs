@@ -59,6 +59,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_mail.sql"),
         postgres: include_str!("../migrations/postgres/0005_mail.sql"),
     },
+    Migration {
+        version: 6,
+        name: "invitation_tokens",
+        sqlite: include_str!("../migrations/sqlite/0006_invitation_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0006_invitation_tokens.sql"),
+    },
 ];
 
 /// What [`run`] did.

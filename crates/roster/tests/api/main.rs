@@ -13,6 +13,7 @@
 mod support;
 
 mod accounts;
+mod activation;
 mod audit;
 mod binary;
 mod bulk;

@@ -1,0 +1,252 @@
+//! Activation: the invited person follows the mailed link, sets name and password, and becomes
+//! active. Dead links (tampered, used, expired) get a clear page and change nothing; of two
+//! racing accepts exactly one wins.
+
+use crate::smtp::SmtpServer;
+use crate::support::{spawn_app, spawn_app_with, Backend, TestApp};
+
+/// The activation link of the newest message in the local outbox.
+async fn link_from_outbox(app: &TestApp) -> String {
+    let list = app.cli(&["mail", "list"]).await.unwrap();
+    let id = list.split_whitespace().next().unwrap().to_owned();
+    let shown = app.cli(&["mail", "show", &id]).await.unwrap();
+    shown
+        .split_whitespace()
+        .find(|w| w.contains("/activate?token="))
+        .unwrap()
+        .to_owned()
+}
+
+async fn post_form(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
+    let res = app
+        .client
+        .post(app.url("/activate"))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+async fn following_the_mailed_link_activates(b: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(b, |c| {
+        c.smtp_url = Some(smtp.url());
+        c.mail_poll_ms = 50;
+    })
+    .await;
+    let (_, token) = app.account_with_token().await;
+    let id = app
+        .add_user(&token, "create", "new.teacher@acme.test", 1)
+        .await;
+    let mail = &smtp.wait_for(1).await[0];
+    let unfolded = mail.data.replace("=\n", "").replace("=3D", "=");
+    let link = unfolded
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") && w.contains("/activate?token="))
+        .unwrap()
+        .to_owned();
+    let raw = link.rsplit('=').next().unwrap().to_owned();
+
+    let page = reqwest::get(&link).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("new.teacher@acme.test")
+            && html.contains("Acme School")
+            && html.contains("<form"),
+        "{html}"
+    );
+
+    // Refusals keep the user pending and the link alive.
+    let events = app.db.count("events").await;
+    let (s, html) = post_form(
+        &app,
+        &[
+            ("token", &raw),
+            ("first_name", "Ada"),
+            ("last_name", "L"),
+            ("password", "Secr3tPass"),
+            ("confirm", "Other1Pass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("not the same"), "{html}");
+    let (s, html) = post_form(
+        &app,
+        &[
+            ("token", &raw),
+            ("first_name", "Ada"),
+            ("last_name", "L"),
+            ("password", "weakpass"),
+            ("confirm", "weakpass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        html.contains("letter and one number") || html.contains("upper"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"Ada\""), "what was typed is kept");
+    let (s, _) = post_form(
+        &app,
+        &[
+            ("token", &raw),
+            ("first_name", ""),
+            ("last_name", "L"),
+            ("password", "Secr3tPass"),
+            ("confirm", "Secr3tPass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (_, u) = app.get(&format!("/v2/users/{id}"), &token).await;
+    assert_eq!(u["status"], "pending");
+    assert_eq!(app.db.count("events").await, events);
+
+    let (s, html) = post_form(
+        &app,
+        &[
+            ("token", &raw),
+            ("first_name", "Ada"),
+            ("last_name", "Lovelace"),
+            ("password", "Secr3tPass"),
+            ("confirm", "Secr3tPass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("Your account is active"), "{html}");
+    let (_, u) = app.get(&format!("/v2/users/{id}"), &token).await;
+    assert_eq!(u["status"], "active");
+    assert_eq!(u["display_name"], "Ada Lovelace");
+    assert_eq!(u["login_types"], serde_json::json!([100]));
+    let (_, pending) = app.get("/v2/users?status=pending", &token).await;
+    assert_eq!(pending["total_records"], 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM events WHERE type = 'user.invitation_accepted'")
+            .await,
+        1
+    );
+
+    // The link works once.
+    let again = reqwest::get(&link).await.unwrap();
+    assert_eq!(again.status(), 404);
+    assert!(again.text().await.unwrap().contains("not valid"));
+    let (s, _) = post_form(
+        &app,
+        &[
+            ("token", &raw),
+            ("first_name", "Eve"),
+            ("last_name", "X"),
+            ("password", "Secr3tPass"),
+            ("confirm", "Secr3tPass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (_, u) = app.get(&format!("/v2/users/{id}"), &token).await;
+    assert_eq!(u["first_name"], "Ada");
+}
+
+async fn dead_links_say_why(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let id = app.add_user(&token, "create", "late@acme.test", 1).await;
+    let link = link_from_outbox(&app).await;
+    // Tampered, missing, and script-y tokens.
+    for bad in [
+        format!("{link}x"),
+        app.url("/activate"),
+        app.url("/activate?token=<script>"),
+    ] {
+        let res = reqwest::get(&bad).await.unwrap();
+        assert_eq!(res.status(), 404, "{bad}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("not valid") && !html.contains("<script>"),
+            "{html}"
+        );
+    }
+    // Expired: the invitation's 30 days are over.
+    let db = app.db.open().await;
+    let mut tx = db.begin().await.unwrap();
+    tx.execute(
+        "UPDATE invitations SET expires_at = $1 WHERE user_id = $2",
+        roster_store::params![
+            time::OffsetDateTime::now_utc() - time::Duration::days(1),
+            id.as_str()
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let res = reqwest::get(&link).await.unwrap();
+    assert_eq!(res.status(), 410);
+    assert!(res.text().await.unwrap().contains("expired"));
+    let raw = link.rsplit('=').next().unwrap();
+    let (s, _) = post_form(
+        &app,
+        &[
+            ("token", raw),
+            ("first_name", "A"),
+            ("last_name", "B"),
+            ("password", "Secr3tPass"),
+            ("confirm", "Secr3tPass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 410);
+    let (_, u) = app.get(&format!("/v2/users/{id}"), &token).await;
+    assert_eq!(u["status"], "pending");
+}
+
+async fn racing_accepts_one_wins(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let id = app.add_user(&token, "create", "race@acme.test", 1).await;
+    let link = link_from_outbox(&app).await;
+    let raw = link.rsplit('=').next().unwrap().to_owned();
+    let mut tasks = Vec::new();
+    for name in ["One", "Two", "Three"] {
+        let client = app.client.clone();
+        let url = app.url("/activate");
+        let raw = raw.clone();
+        tasks.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .form(&[
+                    ("token", raw.as_str()),
+                    ("first_name", name),
+                    ("last_name", "Racer"),
+                    ("password", "Secr3tPass"),
+                    ("confirm", "Secr3tPass"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            res.status().as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 404, 404], "exactly one wins");
+    let (_, u) = app.get(&format!("/v2/users/{id}"), &token).await;
+    assert_eq!(u["status"], "active");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM events WHERE type = 'user.invitation_accepted'")
+            .await,
+        1
+    );
+}
+
+both_backends!(
+    following_the_mailed_link_activates,
+    dead_links_say_why,
+    racing_accepts_one_wins
+);

@@ -1,0 +1,119 @@
+//! Activation: a person invited by email follows the link, sets their name and password, and
+//! becomes an active user. The token is 256 random bits, stored only as a hash and compared by
+//! exact hash lookup; accepting removes it in one statement, so a link works once and, of two
+//! racing requests, exactly one wins.
+
+use crate::events::{self, Event};
+use crate::users::{event_object, text};
+use crate::{hashing, now, Actor, Error, Result, Service};
+use roster_domain::{Email, Password, Secret, UserStatus};
+use roster_store::invitations::{self, Pending};
+use roster_store::{accounts, users, Conn};
+use serde_json::Map;
+
+/// What the activation page shows.
+#[derive(Debug, Clone)]
+pub struct ActivationInfo {
+    pub email: Email,
+    pub account_name: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+async fn info(conn: &mut Conn, p: &Pending) -> Result<ActivationInfo> {
+    let user = users::find_by_id(conn, &p.account_id, &p.user_id)
+        .await?
+        .filter(|u| u.status == UserStatus::Pending)
+        .ok_or(Error::InvitationNotFound)?;
+    let account = accounts::find(conn, &p.account_id)
+        .await?
+        .ok_or(Error::InvitationNotFound)?;
+    Ok(ActivationInfo {
+        email: user.email,
+        account_name: account.name,
+        first_name: user.first_name,
+        last_name: user.last_name,
+    })
+}
+
+impl Service {
+    /// Whether an activation link can be used, and for whom.
+    pub async fn check_activation(&self, token: &str) -> Result<ActivationInfo> {
+        let hash = Secret::presented(token.trim()).hash();
+        let mut conn = self.db.read().await?;
+        let p = invitations::find_by_token(&mut conn, &hash)
+            .await?
+            .ok_or(Error::InvitationNotFound)?;
+        if p.expires_at <= now() {
+            return Err(Error::InvitationExpired(p.expires_at.date().to_string()));
+        }
+        info(&mut conn, &p).await
+    }
+
+    /// Accepts an invitation: the pending user becomes active with this name and password.
+    #[tracing::instrument(skip_all)]
+    pub async fn accept_invitation(
+        &self,
+        token: &str,
+        first_name: &str,
+        last_name: &str,
+        password: &str,
+    ) -> Result<ActivationInfo> {
+        let first_name = text("first_name", first_name, 64)?;
+        let last_name = text("last_name", last_name, 64)?;
+        if first_name.is_empty() || last_name.is_empty() {
+            return Err(Error::invalid(
+                "first_name",
+                "first and last name are required",
+            ));
+        }
+        let password = Password::parse(password).map_err(|e| Error::invalid("password", e))?;
+        // Refuse a dead link before spending a password hash on it.
+        self.check_activation(token).await?;
+        let password_hash = hashing::hash_password(password).await?;
+        let hash = Secret::presented(token.trim()).hash();
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let Some(p) = invitations::take_by_token(&mut tx, &hash, at).await? else {
+            return Err(Error::InvitationNotFound);
+        };
+        let old = users::find_by_id(&mut tx, &p.account_id, &p.user_id)
+            .await?
+            .filter(|u| u.status == UserStatus::Pending)
+            .ok_or(Error::InvitationNotFound)?;
+        let mut new = old.clone();
+        new.status = UserStatus::Active;
+        new.display_name = format!("{first_name} {last_name}");
+        new.first_name = first_name;
+        new.last_name = last_name;
+        new.password_hash = Some(password_hash);
+        new.updated_at = at;
+        users::update(&mut tx, &old, &new).await?;
+        let actor = Actor::Operator;
+        let event = Event {
+            account_id: &new.account_id,
+            kind: "user.invitation_accepted",
+            actor: &actor,
+            target: new.id.as_str(),
+            object: event_object(&new),
+            extra: Map::new(),
+        };
+        events::emit(&mut tx, event, at).await?;
+        let shown = info_after(&mut tx, &new).await?;
+        tx.commit().await?;
+        tracing::info!(user_id = %new.id, "invitation accepted");
+        Ok(shown)
+    }
+}
+
+async fn info_after(conn: &mut Conn, u: &users::UserRecord) -> Result<ActivationInfo> {
+    let account = accounts::find(conn, &u.account_id)
+        .await?
+        .ok_or(Error::InvitationNotFound)?;
+    Ok(ActivationInfo {
+        email: u.email.clone(),
+        account_name: account.name,
+        first_name: u.first_name.clone(),
+        last_name: u.last_name.clone(),
+    })
+}
