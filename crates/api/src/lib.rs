@@ -53,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{userId}/password", put(users::set_password))
         .route("/users/{userId}/status", put(users::set_status))
         .route(
+            "/users/{userId}/invitation",
+            post(users::remove::resend_invitation),
+        )
+        .route(
             "/users/{userId}/settings",
             get(users::get_settings).patch(users::update_settings),
         );

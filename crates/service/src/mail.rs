@@ -9,8 +9,10 @@ use time::OffsetDateTime;
 
 use roster_domain::html::escape as html;
 
-/// An invitation to activate a new account user.
+/// An invitation to activate a new account user (or a reminder of it).
 pub(crate) struct Activation<'a> {
+    /// Sent again by an admin: the reminder wording.
+    pub reminder: bool,
     pub to: &'a Email,
     pub user_id: &'a UserId,
     pub account_id: &'a roster_domain::AccountId,
@@ -23,7 +25,15 @@ pub(crate) struct Activation<'a> {
 /// Records the activation mail for a newly invited user.
 pub(crate) async fn enqueue_activation(conn: &mut Conn, a: &Activation<'_>) -> Result<()> {
     let expires = a.expires_at.date();
-    let subject = format!("You are invited to join {} on Roster", a.account_name);
+    let subject = if a.reminder {
+        format!(
+            "Reminder: you are invited to join {} on Roster",
+            a.account_name
+        )
+    } else {
+        format!("You are invited to join {} on Roster", a.account_name)
+    };
+    let kind = if a.reminder { "reminder" } else { "activation" };
     let text = format!(
         "Hello,\n\n{} has added you ({}) to their account on Roster.\n\n\
          Activate your account here (the link works until {expires}):\n{}\n\n\
@@ -39,7 +49,7 @@ pub(crate) async fn enqueue_activation(conn: &mut Conn, a: &Activation<'_>) -> R
         html(a.link)
     );
     let message_id = format!(
-        "<activation.{}.{}@roster>",
+        "<{kind}.{}.{}@roster>",
         a.user_id,
         a.at.unix_timestamp_nanos() / 1_000_000
     );
@@ -47,7 +57,7 @@ pub(crate) async fn enqueue_activation(conn: &mut Conn, a: &Activation<'_>) -> R
         conn,
         &NewMail {
             account_id: Some(a.account_id),
-            kind: "activation",
+            kind,
             to: a.to.as_str(),
             subject: &subject,
             text_body: &text,

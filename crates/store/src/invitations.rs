@@ -96,3 +96,22 @@ pub async fn take_by_token(
     )
     .await
 }
+
+/// Replaces a pending user's token (the old link dies) and restarts the expiry clock; returns
+/// `false` when the user has no invitation.
+pub async fn reissue(
+    conn: &mut Conn,
+    user: &UserId,
+    hash: &SecretHash,
+    at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE invitations SET token_hash = $1, last_sent_at = $2, expires_at = $3, \
+             resend_count = resend_count + 1 WHERE user_id = $4",
+            params![hash.as_str(), at, expires_at, user.as_str()],
+        )
+        .await?;
+    Ok(n == 1)
+}

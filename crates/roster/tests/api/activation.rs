@@ -250,3 +250,83 @@ both_backends!(
     dead_links_say_why,
     racing_accepts_one_wins
 );
+
+mod resend {
+    use super::{link_from_outbox, post_form};
+    use crate::support::{assert_zoom_error, spawn_app, Backend};
+    use serde_json::json;
+
+    async fn resend_replaces_the_link(b: Backend) {
+        let app = spawn_app(b).await;
+        let (acct, token) = app.account_with_token().await;
+        let id = app.add_user(&token, "create", "slow@acme.test", 1).await;
+        let first = link_from_outbox(&app).await;
+        // Pretend the first mail went out 10 days ago.
+        let before = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM invitations WHERE user_id = '{id}' AND resend_count = 0"
+            ))
+            .await;
+        assert_eq!(before, 1);
+        let (s, v) = app
+            .post(&format!("/v2/users/{id}/invitation"), &token, &json!({}))
+            .await;
+        assert_eq!(s, 204, "{v}");
+        let second = link_from_outbox(&app).await;
+        assert_ne!(first, second);
+        let list = app.cli(&["mail", "list"]).await.unwrap();
+        assert!(list.lines().next().unwrap().contains("reminder"), "{list}");
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM invitations WHERE user_id = '{id}' AND resend_count = 1"
+            ))
+            .await,
+            1
+        );
+        // The old link is dead, the new one works.
+        assert_eq!(reqwest::get(&first).await.unwrap().status(), 404);
+        assert_eq!(reqwest::get(&second).await.unwrap().status(), 200);
+        let raw = second.rsplit('=').next().unwrap();
+        let (s, _) = post_form(
+            &app,
+            &[
+                ("token", raw),
+                ("first_name", "Sam"),
+                ("last_name", "Slow"),
+                ("password", "Secr3tPass"),
+                ("confirm", "Secr3tPass"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 200);
+        // Refusals: not pending any more, unknown user, and a member's token.
+        let events = app.db.count("events").await;
+        let (s, v) = app
+            .post(&format!("/v2/users/{id}/invitation"), &token, &json!({}))
+            .await;
+        assert_zoom_error(s, &v, 400, 300);
+        let (s, v) = app
+            .post(
+                "/v2/users/AAAAAAAAAAAAAAAAAAAAAA/invitation",
+                &token,
+                &json!({}),
+            )
+            .await;
+        assert_zoom_error(s, &v, 404, 1001);
+        let other = app.add_user(&token, "create", "other@acme.test", 1).await;
+        let member = app.token_for_user(&acct, "slow@acme.test").await;
+        let events_before_member = app.db.count("events").await;
+        let (s, v) = app
+            .post(
+                &format!("/v2/users/{other}/invitation"),
+                &member,
+                &json!({}),
+            )
+            .await;
+        assert_zoom_error(s, &v, 400, 200);
+        assert_eq!(app.db.count("events").await, events_before_member);
+        assert!(events_before_member > events);
+    }
+
+    both_backends!(resend_replaces_the_link);
+}

@@ -199,6 +199,7 @@ impl Service {
             crate::mail::enqueue_activation(
                 &mut tx,
                 &crate::mail::Activation {
+                    reminder: false,
                     to: &user.email,
                     user_id: &user.id,
                     account_id: &user.account_id,

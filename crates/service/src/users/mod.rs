@@ -5,6 +5,7 @@
 mod bulk;
 mod create;
 mod list;
+mod resend;
 mod settings;
 mod status;
 mod update;

@@ -39,6 +39,29 @@ pub async fn set_status(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post, path = "/v2/users/{userId}/invitation", tag = "users",
+    params(("userId" = String, Path, description = "A pending user's id or email")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Sent again: a new link (the old one no longer works), valid for 30 days from now"),
+        (status = 400, description = "Not pending (300), no privilege (200)", body = ErrorBody),
+        (status = 404, description = "User does not exist (1001)", body = ErrorBody),
+    )
+)]
+/// Roster extension: send a pending user's invitation again.
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(user_id): Path<String>,
+) -> Result<StatusCode, ZoomError> {
+    state
+        .service
+        .resend_invitation(&principal, &user_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `DELETE /users/{userId}` query parameters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct DeleteParams {
