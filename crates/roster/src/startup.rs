@@ -33,6 +33,7 @@ pub struct Application {
     address: SocketAddr,
     state: AppState,
     mail: Option<roster_worker::mail::MailConfig>,
+    invite_sweep: Duration,
 }
 
 impl Application {
@@ -70,6 +71,7 @@ impl Application {
             listener,
             address,
             mail,
+            invite_sweep: Duration::from_millis(config.invite_sweep_ms.max(10)),
             state: AppState {
                 service,
                 metrics: Metrics::new(),
@@ -96,7 +98,7 @@ impl Application {
         let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
         let mail_worker = match self.mail {
             Some(config) => Some(
-                roster_worker::mail::spawn(db.clone(), config, workers_stopped)
+                roster_worker::mail::spawn(db.clone(), config, workers_stopped.clone())
                     .map_err(|e| anyhow::anyhow!(e))?,
             ),
             None => {
@@ -106,6 +108,21 @@ impl Application {
                 None
             }
         };
+        let service = self.state.service.clone();
+        let sweeper = roster_worker::periodic::spawn(
+            "invitation expiry",
+            self.invite_sweep,
+            workers_stopped.clone(),
+            move || {
+                let service = service.clone();
+                async move {
+                    service
+                        .sweep_expired_invitations(500)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+            },
+        );
         let app = roster_api::app(self.state);
         axum::serve(
             self.listener,
@@ -115,6 +132,7 @@ impl Application {
         .await
         .context("serving HTTP")?;
         let _ = stop_workers.send(true);
+        let _ = sweeper.await;
         if let Some(worker) = mail_worker {
             let _ = worker.await;
         }

@@ -41,9 +41,13 @@ impl Service {
     pub async fn check_activation(&self, token: &str) -> Result<ActivationInfo> {
         let hash = Secret::presented(token.trim()).hash();
         let mut conn = self.db.read().await?;
-        let p = invitations::find_by_token(&mut conn, &hash)
-            .await?
-            .ok_or(Error::InvitationNotFound)?;
+        let Some(p) = invitations::find_by_token(&mut conn, &hash).await? else {
+            // Swept after 30 days: still say it expired, not that it never was.
+            return Err(match invitations::expired_at(&mut conn, &hash).await? {
+                Some(at) => Error::InvitationExpired(at.date().to_string()),
+                None => Error::InvitationNotFound,
+            });
+        };
         if p.expires_at <= now() {
             return Err(Error::InvitationExpired(p.expires_at.date().to_string()));
         }
@@ -103,6 +107,60 @@ impl Service {
         tx.commit().await?;
         tracing::info!(user_id = %new.id, "invitation accepted");
         Ok(shown)
+    }
+}
+
+impl Service {
+    /// Removes invitations more than 30 days after their last send: the pending user leaves
+    /// the pending list and returns any seat they held; the link will say it expired. Safe with
+    /// several servers sweeping at once. Returns how many were removed.
+    #[tracing::instrument(skip_all)]
+    pub async fn sweep_expired_invitations(&self, limit: i64) -> Result<usize> {
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let expired = invitations::lock_expired(&mut tx, at, limit).await?;
+        for e in &expired {
+            let Some(user) = users::find_by_id(&mut tx, &e.account_id, &e.user_id).await? else {
+                continue;
+            };
+            if let Some(hash) = &e.token_hash {
+                invitations::remember_expired(
+                    &mut tx,
+                    hash,
+                    &e.account_id,
+                    user.email.as_str(),
+                    e.expires_at,
+                )
+                .await?;
+            }
+            if user.status != UserStatus::Pending {
+                // Only pending users are removed; a stray invitation of anyone else just goes.
+                tx.execute(
+                    "DELETE FROM invitations WHERE user_id = $1",
+                    roster_store::params![user.id.as_str()],
+                )
+                .await?;
+                continue;
+            }
+            crate::users::move_seats(&mut tx, &user, -1).await?;
+            users::delete(&mut tx, &user).await?;
+            let actor = Actor::System;
+            let event = Event {
+                account_id: &user.account_id,
+                kind: "user.invitation_expired",
+                actor: &actor,
+                target: user.id.as_str(),
+                object: event_object(&user),
+                extra: Map::new(),
+            };
+            events::emit(&mut tx, event, at).await?;
+        }
+        invitations::prune_expired(&mut tx, at - time::Duration::days(90)).await?;
+        tx.commit().await?;
+        if !expired.is_empty() {
+            tracing::info!(count = expired.len(), "expired invitations removed");
+        }
+        Ok(expired.len())
     }
 }
 

@@ -27,6 +27,7 @@ impl Actor<'_> {
     fn operator(&self) -> (String, String) {
         match self {
             Self::Operator => ("operator".to_owned(), String::new()),
+            Self::System => ("system".to_owned(), String::new()),
             Self::Principal(p) => (p.email.to_string(), p.user_id.to_string()),
         }
     }

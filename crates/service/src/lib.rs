@@ -77,6 +77,8 @@ impl Service {
 pub enum Actor<'a> {
     /// Someone with shell access to the server, through the `roster` CLI.
     Operator,
+    /// Roster itself, e.g. the sweeper that expires invitations.
+    System,
     /// An authenticated API caller.
     Principal(&'a domain::Principal),
 }
@@ -85,6 +87,7 @@ impl Actor<'_> {
     fn audit_name(&self) -> String {
         match self {
             Self::Operator => "operator".to_owned(),
+            Self::System => "system".to_owned(),
             Self::Principal(p) => format!("user:{}", p.user_id),
         }
     }

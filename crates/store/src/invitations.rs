@@ -115,3 +115,81 @@ pub async fn reissue(
         .await?;
     Ok(n == 1)
 }
+
+/// An invitation past its expiry, for the sweeper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    pub user_id: UserId,
+    pub account_id: AccountId,
+    pub token_hash: Option<String>,
+    pub expires_at: OffsetDateTime,
+}
+
+impl crate::FromRow for Expired {
+    fn from_row(r: &crate::Row<'_>) -> Result<Self> {
+        Ok(Self {
+            user_id: r.parse(0, UserId::parse)?,
+            account_id: r.parse(1, AccountId::parse)?,
+            token_hash: r.opt_text(2)?,
+            expires_at: r.time(3)?,
+        })
+    }
+}
+
+/// Up to `limit` invitations that expired before `now`, locked for this transaction
+/// (PostgreSQL skips rows another server is sweeping).
+pub async fn lock_expired(
+    conn: &mut Conn,
+    now: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<Expired>> {
+    let lock = match conn.backend() {
+        crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::Backend::Sqlite => "",
+    };
+    conn.fetch_all(
+        &format!(
+            "SELECT user_id, account_id, token_hash, expires_at FROM invitations \
+             WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2{lock}"
+        ),
+        params![now, limit],
+    )
+    .await
+}
+
+/// Keeps what the activation page needs to say a swept link expired.
+pub async fn remember_expired(
+    conn: &mut Conn,
+    hash: &str,
+    account: &AccountId,
+    email: &str,
+    expired_at: OffsetDateTime,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO expired_invitations (token_hash, account_id, email, expired_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (token_hash) DO NOTHING",
+        params![hash, account.as_str(), email, expired_at],
+    )
+    .await
+    .map(drop)
+}
+
+/// When a swept invitation with this token expired.
+pub async fn expired_at(conn: &mut Conn, hash: &SecretHash) -> Result<Option<OffsetDateTime>> {
+    let row: Option<Expiry> = conn
+        .fetch_optional(
+            "SELECT expired_at FROM expired_invitations WHERE token_hash = $1",
+            params![hash.as_str()],
+        )
+        .await?;
+    Ok(row.map(|e| e.0))
+}
+
+/// Forgets swept invitations older than `before`.
+pub async fn prune_expired(conn: &mut Conn, before: OffsetDateTime) -> Result<u64> {
+    conn.execute(
+        "DELETE FROM expired_invitations WHERE expired_at < $1",
+        params![before],
+    )
+    .await
+}

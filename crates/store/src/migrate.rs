@@ -65,6 +65,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_invitation_tokens.sql"),
         postgres: include_str!("../migrations/postgres/0006_invitation_tokens.sql"),
     },
+    Migration {
+        version: 7,
+        name: "expired_invitations",
+        sqlite: include_str!("../migrations/sqlite/0007_expired_invitations.sql"),
+        postgres: include_str!("../migrations/postgres/0007_expired_invitations.sql"),
+    },
 ];
 
 /// What [`run`] did.

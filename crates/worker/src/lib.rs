@@ -2,3 +2,4 @@
 //! the database does not have, so any number of servers can run them side by side.
 
 pub mod mail;
+pub mod periodic;

@@ -330,3 +330,65 @@ mod resend {
 
     both_backends!(resend_replaces_the_link);
 }
+
+mod expiry {
+    use super::link_from_outbox;
+    use crate::support::{spawn_app_with, Backend};
+
+    async fn expired_invitations_are_swept(b: Backend) {
+        let app = spawn_app_with(b, |c| c.invite_sweep_ms = 100).await;
+        let (_, token) = app.account_with_token().await;
+        let id = app.add_user(&token, "create", "gone@acme.test", 2).await;
+        let kept = app
+            .add_user(&token, "custCreate", "kept@acme.test", 1)
+            .await;
+        let link = link_from_outbox(&app).await;
+        let seats = || app.scalar("SELECT licensed_used FROM accounts WHERE licensed_seats = 10");
+        assert_eq!(seats().await, 2, "the Owner and the Licensed invitee");
+        // Thirty days pass for this invitation.
+        let db = app.db.open().await;
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(
+            "UPDATE invitations SET expires_at = $1 WHERE user_id = $2",
+            roster_store::params![
+                time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+                id.as_str()
+            ],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        for _ in 0..100 {
+            if app
+                .scalar(&format!("SELECT COUNT(*) FROM users WHERE id = '{id}'"))
+                .await
+                == 0
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let (s, _) = app.get(&format!("/v2/users/{id}"), &token).await;
+        assert_eq!(s, 404, "off the pending list");
+        let (_, pending) = app.get("/v2/users?status=pending", &token).await;
+        assert_eq!(pending["total_records"], 0);
+        assert_eq!(seats().await, 1, "the seat is back");
+        let (s, _) = app.get(&format!("/v2/users/{kept}"), &token).await;
+        assert_eq!(s, 200, "nobody else is touched");
+        // The link says it expired, not that it never was.
+        let res = reqwest::get(&link).await.unwrap();
+        assert_eq!(res.status(), 410);
+        assert!(res.text().await.unwrap().contains("expired"));
+        let (_, log) = app
+            .get("/v2/report/operationlogs?category_type=user", &token)
+            .await;
+        assert_eq!(
+            log["operation_logs"][0]["action"],
+            "user.invitation_expired"
+        );
+        assert_eq!(log["operation_logs"][0]["operator"], "system");
+        db.close().await;
+    }
+
+    both_backends!(expired_invitations_are_swept);
+}
