@@ -193,3 +193,40 @@ pub async fn prune_expired(conn: &mut Conn, before: OffsetDateTime) -> Result<u6
     )
     .await
 }
+
+/// What the pending list shows of an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationInfo {
+    pub user_id: String,
+    pub invited_at: OffsetDateTime,
+    pub last_sent_at: Option<OffsetDateTime>,
+    pub expires_at: OffsetDateTime,
+    pub resend_count: i64,
+}
+
+impl crate::FromRow for InvitationInfo {
+    fn from_row(r: &crate::Row<'_>) -> Result<Self> {
+        Ok(Self {
+            user_id: r.text(0)?,
+            invited_at: r.time(1)?,
+            last_sent_at: r.opt_time(2)?,
+            expires_at: r.time(3)?,
+            resend_count: r.int(4)?,
+        })
+    }
+}
+
+/// The invitations of these users (one query for a page).
+pub async fn for_users(conn: &mut Conn, users: &[&UserId]) -> Result<Vec<InvitationInfo>> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=users.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT user_id, created_at, last_sent_at, expires_at, resend_count FROM invitations \
+         WHERE user_id IN ({})",
+        placeholders.join(", ")
+    );
+    let params: Vec<crate::Param<'_>> = users.iter().map(|u| u.as_str().into()).collect();
+    conn.fetch_all(&sql, &params).await
+}

@@ -283,6 +283,19 @@ mod resend {
             .await,
             1
         );
+        // The pending list shows the invitation.
+        let (_, pending) = app.get("/v2/users?status=pending", &token).await;
+        let inv = &pending["users"][0]["invitation"];
+        assert_eq!(inv["resend_count"], 1, "{pending}");
+        assert!(inv["invited_at"].as_str().unwrap().ends_with('Z'));
+        assert!(inv["expires_at"].as_str().unwrap() > inv["invited_at"].as_str().unwrap());
+        let (_, one) = app.get(&format!("/v2/users/{id}"), &token).await;
+        assert_eq!(one["invitation"]["resend_count"], 1);
+        let (_, active) = app.get("/v2/users", &token).await;
+        assert!(
+            active["users"][0].get("invitation").is_none(),
+            "active users have none"
+        );
         // The old link is dead, the new one works.
         assert_eq!(reqwest::get(&first).await.unwrap().status(), 404);
         assert_eq!(reqwest::get(&second).await.unwrap().status(), 200);

@@ -29,6 +29,8 @@ use roster_store::Conn;
 pub struct UserView {
     pub user: UserRecord,
     pub role_name: String,
+    /// For a pending user: their invitation.
+    pub invitation: Option<roster_store::invitations::InvitationInfo>,
 }
 
 impl UserView {
@@ -38,7 +40,11 @@ impl UserView {
             .builtin_name()
             .unwrap_or(user.role.id())
             .to_owned();
-        Self { user, role_name }
+        Self {
+            user,
+            role_name,
+            invitation: None,
+        }
     }
 }
 
@@ -49,12 +55,24 @@ pub(crate) async fn views(conn: &mut Conn, users: Vec<UserRecord>) -> Result<Vec
         Some(u) => roster_store::roles::list(conn, &u.account_id).await?,
         None => Vec::new(),
     };
+    let pending: Vec<&UserId> = users
+        .iter()
+        .filter(|u| u.status == roster_domain::UserStatus::Pending)
+        .map(|u| &u.id)
+        .collect();
+    let mut invitations = roster_store::invitations::for_users(conn, &pending).await?;
     Ok(users
         .into_iter()
         .map(|u| {
             let mut v = UserView::of(u);
             if let Some(r) = custom.iter().find(|r| r.id == v.user.role.id()) {
                 v.role_name.clone_from(&r.name);
+            }
+            if let Some(i) = invitations
+                .iter()
+                .position(|i| i.user_id == v.user.id.as_str())
+            {
+                v.invitation = Some(invitations.swap_remove(i));
             }
             v
         })

@@ -65,10 +65,29 @@ pub struct UserObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub custom_attributes: Option<Vec<serde_json::Value>>,
+    /// Roster extension, for pending users: when they were invited, when the link expires, and
+    /// how often it was sent again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationObject>,
+}
+
+/// A pending user's invitation.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvitationObject {
+    pub invited_at: String,
+    pub last_sent_at: Option<String>,
+    pub expires_at: String,
+    pub resend_count: i64,
 }
 
 impl From<UserView> for UserObject {
     fn from(v: UserView) -> Self {
+        let invitation = v.invitation.map(|i| InvitationObject {
+            invited_at: zoom_time(i.invited_at),
+            last_sent_at: i.last_sent_at.map(zoom_time),
+            expires_at: zoom_time(i.expires_at),
+            resend_count: i.resend_count,
+        });
         let u = v.user;
         let created_at = zoom_time(u.created_at);
         let display_name = if u.display_name.is_empty() {
@@ -111,6 +130,7 @@ impl From<UserView> for UserObject {
             group_ids: u.group_id.into_iter().collect(),
             im_group_ids: u.chat_group_ids,
             custom_attributes: Some(serde_json::from_str(&u.custom_attributes).unwrap_or_default()),
+            invitation,
         }
     }
 }
