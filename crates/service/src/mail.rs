@@ -2,8 +2,9 @@
 //! delivered by the mail worker (or kept in the local outbox when no SMTP server is configured).
 
 use crate::{Result, Service};
-use roster_domain::{Email, UserId};
+use roster_domain::Secret;
 use roster_store::mail::{self, MailRecord, NewMail};
+use roster_store::users::UserRecord;
 use roster_store::Conn;
 use time::OffsetDateTime;
 
@@ -13,17 +14,27 @@ use roster_domain::html::escape as html;
 pub(crate) struct Activation<'a> {
     /// Sent again by an admin: the reminder wording.
     pub reminder: bool,
-    pub to: &'a Email,
-    pub user_id: &'a UserId,
-    pub account_id: &'a roster_domain::AccountId,
+    pub user: &'a UserRecord,
     pub account_name: &'a str,
-    pub link: &'a str,
+    /// The activation token the link carries (only its hash is stored elsewhere).
+    pub token: &'a Secret,
     pub expires_at: OffsetDateTime,
     pub at: OffsetDateTime,
 }
 
-/// Records the activation mail for a newly invited user.
-pub(crate) async fn enqueue_activation(conn: &mut Conn, a: &Activation<'_>) -> Result<()> {
+/// Records the activation mail (or its reminder) for an invited user, with a link to this
+/// server's activation page.
+pub(crate) async fn enqueue_activation(
+    conn: &mut Conn,
+    public_url: &str,
+    a: &Activation<'_>,
+) -> Result<()> {
+    let link = format!(
+        "{}/activate?token={}",
+        public_url.trim_end_matches('/'),
+        a.token.expose()
+    );
+    let (to, user_id, account_id) = (&a.user.email, &a.user.id, &a.user.account_id);
     let expires = a.expires_at.date();
     let subject = if a.reminder {
         format!(
@@ -38,27 +49,27 @@ pub(crate) async fn enqueue_activation(conn: &mut Conn, a: &Activation<'_>) -> R
         "Hello,\n\n{} has added you ({}) to their account on Roster.\n\n\
          Activate your account here (the link works until {expires}):\n{}\n\n\
          If you did not expect this, you can ignore this message.\n",
-        a.account_name, a.to, a.link
+        a.account_name, to, link
     );
     let html_body = format!(
         "<!doctype html><html><body><p>Hello,</p><p><strong>{}</strong> has added you ({}) to their \
          account on Roster.</p><p><a href=\"{}\">Activate your account</a> (the link works until {expires}).</p>\
          <p>If you did not expect this, you can ignore this message.</p></body></html>",
         html(a.account_name),
-        html(a.to.as_str()),
-        html(a.link)
+        html(to.as_str()),
+        html(&link)
     );
     let message_id = format!(
         "<{kind}.{}.{}@roster>",
-        a.user_id,
+        user_id,
         a.at.unix_timestamp_nanos() / 1_000_000
     );
     mail::enqueue(
         conn,
         &NewMail {
-            account_id: Some(a.account_id),
+            account_id: Some(account_id),
             kind,
-            to: a.to.as_str(),
+            to: to.as_str(),
             subject: &subject,
             text_body: &text,
             html_body: &html_body,

@@ -30,20 +30,14 @@ impl Service {
         if !invitations::reissue(&mut tx, &user.id, &token.hash(), at, expires_at).await? {
             return Err(Error::InvitationNotFound);
         }
-        let link = format!(
-            "{}/activate?token={}",
-            self.settings.public_url.trim_end_matches('/'),
-            token.expose()
-        );
         crate::mail::enqueue_activation(
             &mut tx,
+            &self.settings.public_url,
             &crate::mail::Activation {
                 reminder: true,
-                to: &user.email,
-                user_id: &user.id,
-                account_id: &user.account_id,
+                user: &user,
                 account_name: &account.name,
-                link: &link,
+                token: &token,
                 expires_at,
                 at,
             },
