@@ -76,6 +76,31 @@ pub struct AddedMembers {
     pub added_at: String,
 }
 
+/// A page of members on the wire; `primary_group` is whether the group is the members'
+/// settings group.
+pub(crate) fn member_list(
+    page: roster_service::groups::MemberPage,
+    primary_group: bool,
+) -> MemberList {
+    MemberList {
+        members: page
+            .members
+            .into_iter()
+            .map(|m| MemberObject {
+                id: m.id,
+                email: m.email,
+                first_name: m.first_name,
+                last_name: m.last_name,
+                user_type: m.user_type,
+                primary_group,
+            })
+            .collect(),
+        page_size: page.page_size,
+        total_records: page.total_records,
+        next_page_token: page.next_page_token,
+    }
+}
+
 fn object(g: roster_service::store::groups::GroupRecord) -> GroupObject {
     GroupObject {
         id: g.id,
@@ -197,23 +222,7 @@ pub async fn members(
         .service
         .list_group_members(&p, kind, &id, q.page_size, q.next_page_token.as_deref())
         .await?;
-    Ok(Json(MemberList {
-        members: page
-            .members
-            .into_iter()
-            .map(|m| MemberObject {
-                id: m.id,
-                email: m.email,
-                first_name: m.first_name,
-                last_name: m.last_name,
-                user_type: m.user_type,
-                primary_group: kind == Kind::Settings,
-            })
-            .collect(),
-        page_size: page.page_size,
-        total_records: page.total_records,
-        next_page_token: page.next_page_token,
-    }))
+    Ok(Json(member_list(page, kind == Kind::Settings)))
 }
 
 #[utoipa::path(post, path = "/v2/groups/{groupId}/members", tag = "groups", params(("groupId" = String, Path)), request_body = AddMembersBody,

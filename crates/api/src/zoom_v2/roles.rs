@@ -1,6 +1,6 @@
 //! `/v2/roles`: list, create, read, change and delete roles; list, add and remove members.
 
-use super::groups::{AddMembersBody, AddedMembers, MemberList, MemberObject, MemberParams};
+use super::groups::{member_list, AddMembersBody, AddedMembers, MemberList, MemberParams};
 use super::zoom_time;
 use crate::error::ErrorBody;
 use crate::extract::{Caller, ZoomJson, ZoomQuery};
@@ -149,23 +149,7 @@ pub async fn list_members(
         .service
         .list_role_members(&p, &id, q.page_size, q.next_page_token.as_deref())
         .await?;
-    Ok(Json(MemberList {
-        members: page
-            .members
-            .into_iter()
-            .map(|m| MemberObject {
-                id: m.id,
-                email: m.email,
-                first_name: m.first_name,
-                last_name: m.last_name,
-                user_type: m.user_type,
-                primary_group: false,
-            })
-            .collect(),
-        page_size: page.page_size,
-        total_records: page.total_records,
-        next_page_token: page.next_page_token,
-    }))
+    Ok(Json(member_list(page, false)))
 }
 
 #[utoipa::path(post, path = "/v2/roles/{roleId}/members", tag = "roles", params(("roleId" = String, Path)), request_body = AddMembersBody,
