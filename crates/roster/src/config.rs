@@ -36,6 +36,9 @@ pub struct Config {
     /// `ROSTER_MAIL_RETRY_BASE_MS`: the first retry's delay after a failed delivery; each further
     /// one doubles it, up to an hour (default 10000).
     pub mail_retry_base_ms: u64,
+    /// `ROSTER_MAIL_LEASE_MS`: how long a worker holds a message it is delivering; a worker that
+    /// dies delays its messages by at most this (default 120000).
+    pub mail_lease_ms: u64,
     /// `ROSTER_INVITE_SWEEP_MS`: how often expired invitations are removed (default 60000).
     pub invite_sweep_ms: u64,
 }
@@ -62,6 +65,7 @@ impl Default for Config {
             mail_from: "Roster <roster@localhost>".to_owned(),
             mail_poll_ms: 1000,
             mail_retry_base_ms: 10_000,
+            mail_lease_ms: 120_000,
             invite_sweep_ms: 60_000,
         }
     }

@@ -66,6 +66,7 @@ impl Application {
                 from: config.mail_from.clone(),
                 poll_interval: Duration::from_millis(config.mail_poll_ms.max(10)),
                 retry_base: Duration::from_millis(config.mail_retry_base_ms.max(10)),
+                lease: Duration::from_millis(config.mail_lease_ms.max(100)),
             });
         Ok(Self {
             listener,

@@ -22,10 +22,11 @@ pub struct MailConfig {
     pub poll_interval: Duration,
     /// The first retry's delay; each further one doubles it, up to an hour.
     pub retry_base: Duration,
+    /// How long a claimed message is reserved for the worker that claimed it: longer than any
+    /// delivery takes. A worker that dies holding messages delays them by at most this.
+    pub lease: Duration,
 }
 
-/// How long a claimed message is reserved for the worker that claimed it.
-const LEASE: time::Duration = time::Duration::seconds(120);
 /// Messages claimed at once.
 const BATCH: i64 = 20;
 
@@ -88,10 +89,12 @@ pub async fn deliver_due(
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
     retry_base: Duration,
+    lease: Duration,
 ) -> Result<usize, roster_store::Error> {
     let now = OffsetDateTime::now_utc();
+    let lease = time::Duration::try_from(lease).unwrap_or(time::Duration::minutes(2));
     let mut tx = db.begin().await?;
-    let due = mail::claim_due(&mut tx, now, now + LEASE, BATCH).await?;
+    let due = mail::claim_due(&mut tx, now, now + lease, BATCH).await?;
     tx.commit().await?;
     let mut sent = 0;
     for m in due {
@@ -141,7 +144,9 @@ pub fn spawn(
     })?;
     Ok(tokio::spawn(async move {
         loop {
-            if let Err(e) = deliver_due(&db, &transport, &from, config.retry_base).await {
+            if let Err(e) =
+                deliver_due(&db, &transport, &from, config.retry_base, config.lease).await
+            {
                 tracing::error!(error = %e, "mail worker could not read the outbox");
             }
             tokio::select! {

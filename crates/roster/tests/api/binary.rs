@@ -21,7 +21,18 @@ pub(crate) async fn serve(
     db: &TestDb,
     dir: &std::path::Path,
 ) -> (tokio::process::Child, String, Vec<String>) {
-    let mut child = roster(db, dir)
+    serve_with(db, dir, &[]).await
+}
+
+/// [`serve`] with extra environment variables.
+pub(crate) async fn serve_with(
+    db: &TestDb,
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (tokio::process::Child, String, Vec<String>) {
+    let mut child = roster(db, dir);
+    child.envs(env.iter().copied());
+    let mut child = child
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

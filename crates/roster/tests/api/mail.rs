@@ -164,3 +164,102 @@ both_backends!(
     delivery_retries_until_accepted_and_sends_once,
     without_smtp_mail_stays_in_the_local_outbox,
 );
+
+mod crash {
+    use crate::binary::{serve_with, sigterm_and_wait};
+    use crate::smtp::SmtpServer;
+    use crate::support::{run_cli, Backend, TestDb};
+    use serde_json::{json, Value};
+
+    async fn outbox_count(db: &TestDb, sql: &str) -> i64 {
+        db.count(&format!("mail_outbox WHERE {sql}")).await
+    }
+
+    /// A message recorded while SMTP is down survives the server being killed, and is
+    /// delivered exactly once by the next server.
+    async fn nothing_is_lost_when_the_server_is_killed(b: Backend) {
+        let db = TestDb::new(b).await;
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_cli(
+            &db,
+            &[
+                "account",
+                "create",
+                "--name",
+                "Crash",
+                "--owner-email",
+                "o@crash.test",
+                "--plan",
+                "pro",
+                "--licensed-seats",
+                "2",
+                "--json",
+            ],
+        )
+        .await
+        .unwrap();
+        let acct: Value = serde_json::from_str(out.trim()).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let smtp_url = format!("smtp://127.0.0.1:{port}");
+        let env = [
+            ("ROSTER_SMTP_URL", smtp_url.as_str()),
+            ("ROSTER_MAIL_POLL_MS", "50"),
+            ("ROSTER_MAIL_RETRY_BASE_MS", "100"),
+            ("ROSTER_MAIL_LEASE_MS", "500"),
+        ];
+        let (mut first, base, _) = serve_with(&db, dir.path(), &env).await;
+        let client = reqwest::Client::new();
+        let token: Value = client
+            .post(format!("{base}/oauth/token"))
+            .basic_auth(
+                acct["client_id"].as_str().unwrap(),
+                acct["client_secret"].as_str(),
+            )
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", acct["account_id"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let res = client
+            .post(format!("{base}/v2/users"))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .json(&json!({"action": "create", "user_info": {"email": "survivor@crash.test", "type": 1}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        // Delivery fails (no SMTP server yet); then the server is killed outright.
+        for _ in 0..100 {
+            if outbox_count(&db, "attempts >= 1").await == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        first.kill().await.unwrap();
+        assert_eq!(
+            outbox_count(&db, "sent_at IS NULL").await,
+            1,
+            "recorded, not sent"
+        );
+
+        let smtp = SmtpServer::start_on(port).await;
+        let (second, _, _) = serve_with(&db, dir.path(), &env).await;
+        let got = smtp.wait_for(1).await;
+        assert_eq!(got[0].to, ["<survivor@crash.test>"]);
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        assert_eq!(smtp.messages().len(), 1, "delivered exactly once");
+        assert_eq!(outbox_count(&db, "sent_at IS NOT NULL").await, 1);
+        sigterm_and_wait(second).await;
+    }
+
+    both_backends!(nothing_is_lost_when_the_server_is_killed);
+}
