@@ -307,16 +307,6 @@ impl Service {
         Ok((app.client_id, secret))
     }
 
-    /// An account, for operators and for later use cases' rules.
-    pub async fn get_account(&self, account_id: &str) -> Result<AccountRecord> {
-        let id = AccountId::parse(account_id.trim())
-            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
-        let mut conn = self.db.read().await?;
-        accounts::find(&mut conn, &id)
-            .await?
-            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))
-    }
-
     /// How many accounts exist (the server says how to create the first when there are none).
     pub async fn count_accounts(&self) -> Result<i64> {
         let mut conn = self.db.read().await?;

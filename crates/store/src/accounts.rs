@@ -148,15 +148,6 @@ pub async fn take_licensed_seat(conn: &mut Conn, id: &AccountId) -> Result<bool>
     adjust_seats(conn, id, Pool::Licensed, 1).await
 }
 
-/// Turns on-prem user types on or off for an account.
-pub async fn set_on_prem(conn: &mut Conn, id: &AccountId, enabled: bool) -> Result<u64> {
-    conn.execute(
-        "UPDATE accounts SET on_prem_enabled = $1 WHERE id = $2",
-        params![enabled, id.as_str()],
-    )
-    .await
-}
-
 /// The account that manages `domain`, if any.
 pub async fn managing_account(conn: &mut Conn, domain: &str) -> Result<Option<AccountId>> {
     let found: Option<String> = conn

@@ -61,16 +61,6 @@ impl FromRow for EventRecord {
     }
 }
 
-/// An account's events, oldest first.
-pub async fn list_for_account(conn: &mut Conn, account: &AccountId) -> Result<Vec<EventRecord>> {
-    conn.fetch_all(
-        "SELECT id, account_id, type, actor, target, payload, created_at FROM events \
-         WHERE account_id = $1 ORDER BY id",
-        params![account.as_str()],
-    )
-    .await
-}
-
 /// What part of an account's events to read, newest first.
 #[derive(Debug, Clone)]
 pub struct EventFilter<'a> {

@@ -36,17 +36,6 @@ pub async fn insert(conn: &mut Conn, i: &NewInvitation<'_>) -> Result<()> {
     .map(drop)
 }
 
-/// When a pending user's invitation expires.
-pub async fn expiry(conn: &mut Conn, user: &UserId) -> Result<Option<OffsetDateTime>> {
-    let row: Option<Expiry> = conn
-        .fetch_optional(
-            "SELECT expires_at FROM invitations WHERE user_id = $1",
-            params![user.as_str()],
-        )
-        .await?;
-    Ok(row.map(|e| e.0))
-}
-
 struct Expiry(OffsetDateTime);
 
 impl crate::FromRow for Expiry {

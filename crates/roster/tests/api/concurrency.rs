@@ -32,23 +32,7 @@ async fn racing_for_the_last_seats_never_oversells(b: Backend) {
     let (two, base_two, _) = serve(&db, dir.path()).await;
 
     let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!("{base_one}/oauth/token"))
-        .basic_auth(
-            acct["client_id"].as_str().unwrap(),
-            acct["client_secret"].as_str(),
-        )
-        .form(&[
-            ("grant_type", "account_credentials"),
-            ("account_id", acct["account_id"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
+    let token = crate::support::token_at(&client, &base_one, &acct).await;
 
     // 5 seats are free (the Owner holds one); 40 clients ask, alternating between servers.
     let attempts = 40;

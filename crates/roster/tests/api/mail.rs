@@ -213,25 +213,10 @@ mod crash {
         ];
         let (mut first, base, _) = serve_with(&db, dir.path(), &env).await;
         let client = reqwest::Client::new();
-        let token: Value = client
-            .post(format!("{base}/oauth/token"))
-            .basic_auth(
-                acct["client_id"].as_str().unwrap(),
-                acct["client_secret"].as_str(),
-            )
-            .form(&[
-                ("grant_type", "account_credentials"),
-                ("account_id", acct["account_id"].as_str().unwrap()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let token = crate::support::token_at(&client, &base, &acct).await;
         let res = client
             .post(format!("{base}/v2/users"))
-            .bearer_auth(token["access_token"].as_str().unwrap())
+            .bearer_auth(&token)
             .json(&json!({"action": "create", "user_info": {"email": "survivor@crash.test", "type": 1}}))
             .send()
             .await

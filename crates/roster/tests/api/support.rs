@@ -371,6 +371,28 @@ pub async fn run_cli(db: &TestDb, args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8(out).unwrap())
 }
 
+/// A token from a server at `base` (e.g. a spawned `roster serve`) for the credentials that
+/// `roster account create --json` printed.
+pub async fn token_at(client: &reqwest::Client, base: &str, acct: &Value) -> String {
+    let v: Value = client
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(
+            acct["client_id"].as_str().unwrap(),
+            acct["client_secret"].as_str(),
+        )
+        .form(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", acct["account_id"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["access_token"].as_str().unwrap().to_owned()
+}
+
 /// Status and JSON body (`Value::Null` when the body is empty or not JSON).
 pub async fn json_of(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();
