@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use roster_domain::html::escape;
 use roster_service::activation::ActivationInfo;
+use roster_service::joining::JoinInfo;
 use roster_service::Error;
 use serde::Deserialize;
 
@@ -24,9 +25,11 @@ pub struct ActivateForm {
     pub last_name: Option<String>,
     pub password: Option<String>,
     pub confirm: Option<String>,
+    /// Set by the join form: the person moves their existing account.
+    pub join: Option<String>,
 }
 
-fn page(title: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -39,6 +42,67 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
+fn alert(error: Option<&str>) -> String {
+    error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
+        .unwrap_or_default()
+}
+
+/// The page for someone who already has a standalone account: what moves, and a confirmation
+/// with their current password.
+fn join_form(token: &str, info: &ActivationInfo, join: &JoinInfo, error: Option<&str>) -> String {
+    let error = alert(error);
+    let refund = join
+        .refund
+        .as_ref()
+        .map(|r| {
+            format!(
+                "<li>The unused part of your paid plan is refunded: <strong>{}</strong>.</li>",
+                escape(r)
+            )
+        })
+        .unwrap_or_default();
+    let password = if join.needs_password {
+        "<label for=\"password\">Your current Roster password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">"
+    } else {
+        ""
+    };
+    page(
+        "Join an organisation",
+        &format!(
+            "<p><strong>{}</strong> invites you (<strong>{}</strong>) to join their account. You already have \
+             a Roster account, <strong>{}</strong>; accepting moves it into theirs.</p>{error}\
+             <ul><li>Your profile, meetings, recordings, contacts, chat history and settings come with you \
+             (where the organisation locks a setting, its choice applies).</li>\
+             <li>Your licences and reports stay behind; the organisation gives you its own.</li>\
+             <li>Your current account is closed.</li>{refund}</ul>\
+             <form method=\"post\" action=\"/activate\">\
+             <input type=\"hidden\" name=\"token\" value=\"{}\"><input type=\"hidden\" name=\"join\" value=\"1\">\
+             {password}<button type=\"submit\">Join {}</button></form>",
+            escape(&info.account_name),
+            escape(info.email.as_str()),
+            escape(&join.from_account_name),
+            escape(token),
+            escape(&info.account_name),
+        ),
+    )
+}
+
+/// The form for this link: a new person's name and password, or a join.
+fn form_for(
+    token: &str,
+    info: &ActivationInfo,
+    first: &str,
+    last: &str,
+    error: Option<&str>,
+) -> String {
+    match &info.joining {
+        Some(join) => join_form(token, info, join, error),
+        None => form(token, info, first, last, error),
+    }
+}
+
 fn form(
     token: &str,
     info: &ActivationInfo,
@@ -46,9 +110,7 @@ fn form(
     last: &str,
     error: Option<&str>,
 ) -> String {
-    let error = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
-        .unwrap_or_default();
+    let error = alert(error);
     page(
         "Activate your account",
         &format!(
@@ -74,6 +136,7 @@ fn refused(e: &Error) -> Response {
     let status = match e {
         Error::InvitationNotFound => StatusCode::NOT_FOUND,
         Error::InvitationExpired(_) => StatusCode::GONE,
+        Error::JoinUnavailable(_) => StatusCode::CONFLICT,
         Error::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             StatusCode::INTERNAL_SERVER_ERROR
@@ -98,9 +161,14 @@ fn refused(e: &Error) -> Response {
 pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
     let token = q.token.unwrap_or_default();
     match state.service.check_activation(&token).await {
-        Ok(info) => {
-            Html(form(&token, &info, &info.first_name, &info.last_name, None)).into_response()
-        }
+        Ok(info) => Html(form_for(
+            &token,
+            &info,
+            &info.first_name,
+            &info.last_name,
+            None,
+        ))
+        .into_response(),
         Err(e) => refused(&e),
     }
 }
@@ -110,7 +178,7 @@ async fn again(state: &AppState, token: &str, first: &str, last: &str, message: 
     match state.service.check_activation(token).await {
         Ok(info) => (
             StatusCode::BAD_REQUEST,
-            Html(form(token, &info, first, last, Some(message))),
+            Html(form_for(token, &info, first, last, Some(message))),
         )
             .into_response(),
         Err(e) => refused(&e),
@@ -123,6 +191,23 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<ActivateForm>) 
     let first = f.first_name.unwrap_or_default();
     let last = f.last_name.unwrap_or_default();
     let password = f.password.unwrap_or_default();
+    if f.join.is_some() {
+        return match state.service.accept_join(&token, &password).await {
+            Ok(info) => Html(page(
+                "Welcome to your organisation",
+                &format!(
+                    "<p>You ({}) are now a member of <strong>{}</strong>, with your data.</p>",
+                    escape(info.email.as_str()),
+                    escape(&info.account_name)
+                ),
+            ))
+            .into_response(),
+            Err(Error::InvalidInput { message, .. }) => {
+                again(&state, &token, &first, &last, &message).await
+            }
+            Err(e) => refused(&e),
+        };
+    }
     if f.confirm.as_deref() != Some(password.as_str()) {
         return again(
             &state,

@@ -109,9 +109,10 @@ impl From<Error> for ZoomError {
             | Error::AdminStatusLocked
             | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
-            Error::InvitationNotFound | Error::InvitationExpired(_) => {
+            Error::InvitationNotFound | Error::InvitationExpired(_) | Error::JoinUnavailable(_) => {
                 Self::new(S::BAD_REQUEST, code::INVITATION, msg)
             }
+            Error::SignupClosed => Self::new(S::NOT_FOUND, code::NOT_RECOGNIZED, msg),
             Error::RoleNotFound(_) => Self::new(S::NOT_FOUND, code::ROLE_NOT_FOUND, msg),
             Error::RoleNameTaken(_) => Self::new(S::CONFLICT, code::ROLE_NAME_TAKEN, msg),
             Error::RoleChange(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),

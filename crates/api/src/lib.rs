@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod oauth;
 pub mod openapi;
 pub mod ops;
+pub mod signup;
 pub mod zoom_v2;
 
 pub use error::ZoomError;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v2", v2)
         .route("/oauth/token", post(oauth::token))
         .route("/activate", get(activate::show).post(activate::submit))
+        .route("/signup", get(signup::show).post(signup::submit))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))

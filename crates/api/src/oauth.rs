@@ -86,6 +86,8 @@ impl From<Error> for OAuthError {
             | Error::GroupNameTaken(_)
             | Error::InvitationNotFound
             | Error::InvitationExpired(_)
+            | Error::JoinUnavailable(_)
+            | Error::SignupClosed
             | Error::RoleNotFound(_)
             | Error::RoleNameTaken(_)
             | Error::RoleChange(_)

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod addons;
 pub mod app;
+pub mod billing;
 pub mod email;
 pub mod html;
 pub mod ids;

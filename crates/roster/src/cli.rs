@@ -34,6 +34,9 @@ pub enum Command {
         /// Address to listen on (default 127.0.0.1:8080; also ROSTER_LISTEN).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
+        /// Let people sign up for their own free accounts at /signup (also ROSTER_ALLOW_SIGNUP).
+        #[arg(long)]
+        allow_signup: bool,
     },
     /// Apply pending database migrations, then exit.
     Migrate,
@@ -106,6 +109,34 @@ pub enum AccountCommand {
         #[arg(allow_hyphen_values = true)]
         account_id: String,
     },
+    /// Record that an account paid for a plan from now on: the plan changes, the paid period is
+    /// kept (for prorated refunds) and the billing ledger gets the charge.
+    Subscribe {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// pro, business, education or enterprise.
+        #[arg(long)]
+        plan: String,
+        /// What was paid for the period, e.g. 14.99.
+        #[arg(long)]
+        amount: String,
+        /// ISO 4217 currency code (default USD).
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// Length of the paid period in months (1–36; default 1).
+        #[arg(long, default_value_t = 1)]
+        months: u32,
+    },
+    /// Print an account's billing ledger: charges and refunds, oldest first.
+    Ledger {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -152,10 +183,16 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
         config.database_url.clone_from(url);
     }
     if let Command::Serve {
-        listen: Some(listen),
+        listen,
+        allow_signup,
     } = &cli.command
     {
-        config.listen = *listen;
+        if let Some(listen) = listen {
+            config.listen = *listen;
+        }
+        if *allow_signup {
+            config.allow_signup = true;
+        }
     }
     Ok(config)
 }
@@ -401,6 +438,73 @@ async fn account(
                 .await
                 .map_err(cli_error)?;
             writeln!(out, "Account {} manages {domain}.", account_id.trim())?;
+            Ok(())
+        }
+        AccountCommand::Subscribe {
+            account_id,
+            plan,
+            amount,
+            currency,
+            months,
+        } => {
+            let sub = service
+                .subscribe(
+                    Actor::Operator,
+                    roster_service::billing::NewSubscription {
+                        account_id,
+                        plan,
+                        amount,
+                        currency,
+                        months,
+                    },
+                )
+                .await
+                .map_err(cli_error)?;
+            writeln!(
+                out,
+                "Account {} is on the {} plan, paid {} {} until {}.",
+                sub.account_id,
+                sub.plan,
+                roster_service::domain::billing::format_cents(sub.amount_cents),
+                sub.currency,
+                sub.period_end.date()
+            )?;
+            Ok(())
+        }
+        AccountCommand::Ledger { account_id, json } => {
+            let entries = service
+                .billing_ledger(&account_id)
+                .await
+                .map_err(cli_error)?;
+            for e in &entries {
+                let amount = roster_service::domain::billing::format_cents(e.amount_cents);
+                if json {
+                    let line = serde_json::json!({
+                        "id": e.id,
+                        "kind": e.kind,
+                        "amount": amount,
+                        "amount_cents": e.amount_cents,
+                        "currency": e.currency,
+                        "description": e.description,
+                        "created_at": e.created_at.unix_timestamp(),
+                    });
+                    writeln!(out, "{line}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:>4}  {}  {:<16} {:>10} {}  {}",
+                        e.id,
+                        e.created_at.date(),
+                        e.kind,
+                        amount,
+                        e.currency,
+                        e.description
+                    )?;
+                }
+            }
+            if entries.is_empty() && !json {
+                writeln!(out, "No billing entries for account {}.", account_id.trim())?;
+            }
             Ok(())
         }
         AccountCommand::VerifyPayment { account_id } => {

@@ -41,6 +41,9 @@ pub struct Config {
     pub mail_lease_ms: u64,
     /// `ROSTER_INVITE_SWEEP_MS`: how often expired invitations are removed (default 60000).
     pub invite_sweep_ms: u64,
+    /// `ROSTER_ALLOW_SIGNUP`: whether people may sign up for their own free accounts at
+    /// `/signup` (default false; also `roster serve --allow-signup`).
+    pub allow_signup: bool,
 }
 
 /// How log lines are written.
@@ -67,6 +70,7 @@ impl Default for Config {
             mail_retry_base_ms: 10_000,
             mail_lease_ms: 120_000,
             invite_sweep_ms: 60_000,
+            allow_signup: false,
         }
     }
 }

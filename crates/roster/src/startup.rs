@@ -56,6 +56,7 @@ impl Application {
             Settings {
                 access_token_ttl: Duration::from_secs(config.access_token_ttl_secs),
                 public_url: public_url.trim_end_matches('/').to_owned(),
+                allow_signup: config.allow_signup,
             },
         );
         let mail = config

@@ -18,6 +18,8 @@ pub struct ActivationInfo {
     pub account_name: String,
     pub first_name: String,
     pub last_name: String,
+    /// For someone who already has a standalone account: what joining means for them.
+    pub joining: Option<crate::joining::JoinInfo>,
 }
 
 async fn info(conn: &mut Conn, p: &Pending) -> Result<ActivationInfo> {
@@ -28,11 +30,16 @@ async fn info(conn: &mut Conn, p: &Pending) -> Result<ActivationInfo> {
     let account = accounts::find(conn, &p.account_id)
         .await?
         .ok_or(Error::InvitationNotFound)?;
+    let joining = match user.joins_user_id {
+        Some(_) => Some(crate::joining::join_info(conn, &user).await?),
+        None => None,
+    };
     Ok(ActivationInfo {
         email: user.email,
         account_name: account.name,
         first_name: user.first_name,
         last_name: user.last_name,
+        joining,
     })
 }
 
@@ -73,7 +80,12 @@ impl Service {
         }
         let password = Password::parse(password).map_err(|e| Error::invalid("password", e))?;
         // Refuse a dead link before spending a password hash on it.
-        self.check_activation(token).await?;
+        if self.check_activation(token).await?.joining.is_some() {
+            return Err(Error::invalid(
+                "token",
+                "this link moves an existing account: confirm with its password instead",
+            ));
+        }
         let password_hash = hashing::hash_password(password).await?;
         let hash = Secret::presented(token.trim()).hash();
         let at = now();
@@ -83,7 +95,7 @@ impl Service {
         };
         let old = users::find_by_id(&mut tx, &p.account_id, &p.user_id)
             .await?
-            .filter(|u| u.status == UserStatus::Pending)
+            .filter(|u| u.status == UserStatus::Pending && u.joins_user_id.is_none())
             .ok_or(Error::InvitationNotFound)?;
         let mut new = old.clone();
         new.status = UserStatus::Active;
@@ -144,6 +156,10 @@ impl Service {
             }
             crate::users::move_seats(&mut tx, &user, -1).await?;
             users::delete(&mut tx, &user).await?;
+            if user.role == roster_domain::Role::Owner {
+                // A sign-up nobody confirmed: its account never had anyone in it.
+                accounts::delete_unused(&mut tx, &user.account_id).await?;
+            }
             let actor = Actor::System;
             let event = Event {
                 account_id: &user.account_id,
@@ -173,5 +189,6 @@ async fn info_after(conn: &mut Conn, u: &users::UserRecord) -> Result<Activation
         account_name: account.name,
         first_name: u.first_name.clone(),
         last_name: u.last_name.clone(),
+        joining: None,
     })
 }

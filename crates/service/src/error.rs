@@ -33,6 +33,13 @@ pub enum Error {
         "This activation link expired on {0}. Ask your administrator to send a new invitation."
     )]
     InvitationExpired(String),
+    /// An invitation to join for someone whose standalone account is no longer standalone
+    /// (they joined another account meanwhile, or added users of their own).
+    #[error("This invitation can no longer be accepted: {0} now belongs to another account, or is no longer a single-person account. Nothing was changed. Ask your administrator for a new invitation.")]
+    JoinUnavailable(String),
+    /// Sign-up is not open on this server (`--allow-signup`).
+    #[error("Sign-up is not open on this server: ask an administrator to invite you.")]
+    SignupClosed,
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
     #[error("A group named \"{0}\" already exists.")]

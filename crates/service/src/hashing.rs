@@ -23,3 +23,14 @@ pub(crate) async fn hash_password(password: Password) -> Result<PasswordHash> {
         .map_err(|e| Error::Internal(e.to_string()))?
         .map_err(|e| Error::Internal(e.to_string()))
 }
+
+/// Checks a password against a stored hash, off the async threads like [`hash_password`].
+pub(crate) async fn verify_password(hash: PasswordHash, candidate: String) -> Result<bool> {
+    let _permit = permits()
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || hash.verify(&candidate))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))
+}

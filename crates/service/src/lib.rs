@@ -6,14 +6,17 @@
 mod accounts;
 pub mod activation;
 pub mod audit;
+pub mod billing;
 mod error;
 mod events;
 pub mod groups;
 mod hashing;
+pub mod joining;
 mod mail;
 mod oauth;
 mod paging;
 pub mod roles;
+pub mod signup;
 pub mod users;
 
 pub use accounts::{CreatedAccount, NewAccount};
@@ -37,6 +40,8 @@ pub struct Settings {
     pub access_token_ttl: Duration,
     /// The URL people reach this server at, for links in mail.
     pub public_url: String,
+    /// Whether people may sign up for their own free accounts (`--allow-signup`).
+    pub allow_signup: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +49,7 @@ impl Default for Settings {
         Self {
             access_token_ttl: Duration::from_secs(3600),
             public_url: "http://127.0.0.1:8080".to_owned(),
+            allow_signup: false,
         }
     }
 }

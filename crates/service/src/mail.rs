@@ -10,8 +10,33 @@ use time::OffsetDateTime;
 
 use roster_domain::html::escape as html;
 
+/// What an activation link does for the person who follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InviteKind {
+    /// A new person was invited to an account.
+    Activation,
+    /// Someone with a standalone account is invited to join an organisation with their data.
+    Join,
+    /// Someone signed up for their own free account and confirms their email.
+    Signup,
+}
+
+impl InviteKind {
+    /// The kind of link a pending user's invitation carries.
+    pub(crate) fn of(user: &UserRecord) -> Self {
+        if user.joins_user_id.is_some() {
+            Self::Join
+        } else if user.role == roster_domain::Role::Owner {
+            Self::Signup
+        } else {
+            Self::Activation
+        }
+    }
+}
+
 /// An invitation to activate a new account user (or a reminder of it).
 pub(crate) struct Activation<'a> {
+    pub kind: InviteKind,
     /// Sent again by an admin: the reminder wording.
     pub reminder: bool,
     pub user: &'a UserRecord,
@@ -36,27 +61,50 @@ pub(crate) async fn enqueue_activation(
     );
     let (to, user_id, account_id) = (&a.user.email, &a.user.id, &a.user.account_id);
     let expires = a.expires_at.date();
-    let subject = if a.reminder {
-        format!(
-            "Reminder: you are invited to join {} on Roster",
-            a.account_name
-        )
-    } else {
-        format!("You are invited to join {} on Roster", a.account_name)
+    let (kind, subject, lead, action) = match a.kind {
+        InviteKind::Activation => (
+            if a.reminder { "reminder" } else { "activation" },
+            format!("You are invited to join {} on Roster", a.account_name),
+            format!(
+                "{} has added you ({to}) to their account on Roster.",
+                a.account_name
+            ),
+            "Activate your account",
+        ),
+        InviteKind::Join => (
+            if a.reminder { "join_reminder" } else { "join" },
+            format!(
+                "{} invites you to join their account on Roster",
+                a.account_name
+            ),
+            format!(
+                "{} invites you ({to}) to join their account on Roster. Accepting moves your \
+                 Roster account into theirs: your profile, meetings, recordings, contacts, chat \
+                 history and settings come with you; your licences and reports stay behind.",
+                a.account_name
+            ),
+            "Review and accept the invitation",
+        ),
+        InviteKind::Signup => (
+            "signup",
+            "Confirm your email to finish creating your Roster account".to_owned(),
+            format!("Someone, hopefully you, signed up for a Roster account with {to}."),
+            "Confirm your email and choose a password",
+        ),
     };
-    let kind = if a.reminder { "reminder" } else { "activation" };
+    let subject = if a.reminder {
+        format!("Reminder: {subject}")
+    } else {
+        subject
+    };
     let text = format!(
-        "Hello,\n\n{} has added you ({}) to their account on Roster.\n\n\
-         Activate your account here (the link works until {expires}):\n{}\n\n\
-         If you did not expect this, you can ignore this message.\n",
-        a.account_name, to, link
+        "Hello,\n\n{lead}\n\n{action} here (the link works until {expires}):\n{link}\n\n\
+         If you did not expect this, you can ignore this message.\n"
     );
     let html_body = format!(
-        "<!doctype html><html><body><p>Hello,</p><p><strong>{}</strong> has added you ({}) to their \
-         account on Roster.</p><p><a href=\"{}\">Activate your account</a> (the link works until {expires}).</p>\
+        "<!doctype html><html><body><p>Hello,</p><p>{}</p><p><a href=\"{}\">{action}</a> (the link works until {expires}).</p>\
          <p>If you did not expect this, you can ignore this message.</p></body></html>",
-        html(a.account_name),
-        html(to.as_str()),
+        html(&lead),
         html(&link)
     );
     let message_id = format!(

@@ -174,3 +174,86 @@ pub async fn add_managed_domain(
     .await
     .map(drop)
 }
+
+/// How many users an account has, whatever their status (from the exact counts).
+pub async fn user_total(conn: &mut Conn, id: &AccountId) -> Result<i64> {
+    conn.fetch_one(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts WHERE account_id = $1",
+        params![id.as_str()],
+    )
+    .await
+}
+
+/// Marks an account as one person's own (made by sign-up or by unlinking).
+pub async fn mark_standalone(conn: &mut Conn, id: &AccountId) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET standalone = $1 WHERE id = $2",
+        params![true, id.as_str()],
+    )
+    .await
+    .map(drop)
+}
+
+/// Whether an account is a standalone one that is still open (its Owner may join an
+/// organisation).
+pub async fn is_open_standalone(conn: &mut Conn, id: &AccountId) -> Result<bool> {
+    let found: Option<i64> = conn
+        .fetch_optional(
+            "SELECT 1 FROM accounts WHERE id = $1 AND standalone = $2 AND closed_at IS NULL",
+            params![id.as_str(), true],
+        )
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Whether an account was closed (its person joined another account).
+pub async fn is_closed(conn: &mut Conn, id: &AccountId) -> Result<bool> {
+    let closed: Option<i64> = conn
+        .fetch_optional(
+            "SELECT 1 FROM accounts WHERE id = $1 AND closed_at IS NOT NULL",
+            params![id.as_str()],
+        )
+        .await?;
+    Ok(closed.is_some())
+}
+
+/// Closes an account whose only person moved to another one: its apps stop, their tokens die;
+/// the row, its events and its billing ledger stay.
+pub async fn close(conn: &mut Conn, id: &AccountId, at: OffsetDateTime) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET closed_at = $1 WHERE id = $2",
+        params![at, id.as_str()],
+    )
+    .await?;
+    conn.execute(
+        "DELETE FROM oauth_tokens WHERE account_id = $1",
+        params![id.as_str()],
+    )
+    .await?;
+    conn.execute(
+        "UPDATE oauth_apps SET status = $1 WHERE account_id = $2",
+        params![roster_domain::AppStatus::Deactivated.as_str(), id.as_str()],
+    )
+    .await
+    .map(drop)
+}
+
+/// Deletes an account that never had an active user (a sign-up nobody confirmed).
+pub async fn delete_unused(conn: &mut Conn, id: &AccountId) -> Result<()> {
+    for sql in [
+        "DELETE FROM user_counts WHERE account_id = $1",
+        "DELETE FROM oauth_apps WHERE account_id = $1",
+        "DELETE FROM accounts WHERE id = $1",
+    ] {
+        conn.execute(sql, params![id.as_str()]).await?;
+    }
+    Ok(())
+}
+
+pub async fn set_plan(conn: &mut Conn, id: &AccountId, plan: Plan) -> Result<u64> {
+    conn.execute(
+        "UPDATE accounts SET plan = $1, payment_verified = $2 WHERE id = $3",
+        params![plan.as_str(), plan.is_paid(), id.as_str()],
+    )
+    .await
+}

@@ -19,11 +19,13 @@ mod sqlite;
 mod value;
 
 pub mod accounts;
+pub mod billing;
 pub mod events;
 pub mod groups;
 pub mod invitations;
 pub mod mail;
 pub mod oauth;
+pub mod personal;
 pub mod roles;
 pub mod users;
 

@@ -71,6 +71,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_expired_invitations.sql"),
         postgres: include_str!("../migrations/postgres/0007_expired_invitations.sql"),
     },
+    Migration {
+        version: 8,
+        name: "joining",
+        sqlite: include_str!("../migrations/sqlite/0008_joining.sql"),
+        postgres: include_str!("../migrations/postgres/0008_joining.sql"),
+    },
 ];
 
 /// What [`run`] did.

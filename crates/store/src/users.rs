@@ -42,6 +42,10 @@ pub struct UserRecord {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub last_login_at: Option<OffsetDateTime>,
+    /// On a pending invitation for someone who already has a standalone account: their user.
+    pub joins_user_id: Option<UserId>,
+    /// When the user joined this account from a standalone one.
+    pub joined_at: Option<OffsetDateTime>,
 }
 
 impl UserRecord {
@@ -83,6 +87,8 @@ impl UserRecord {
             created_at: at,
             updated_at: at,
             last_login_at: None,
+            joins_user_id: None,
+            joined_at: None,
         }
     }
 }
@@ -92,7 +98,7 @@ macro_rules! columns {
         "id, account_id, email, type, role_id, status, first_name, last_name, display_name, \
          password_hash, pmi, use_pmi, timezone, language, dept, job_title, location, company, manager, \
          phone_number, creation_type, large_meeting_capacity, webinar_capacity, custom_attributes, \
-         group_id, created_at, updated_at, last_login_at, chat_group_ids"
+         group_id, created_at, updated_at, last_login_at, chat_group_ids, joins_user_id, joined_at"
     };
 }
 
@@ -148,6 +154,8 @@ impl FromRow for UserRecord {
                 .filter(|g| !g.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            joins_user_id: r.opt_text(29)?.map(UserId::from_stored),
+            joined_at: r.opt_time(30)?,
         })
     }
 }
@@ -195,7 +203,7 @@ pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
             "INSERT INTO users (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
+             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)"
         ),
         &row_params(u, &u.chat_group_ids.join(" ")),
     )
@@ -203,12 +211,12 @@ pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
     adjust_count(conn, &u.account_id, u.status, u.user_type, 1).await
 }
 
-/// Rows per multi-row INSERT in [`insert_many`]: 28 parameters a row stays far below both
+/// Rows per multi-row INSERT in [`insert_many`]: 31 parameters a row stays far below both
 /// backends' parameter limits.
 const BATCH_ROWS: usize = 500;
 
 /// Columns a user row has.
-const COLUMNS: usize = 29;
+const COLUMNS: usize = 31;
 
 fn row_params<'a>(u: &'a UserRecord, chat_groups: &'a str) -> [Param<'a>; COLUMNS] {
     [
@@ -241,6 +249,8 @@ fn row_params<'a>(u: &'a UserRecord, chat_groups: &'a str) -> [Param<'a>; COLUMN
         u.updated_at.into(),
         u.last_login_at.into(),
         chat_groups.into(),
+        u.joins_user_id.as_ref().map(UserId::as_str).into(),
+        u.joined_at.into(),
     ]
 }
 
@@ -294,7 +304,7 @@ pub async fn update(conn: &mut Conn, old: &UserRecord, new: &UserRecord) -> Resu
              timezone = $11, language = $12, dept = $13, job_title = $14, location = $15, \
              company = $16, manager = $17, phone_number = $18, large_meeting_capacity = $19, \
              webinar_capacity = $20, custom_attributes = $21, group_id = $22, updated_at = $23, \
-             last_login_at = $24, account_id = $25 WHERE id = $26 AND account_id = $27",
+             last_login_at = $24, account_id = $25, joined_at = $26 WHERE id = $27 AND account_id = $28",
             &[
                 new.email.as_str().into(),
                 new.user_type.code().into(),
@@ -321,6 +331,7 @@ pub async fn update(conn: &mut Conn, old: &UserRecord, new: &UserRecord) -> Resu
                 new.updated_at.into(),
                 new.last_login_at.into(),
                 new.account_id.as_str().into(),
+                new.joined_at.into(),
                 old.id.as_str().into(),
                 old.account_id.as_str().into(),
             ],
@@ -337,8 +348,8 @@ pub async fn update(conn: &mut Conn, old: &UserRecord, new: &UserRecord) -> Resu
     Ok(true)
 }
 
-/// Deletes a user (with their invitation and chat group memberships), keeping the counts
-/// exact.
+/// Deletes a user (with their invitation, chat group memberships and everything that is their
+/// own: meetings, recordings, contacts, chat history), keeping the counts exact.
 pub async fn delete(conn: &mut Conn, u: &UserRecord) -> Result<bool> {
     conn.execute(
         "DELETE FROM invitations WHERE user_id = $1",
@@ -346,6 +357,7 @@ pub async fn delete(conn: &mut Conn, u: &UserRecord) -> Result<bool> {
     )
     .await?;
     crate::groups::leave_chat_groups(conn, &u.id).await?;
+    crate::personal::delete_all(conn, &u.id).await?;
     let n = conn
         .execute(
             "DELETE FROM users WHERE id = $1 AND account_id = $2",
@@ -379,6 +391,16 @@ pub async fn find_by_email(
     conn.fetch_optional(
         select_user!("WHERE email = $1 AND account_id = $2"),
         params![email.as_str(), account.as_str()],
+    )
+    .await
+}
+
+/// The user who holds `email` in whatever account (emails are unique across the installation,
+/// pending invitations to join aside).
+pub async fn find_registered(conn: &mut Conn, email: &Email) -> Result<Option<UserRecord>> {
+    conn.fetch_optional(
+        select_user!("WHERE email = $1 AND joins_user_id IS NULL"),
+        params![email.as_str()],
     )
     .await
 }

@@ -19,6 +19,7 @@ mod binary;
 mod bulk;
 mod concurrency;
 mod groups;
+mod joining;
 mod mail;
 mod oauth;
 mod ops;

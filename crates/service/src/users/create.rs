@@ -160,15 +160,41 @@ impl Service {
         {
             return Err(Error::NotManagedDomain);
         }
-        if users::email_exists(&mut tx, &user.email).await? {
+        if users::find_by_email(&mut tx, &principal.account_id, &user.email)
+            .await?
+            .is_some()
+        {
             return Err(Error::EmailTaken(user.email));
+        }
+        if users::email_exists(&mut tx, &user.email).await? {
+            // Someone with a standalone account of their own is invited to join with their
+            // data; anyone else's email is taken.
+            let person = match p.action {
+                CreateAction::Create => {
+                    crate::joining::standalone_owner(&mut tx, &user.email, &principal.account_id)
+                        .await?
+                }
+                _ => None,
+            };
+            let Some(person) = person else {
+                return Err(Error::EmailTaken(user.email));
+            };
+            if user.first_name.is_empty() && user.last_name.is_empty() {
+                user.first_name.clone_from(&person.first_name);
+                user.last_name.clone_from(&person.last_name);
+                user.display_name.clone_from(&person.display_name);
+            }
+            user.joins_user_id = Some(person.id);
         }
         while users::pmi_exists(&mut tx, user.pmi).await? {
             user.pmi = pmi::generate();
         }
         move_seats(&mut tx, &user, 1).await?;
         users::insert(&mut tx, &user).await.map_err(|e| {
-            if e.is_unique("users.email") {
+            // A racing invitation to join: PostgreSQL names the index, SQLite its columns.
+            let join_taken =
+                e.is_unique("users.joins") || e.is_unique("users.account_id, users.email");
+            if e.is_unique("users.email") || join_taken {
                 Error::EmailTaken(user.email.clone())
             } else {
                 e.into()
@@ -195,6 +221,7 @@ impl Service {
                 &mut tx,
                 &self.settings.public_url,
                 &crate::mail::Activation {
+                    kind: crate::mail::InviteKind::of(&user),
                     reminder: false,
                     user: &user,
                     account_name: &account.name,

@@ -3,7 +3,7 @@
 //! or `me`) within the caller's account, and the checks every change makes.
 
 mod bulk;
-mod create;
+pub(crate) mod create;
 mod list;
 mod resend;
 mod settings;

@@ -34,6 +34,7 @@ impl Service {
             &mut tx,
             &self.settings.public_url,
             &crate::mail::Activation {
+                kind: crate::mail::InviteKind::of(&user),
                 reminder: true,
                 user: &user,
                 account_name: &account.name,

@@ -195,7 +195,21 @@ impl Service {
         }
         revoke_tokens(&mut tx, &user).await?;
         if !unlinking {
-            // Deleting, or withdrawing an invitation: the user and their invitation go.
+            // Deleting, or withdrawing an invitation: the user and their invitation go, and
+            // whatever was not transferred goes with them.
+            let moved = match &to {
+                Some(to) => {
+                    roster_store::personal::transfer(
+                        &mut tx,
+                        &user.id,
+                        &to.id,
+                        req.transfer_meeting,
+                        req.transfer_recording,
+                    )
+                    .await?
+                }
+                None => roster_store::personal::Moved::default(),
+            };
             users::delete(&mut tx, &user).await?;
             let mut extra = Map::new();
             if let Some(to) = &to {
@@ -207,6 +221,8 @@ impl Service {
                         "meeting": req.transfer_meeting,
                         "webinar": req.transfer_webinar,
                         "recording": req.transfer_recording,
+                        "meetings_moved": moved.meetings,
+                        "recordings_moved": moved.recordings,
                     }),
                 );
             }
@@ -245,6 +261,7 @@ async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
         created_at: at,
     };
     accounts::insert(conn, &account).await?;
+    accounts::mark_standalone(conn, &account.id).await?;
     let mut moved = user.clone();
     moved.account_id = account.id.clone();
     moved.role = Role::Owner;
@@ -256,5 +273,6 @@ async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
     moved.updated_at = at;
     users::update(conn, user, &moved).await?;
     roster_store::groups::leave_chat_groups(conn, &user.id).await?;
+    roster_store::personal::move_to_account(conn, &user.id, &user.account_id, &account.id).await?;
     Ok(account.id)
 }

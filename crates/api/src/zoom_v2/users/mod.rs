@@ -78,15 +78,24 @@ pub struct InvitationObject {
     pub last_sent_at: Option<String>,
     pub expires_at: String,
     pub resend_count: i64,
+    /// `activation` (a new person) or `join` (someone with a standalone account of their own,
+    /// who joins with their data).
+    pub kind: &'static str,
 }
 
 impl From<UserView> for UserObject {
     fn from(v: UserView) -> Self {
+        let kind = if v.user.joins_user_id.is_some() {
+            "join"
+        } else {
+            "activation"
+        };
         let invitation = v.invitation.map(|i| InvitationObject {
             invited_at: zoom_time(i.invited_at),
             last_sent_at: i.last_sent_at.map(zoom_time),
             expires_at: zoom_time(i.expires_at),
             resend_count: i.resend_count,
+            kind,
         });
         let u = v.user;
         let created_at = zoom_time(u.created_at);

@@ -1,0 +1,80 @@
+//! What belongs to a person rather than to an account, and moves with them when they join
+//! another account: the meetings they host, their recordings' metadata. Their contacts and
+//! settings are keyed by the user alone and need no move; their chat history keeps the account
+//! it was written in, so the new account's admins do not see it.
+
+use crate::{params, Conn, Result};
+use roster_domain::{AccountId, UserId};
+
+/// What [`move_to_account`] moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moved {
+    pub meetings: u64,
+    pub recordings: u64,
+}
+
+/// Moves a person's meetings and recordings from one account to another.
+pub async fn move_to_account(
+    conn: &mut Conn,
+    user: &UserId,
+    from: &AccountId,
+    to: &AccountId,
+) -> Result<Moved> {
+    let meetings = conn
+        .execute(
+            "UPDATE meetings SET account_id = $1 WHERE host_id = $2 AND account_id = $3",
+            params![to.as_str(), user.as_str(), from.as_str()],
+        )
+        .await?;
+    let recordings = conn
+        .execute(
+            "UPDATE recordings SET account_id = $1 WHERE user_id = $2 AND account_id = $3",
+            params![to.as_str(), user.as_str(), from.as_str()],
+        )
+        .await?;
+    Ok(Moved {
+        meetings,
+        recordings,
+    })
+}
+
+/// Gives a leaving user's meetings and/or recordings to another user of the same account.
+pub async fn transfer(
+    conn: &mut Conn,
+    from: &UserId,
+    to: &UserId,
+    meetings: bool,
+    recordings: bool,
+) -> Result<Moved> {
+    let mut moved = Moved::default();
+    if meetings {
+        moved.meetings = conn
+            .execute(
+                "UPDATE meetings SET host_id = $1 WHERE host_id = $2",
+                params![to.as_str(), from.as_str()],
+            )
+            .await?;
+    }
+    if recordings {
+        moved.recordings = conn
+            .execute(
+                "UPDATE recordings SET user_id = $1 WHERE user_id = $2",
+                params![to.as_str(), from.as_str()],
+            )
+            .await?;
+    }
+    Ok(moved)
+}
+
+/// Deletes everything that is a user's own (when the user is deleted).
+pub async fn delete_all(conn: &mut Conn, user: &UserId) -> Result<()> {
+    for sql in [
+        "DELETE FROM meetings WHERE host_id = $1",
+        "DELETE FROM recordings WHERE user_id = $1",
+        "DELETE FROM contacts WHERE user_id = $1",
+        "DELETE FROM chat_messages WHERE user_id = $1",
+    ] {
+        conn.execute(sql, params![user.as_str()]).await?;
+    }
+    Ok(())
+}
