@@ -208,7 +208,11 @@ async fn join(
     joined.status = UserStatus::Active;
     joined.joined_at = Some(at);
     joined.updated_at = at;
-    users::update(tx, person, &joined).await?;
+    // Conditional on the person still being in their own account: of two organisations'
+    // invitations accepted at once, the second finds them gone and rolls back.
+    if !users::update(tx, person, &joined).await? {
+        return Err(Error::JoinUnavailable(person.email.to_string()));
+    }
     move_seats(tx, &joined, 1).await?;
     for g in &chat_groups {
         groups::add_member(tx, groups::GroupKind::Chat, g, &joined.id, at).await?;

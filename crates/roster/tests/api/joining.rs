@@ -630,7 +630,92 @@ async fn deleting_a_user_transfers_or_removes_their_data(b: Backend) {
     assert_eq!(app.db.count("chat_messages").await, 0);
 }
 
+async fn of_two_joins_accepted_at_once_exactly_one_wins(b: Backend) {
+    let app = spawn_app_with(b, |c| c.allow_signup = true).await;
+    let (org_a, token_a) = app.account_with_token().await;
+    let org_b = app
+        .create_account(
+            "Beta Clinic",
+            "owner@beta.test",
+            &["--plan", "business", "--licensed-seats", "5"],
+        )
+        .await;
+    let token_b = app.token(&org_b).await;
+    let bo = sign_up(&app, "bo@home.test", "Secr3tPass").await;
+    let home = text(
+        &app,
+        &format!("SELECT account_id FROM users WHERE id = '{bo}'"),
+    )
+    .await;
+    app.cli(&[
+        "account",
+        "subscribe",
+        &home,
+        "--plan",
+        "pro",
+        "--amount",
+        "30",
+    ])
+    .await
+    .unwrap();
+    let mut links = Vec::new();
+    for t in [&token_a, &token_b] {
+        let (s, body) = app
+            .post(
+                "/v2/users",
+                t,
+                &json!({"action": "create", "user_info": {"email": "bo@home.test", "type": 2}}),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+        links.push(mail_to(&app, "bo@home.test").await.2);
+    }
+    let accept = |link: String| {
+        let app = &app;
+        async move {
+            form(
+                app,
+                "/activate",
+                &[("token", &link), ("join", "1"), ("password", "Secr3tPass")],
+            )
+            .await
+            .0
+        }
+    };
+    let (a, b2) = tokio::join!(accept(links[0].clone()), accept(links[1].clone()));
+    let mut got = [a, b2];
+    got.sort_unstable();
+    assert_eq!(got, [200, 409], "exactly one join wins");
+    let (joined, other) = if a == 200 {
+        (&org_a, &org_b)
+    } else {
+        (&org_b, &org_a)
+    };
+    assert_eq!(
+        text(
+            &app,
+            &format!("SELECT account_id FROM users WHERE id = '{bo}'")
+        )
+        .await,
+        joined.account_id
+    );
+    let licensed = |acct: &str| format!("SELECT licensed_used FROM accounts WHERE id = '{acct}'");
+    assert_eq!(app.scalar(&licensed(&joined.account_id)).await, 2);
+    assert_eq!(
+        app.scalar(&licensed(&other.account_id)).await,
+        2,
+        "the other invitation still waits"
+    );
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM billing_ledger WHERE kind = 'prorated_refund' AND account_id = '{home}'"))
+            .await,
+        1,
+        "refunded once"
+    );
+}
+
 both_backends!(
+    of_two_joins_accepted_at_once_exactly_one_wins,
     a_standalone_person_joins_with_their_data,
     a_join_is_refused_once_the_person_joined_elsewhere,
     only_single_person_owners_can_be_invited_to_join,
