@@ -111,10 +111,22 @@ fn form(
     error: Option<&str>,
 ) -> String {
     let error = alert(error);
+    let intro = if info.signup {
+        format!(
+            "Your own Roster account for <strong>{}</strong> is one step away. Choose your name and a password.",
+            escape(info.email.as_str())
+        )
+    } else {
+        format!(
+            "{} invited <strong>{}</strong> to Roster. Choose your name and a password.",
+            escape(&info.account_name),
+            escape(info.email.as_str())
+        )
+    };
     page(
         "Activate your account",
         &format!(
-            "<p>{} invited <strong>{}</strong> to Roster. Choose your name and a password.</p>{error}\
+            "<p>{}</p>{error}\
              <form method=\"post\" action=\"/activate\">\
              <input type=\"hidden\" name=\"token\" value=\"{}\">\
              <label for=\"first_name\">First name</label><input id=\"first_name\" name=\"first_name\" value=\"{}\" required maxlength=\"64\">\
@@ -123,8 +135,7 @@ fn form(
              <label for=\"confirm\">Password again</label><input id=\"confirm\" name=\"confirm\" type=\"password\" required>\
              <p><small>8 to 32 characters, with a letter and a number, upper- and lower-case letters.</small></p>\
              <button type=\"submit\">Activate</button></form>",
-            escape(&info.account_name),
-            escape(info.email.as_str()),
+            intro,
             escape(token),
             escape(first),
             escape(last),
@@ -223,6 +234,15 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<ActivateForm>) 
         .accept_invitation(&token, &first, &last, &password)
         .await
     {
+        Ok(info) if info.signup => Html(page(
+            "Your account is ready",
+            &format!(
+                "<p>Welcome, {}. Your own Roster account ({}) is active.</p>",
+                escape(&info.first_name),
+                escape(info.email.as_str())
+            ),
+        ))
+        .into_response(),
         Ok(info) => Html(page(
             "Your account is active",
             &format!(

@@ -20,6 +20,8 @@ pub struct ActivationInfo {
     pub last_name: String,
     /// For someone who already has a standalone account: what joining means for them.
     pub joining: Option<crate::joining::JoinInfo>,
+    /// A sign-up: the person becomes the Owner of their own account.
+    pub signup: bool,
 }
 
 async fn info(conn: &mut Conn, p: &Pending) -> Result<ActivationInfo> {
@@ -40,6 +42,7 @@ async fn info(conn: &mut Conn, p: &Pending) -> Result<ActivationInfo> {
         first_name: user.first_name,
         last_name: user.last_name,
         joining,
+        signup: user.role == roster_domain::Role::Owner,
     })
 }
 
@@ -105,6 +108,10 @@ impl Service {
         new.password_hash = Some(password_hash);
         new.updated_at = at;
         users::update(&mut tx, &old, &new).await?;
+        if new.role == roster_domain::Role::Owner {
+            // A sign-up: the account, named after the email until now, takes the person's name.
+            accounts::set_name(&mut tx, &new.account_id, &new.display_name).await?;
+        }
         let actor = Actor::Operator;
         let event = Event {
             account_id: &new.account_id,
@@ -190,5 +197,6 @@ async fn info_after(conn: &mut Conn, u: &users::UserRecord) -> Result<Activation
         first_name: u.first_name.clone(),
         last_name: u.last_name.clone(),
         joining: None,
+        signup: u.role == roster_domain::Role::Owner,
     })
 }

@@ -135,6 +135,7 @@ impl Service {
             first_name: joined.first_name,
             last_name: joined.last_name,
             joining: None,
+            signup: false,
         })
     }
 }

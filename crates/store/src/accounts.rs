@@ -257,3 +257,11 @@ pub async fn set_plan(conn: &mut Conn, id: &AccountId, plan: Plan) -> Result<u64
     )
     .await
 }
+
+pub async fn set_name(conn: &mut Conn, id: &AccountId, name: &str) -> Result<u64> {
+    conn.execute(
+        "UPDATE accounts SET name = $1 WHERE id = $2",
+        params![name, id.as_str()],
+    )
+    .await
+}

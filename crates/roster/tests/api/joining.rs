@@ -85,6 +85,7 @@ async fn sign_up(app: &TestApp, email: &str, password: &str) -> String {
     )
     .await;
     assert_eq!(s, 200, "{html}");
+    assert!(html.contains("Your own Roster account"), "{html}");
     text(
         app,
         &format!("SELECT id FROM users WHERE email = '{email}' AND joins_user_id IS NULL"),
@@ -203,6 +204,10 @@ async fn a_standalone_person_joins_with_their_data(b: Backend) {
     );
     assert!(html.contains("refunded") && html.contains("USD"), "{html}");
     assert!(html.contains("current Roster password"), "{html}");
+    assert!(
+        html.contains("<strong>Bo Teacher</strong>"),
+        "the account took Bo's name: {html}"
+    );
 
     // A wrong password, or the new-person form, changes nothing.
     let events = app.db.count("events").await;
