@@ -283,27 +283,36 @@ impl SettingsPatch {
         self.0.is_empty()
     }
 
-    /// The keys this patch touches, as `section.key`.
-    pub fn paths(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.keys().filter_map(|i| spec(*i)).map(|s| s.path)
-    }
-
-    /// The first key this patch touches that a lock holds, and who holds it.
-    pub fn first_locked(
+    /// This patch as the locks allow it. Changing a key the group or the account locks is
+    /// refused with the key and who locks it; setting a locked key to the value already in
+    /// effect is no change, so it is dropped (a client may send back what it read). Unsetting
+    /// (`null`) is always allowed: it changes nothing in effect.
+    pub fn within_locks(
         &self,
+        effective: &Settings,
         group: Option<&Locks>,
         account: &Locks,
-    ) -> Option<(&'static str, LockedBy)> {
-        self.0.keys().find_map(|i| {
+    ) -> Result<Self, (&'static str, LockedBy)> {
+        let mut allowed = Self::default();
+        for (i, v) in &self.0 {
             let by = if group.is_some_and(|g| g.0.contains(i)) {
-                LockedBy::Group
+                Some(LockedBy::Group)
             } else if account.0.contains(i) {
-                LockedBy::Account
+                Some(LockedBy::Account)
             } else {
-                return None;
+                None
             };
-            spec(*i).map(|s| (s.path, by))
-        })
+            match (by, v) {
+                (Some(_), Some(v)) if effective.0.get(i) == Some(v) => {}
+                (Some(by), Some(_)) => {
+                    return Err((spec(*i).map_or("settings", |s| s.path), by));
+                }
+                _ => {
+                    allowed.0.insert(*i, *v);
+                }
+            }
+        }
+        Ok(allowed)
     }
 }
 

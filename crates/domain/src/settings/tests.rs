@@ -175,25 +175,37 @@ fn resolution_follows_zooms_order() {
 }
 
 #[test]
-fn patches_report_the_lock_that_holds_them() {
+fn patches_are_held_by_locks() {
     let p =
         SettingsPatch::parse(&doc(json!({"in_meeting": {"chat": true, "polling": true}}))).unwrap();
     let none = Locks::default();
     let chat = locks(json!({"in_meeting": {"chat": true}}));
     let polling = locks(json!({"in_meeting": {"polling": true}}));
-    assert_eq!(p.first_locked(None, &none), None);
-    assert_eq!(p.first_locked(Some(&none), &none), None);
+    let chat_off = settings(json!({"in_meeting": {"chat": false}}));
+    let chat_on = settings(json!({"in_meeting": {"chat": true}}));
+    assert_eq!(p.within_locks(&chat_off, None, &none), Ok(p.clone()));
+    assert_eq!(p.within_locks(&chat_off, Some(&none), &none), Ok(p.clone()));
     assert_eq!(
-        p.first_locked(None, &chat),
-        Some(("in_meeting.chat", LockedBy::Account))
+        p.within_locks(&chat_off, None, &chat),
+        Err(("in_meeting.chat", LockedBy::Account))
     );
     assert_eq!(
-        p.first_locked(Some(&chat), &none),
-        Some(("in_meeting.chat", LockedBy::Group))
+        p.within_locks(&chat_off, Some(&chat), &none),
+        Err(("in_meeting.chat", LockedBy::Group))
     );
     assert_eq!(
-        p.first_locked(Some(&polling), &none),
-        Some(("in_meeting.polling", LockedBy::Group))
+        p.within_locks(&chat_off, Some(&polling), &chat),
+        Err(("in_meeting.chat", LockedBy::Account))
+    );
+    // Sending back the value in effect is no change: dropped, not refused.
+    let polling_only =
+        SettingsPatch::parse(&doc(json!({"in_meeting": {"polling": true}}))).unwrap();
+    assert_eq!(p.within_locks(&chat_on, None, &chat), Ok(polling_only));
+    // Unsetting a locked key is allowed.
+    let unset = SettingsPatch::parse(&doc(json!({"in_meeting": {"chat": null}}))).unwrap();
+    assert_eq!(
+        unset.within_locks(&chat_off, None, &chat),
+        Ok(unset.clone())
     );
 }
 
@@ -256,6 +268,33 @@ proptest! {
         let solo = effective(&user, None, a);
         for i in &account_locks.0 {
             prop_assert_eq!(solo.0.get(i).copied(), account.0.get(i).copied().or(CATALOGUE.get(*i).map(|s| s.default)));
+        }
+    }
+
+    #[test]
+    fn allowed_patches_take_effect_and_refusals_name_a_real_change(
+        user in any_settings(), account in any_settings(), account_locks in any_locks(),
+        group_locks in any_locks(), changes in any_settings(),
+    ) {
+        let a = Level { settings: &account, locks: &account_locks };
+        let empty = Settings::default();
+        let g = Level { settings: &empty, locks: &group_locks };
+        let before = effective(&user, Some(g), a);
+        let patch = SettingsPatch(changes.0.iter().map(|(i, v)| (*i, Some(*v))).collect());
+        match patch.within_locks(&before, Some(&group_locks), &account_locks) {
+            Ok(allowed) => {
+                let mut mine = user.clone();
+                mine.apply(&allowed);
+                let after = effective(&mine, Some(g), a);
+                for (i, v) in &changes.0 {
+                    prop_assert_eq!(after.0.get(i), Some(v), "every change asked for is in effect");
+                }
+            }
+            Err((path, _)) => {
+                let i = CATALOGUE.iter().position(|s| s.path == path).unwrap();
+                prop_assert!(group_locks.0.contains(&i) || account_locks.0.contains(&i));
+                prop_assert_ne!(before.0.get(&i), changes.0.get(&i));
+            }
         }
     }
 
