@@ -33,6 +33,12 @@ pub enum Error {
         "This activation link expired on {0}. Ask your administrator to send a new invitation."
     )]
     InvitationExpired(String),
+    /// A setting the account or the user's settings group locks; `field` is `section.key`.
+    #[error("{field} is locked by the {by} settings: only an admin can change it, by unlocking it first.")]
+    SettingLocked {
+        field: &'static str,
+        by: &'static str,
+    },
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
     #[error("A group named \"{0}\" already exists.")]
@@ -97,6 +103,15 @@ impl Error {
         Self::InvalidInput {
             field,
             message: message.to_string(),
+        }
+    }
+}
+
+impl From<roster_domain::settings::SettingsError> for Error {
+    fn from(e: roster_domain::settings::SettingsError) -> Self {
+        Self::InvalidInput {
+            field: e.field,
+            message: e.message,
         }
     }
 }

@@ -14,6 +14,7 @@ mod mail;
 mod oauth;
 mod paging;
 pub mod roles;
+pub mod settings;
 pub mod users;
 
 pub use accounts::{CreatedAccount, NewAccount};
@@ -21,7 +22,7 @@ pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
     AddedUser, FeaturePatch, FeatureSettings, ListQuery, NewUser, RemoveAction, StatusAction,
-    UserPage, UserPatch, UserView,
+    UserPage, UserPatch, UserSettings, UserSettingsPatch, UserView,
 };
 
 pub use roster_domain as domain;
