@@ -11,25 +11,27 @@ use roster_domain::{AccountId, Principal, Privilege};
 use roster_store::settings::{self as stored, Holder, LevelRecord};
 use serde_json::{json, Map, Value};
 
-/// Which document of an account or group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Settings,
-    Locks,
-}
-
-/// What a `PATCH` changes, parsed.
+/// What a `PATCH` of an account's or group's `settings` or `lock_settings` changes, parsed.
 enum Change {
     Settings(SettingsPatch),
     Locks(LocksPatch),
 }
 
 impl Change {
-    fn parse(part: Part, doc: &Map<String, Value>) -> Result<Self> {
-        Ok(match part {
-            Part::Settings => Self::Settings(SettingsPatch::parse(doc)?),
-            Part::Locks => Self::Locks(LocksPatch::parse(doc)?),
-        })
+    fn settings(doc: &Map<String, Value>) -> Result<Self> {
+        Ok(Self::Settings(SettingsPatch::parse(doc)?))
+    }
+
+    fn locks(doc: &Map<String, Value>) -> Result<Self> {
+        Ok(Self::Locks(LocksPatch::parse(doc)?))
+    }
+
+    /// The document's name in event payloads.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Settings(_) => "settings",
+            Self::Locks(_) => "lock_settings",
+        }
     }
 
     /// Applies the change; returns the old and new document when anything changed.
@@ -87,11 +89,9 @@ impl Service {
         &self,
         principal: &Principal,
         holder: Holder<'_>,
-        part: Part,
-        doc: &Map<String, Value>,
+        change: Change,
         kind: &'static str,
     ) -> Result<()> {
-        let change = Change::parse(part, doc)?;
         let mut tx = self.db.begin().await?;
         if let Holder::Group(..) = holder {
             // Like every other change to groups.
@@ -110,10 +110,7 @@ impl Service {
             Holder::Account(a) => a.as_str(),
             Holder::Group(_, g) => g,
         };
-        let name = match part {
-            Part::Settings => "settings",
-            Part::Locks => "lock_settings",
-        };
+        let name = change.name();
         let mut extra = Map::new();
         extra.insert("old_object".into(), json!({ "id": id, name: old }));
         let actor = Actor::Principal(principal);
@@ -158,8 +155,7 @@ impl Service {
         self.patch_level(
             principal,
             holder,
-            Part::Settings,
-            doc,
+            Change::settings(doc)?,
             "account.settings_updated",
         )
         .await
@@ -192,8 +188,7 @@ impl Service {
         self.patch_level(
             principal,
             holder,
-            Part::Locks,
-            doc,
+            Change::locks(doc)?,
             "account.lock_settings_updated",
         )
         .await
@@ -232,8 +227,7 @@ impl Service {
         self.patch_level(
             principal,
             holder,
-            Part::Settings,
-            doc,
+            Change::settings(doc)?,
             "group.settings_updated",
         )
         .await
@@ -267,8 +261,7 @@ impl Service {
         self.patch_level(
             principal,
             holder,
-            Part::Locks,
-            doc,
+            Change::locks(doc)?,
             "group.lock_settings_updated",
         )
         .await
