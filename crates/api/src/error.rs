@@ -101,6 +101,11 @@ impl From<Error> for ZoomError {
         let msg = e.to_string();
         match e {
             Error::InvalidInput { field, message } => Self::validation(field, message),
+            // Zoom documents no code for a locked setting: a validation failure naming it.
+            Error::SettingLocked { field, .. } => Self {
+                message: msg.clone(),
+                ..Self::validation(field, msg)
+            },
             Error::EmailTaken(_) => Self::new(S::CONFLICT, code::EMAIL_TAKEN, msg),
             Error::UserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
             Error::AccountNotFound(_) => Self::new(S::NOT_FOUND, code::ACCOUNT_NOT_FOUND, msg),

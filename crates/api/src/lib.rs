@@ -67,6 +67,16 @@ pub fn router(state: AppState) -> Router {
             "/report/operationlogs",
             get(zoom_v2::report::operation_logs),
         )
+        .route(
+            "/accounts/{accountId}/settings",
+            get(zoom_v2::settings::get_account_settings)
+                .patch(zoom_v2::settings::update_account_settings),
+        )
+        .route(
+            "/accounts/{accountId}/lock_settings",
+            get(zoom_v2::settings::get_account_lock_settings)
+                .patch(zoom_v2::settings::update_account_lock_settings),
+        )
         .route("/roles", get(roles::list_roles).post(roles::create_role))
         .route(
             "/roles/{roleId}",

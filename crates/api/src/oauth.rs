@@ -78,6 +78,7 @@ impl From<Error> for OAuthError {
                 };
             }
             Error::InvalidInput { .. }
+            | Error::SettingLocked { .. }
             | Error::EmailTaken(_)
             | Error::AccountNotFound(_)
             | Error::UserNotFound(_)

@@ -16,6 +16,7 @@ pub mod principal;
 pub mod privilege;
 pub mod seats;
 pub mod secret;
+pub mod settings;
 pub mod user;
 
 pub use account::{AccountName, Plan};

@@ -118,6 +118,12 @@ impl Principal {
         }
     }
 
+    /// Whether the caller holds `p` (e.g. `Group:Edit`) for settings group `group`: a custom
+    /// role limited to some groups holds it only for those.
+    pub fn may_for_group(&self, p: Privilege, group: &str) -> bool {
+        self.has(p) && self.covers(Some(group))
+    }
+
     /// Whether the caller may read `target`. Callers from another account see nothing at all:
     /// the answer must look like "no such user".
     pub fn may_view_user(&self, t: Target<'_>) -> bool {
@@ -305,6 +311,12 @@ mod tests {
         assert!(w.helper.may_manage_user(inside) && w.helper.may_view_user(inside));
         assert!(!w.helper.may_manage_user(outside) && !w.helper.may_view_user(outside));
         assert!(!w.helper.may_manage_user(none));
+        w.helper.privileges = Privileges::parse(["Group:Edit"]).unwrap();
+        assert!(w.helper.may_for_group(Privilege::GroupEdit, "g1"));
+        assert!(!w.helper.may_for_group(Privilege::GroupEdit, "g2"));
+        assert!(!w.helper.may_for_group(Privilege::GroupRead, "g1"));
+        assert!(w.admin.may_for_group(Privilege::GroupEdit, "g2"));
+        assert!(!w.member.may_for_group(Privilege::GroupRead, "g1"));
     }
 
     #[test]

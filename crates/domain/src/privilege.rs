@@ -15,10 +15,12 @@ pub enum Privilege {
     RoleRead,
     RoleEdit,
     AuditLogRead,
+    AccountSettingRead,
+    AccountSettingEdit,
 }
 
 impl Privilege {
-    pub const ALL: [Privilege; 9] = [
+    pub const ALL: [Privilege; 11] = [
         Self::UserRead,
         Self::UserAdd,
         Self::UserEdit,
@@ -28,6 +30,8 @@ impl Privilege {
         Self::RoleRead,
         Self::RoleEdit,
         Self::AuditLogRead,
+        Self::AccountSettingRead,
+        Self::AccountSettingEdit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +45,8 @@ impl Privilege {
             Self::RoleRead => "Role:Read",
             Self::RoleEdit => "Role:Edit",
             Self::AuditLogRead => "AuditLog:Read",
+            Self::AccountSettingRead => "AccountSetting:Read",
+            Self::AccountSettingEdit => "AccountSetting:Edit",
         }
     }
 
@@ -54,7 +60,7 @@ impl Privilege {
 pub struct Privileges(u32);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown privilege {0:?}; known privileges: User:Read, User:Add, User:Edit, User:Delete, Group:Read, Group:Edit, Role:Read, Role:Edit, AuditLog:Read")]
+#[error("unknown privilege {0:?}; known privileges: User:Read, User:Add, User:Edit, User:Delete, Group:Read, Group:Edit, Role:Read, Role:Edit, AuditLog:Read, AccountSetting:Read, AccountSetting:Edit")]
 pub struct UnknownPrivilege(pub String);
 
 impl Privileges {

@@ -40,6 +40,12 @@ pub enum Error {
     /// Sign-up is not open on this server (`--allow-signup`).
     #[error("Sign-up is not open on this server: ask an administrator to invite you.")]
     SignupClosed,
+    /// A setting the account or the user's settings group locks; `field` is `section.key`.
+    #[error("{field} is locked by the {by} settings: only an admin can change it, by unlocking it first.")]
+    SettingLocked {
+        field: &'static str,
+        by: &'static str,
+    },
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
     #[error("A group named \"{0}\" already exists.")]
@@ -104,6 +110,15 @@ impl Error {
         Self::InvalidInput {
             field,
             message: message.to_string(),
+        }
+    }
+}
+
+impl From<roster_domain::settings::SettingsError> for Error {
+    fn from(e: roster_domain::settings::SettingsError) -> Self {
+        Self::InvalidInput {
+            field: e.field,
+            message: e.message,
         }
     }
 }

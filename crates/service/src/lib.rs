@@ -16,6 +16,7 @@ mod mail;
 mod oauth;
 mod paging;
 pub mod roles;
+pub mod settings;
 pub mod signup;
 pub mod users;
 
@@ -24,7 +25,7 @@ pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
     AddedUser, FeaturePatch, FeatureSettings, ListQuery, NewUser, RemoveAction, StatusAction,
-    UserPage, UserPatch, UserView,
+    UserPage, UserPatch, UserSettings, UserSettingsPatch, UserView,
 };
 
 pub use roster_domain as domain;

@@ -7,7 +7,7 @@
 //!   thread and tops out well below it).
 //! * **PostgreSQL** (the scale-out store) goes through a sqlx pool.
 //!
-//! Repository functions (in [`accounts`], [`users`], [`invitations`], [`oauth`], [`events`]) take a [`Conn`] and
+//! Repository functions (in [`accounts`], [`users`], [`settings`], [`invitations`], [`oauth`], [`events`]) take a [`Conn`] and
 //! are written once, in portable SQL with `$1`-style parameters, mapping rows through [`Row`].
 //! Backend differences live in [`sqlite`], [`postgres`] and the two migration trees.
 
@@ -27,6 +27,7 @@ pub mod mail;
 pub mod oauth;
 pub mod personal;
 pub mod roles;
+pub mod settings;
 pub mod users;
 
 pub use conn::{Conn, Tx};

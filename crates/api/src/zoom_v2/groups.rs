@@ -1,7 +1,7 @@
 //! `/v2/groups` (settings groups) and `/v2/im/groups` (chat groups): the same handlers, one
 //! router each, told apart by [`Kind`].
 
-use super::zoom_time;
+use super::{settings, zoom_time};
 use crate::error::ErrorBody;
 use crate::extract::{Caller, ZoomJson, ZoomQuery};
 use crate::{AppState, ZoomError};
@@ -109,9 +109,10 @@ fn object(g: roster_service::store::groups::GroupRecord) -> GroupObject {
     }
 }
 
-/// The routes of one kind of group, to nest under `/groups` or `/im/groups`.
+/// The routes of one kind of group, to nest under `/groups` or `/im/groups`. Only settings
+/// groups have settings.
 pub fn routes(kind: Kind) -> Router<AppState> {
-    Router::new()
+    let router = Router::new()
         .route(
             "/",
             get(move |s, c| list(s, c, kind)).post(move |s, c, b| create(s, c, b, kind)),
@@ -130,7 +131,19 @@ pub fn routes(kind: Kind) -> Router<AppState> {
         .route(
             "/{groupId}/members/{memberId}",
             delete(move |s, c, p| remove_member(s, c, p, kind)),
-        )
+        );
+    match kind {
+        Kind::Settings => router
+            .route(
+                "/{groupId}/settings",
+                get(settings::get_group_settings).patch(settings::update_group_settings),
+            )
+            .route(
+                "/{groupId}/lock_settings",
+                get(settings::get_group_lock_settings).patch(settings::update_group_lock_settings),
+            ),
+        Kind::Chat => router,
+    }
 }
 
 #[utoipa::path(get, path = "/v2/groups", tag = "groups", security(("bearer" = [])),

@@ -3,6 +3,7 @@
 pub mod groups;
 pub mod report;
 pub mod roles;
+pub mod settings;
 pub mod users;
 
 use time::OffsetDateTime;

@@ -163,6 +163,29 @@ async fn a_standalone_person_joins_with_their_data(b: Backend) {
     );
     let seats = || app.scalar(&seats_sql);
     assert_eq!(seats().await, 1);
+    // Bo's own settings; the organisation locks the waiting room on.
+    exec(
+        &app,
+        "UPDATE users SET settings = $1 WHERE id = $2",
+        roster_store::params![
+            r#"{"in_meeting":{"chat":false,"waiting_room":false}}"#,
+            bo.as_str()
+        ],
+    )
+    .await;
+    for (path, body) in [
+        (
+            "/v2/accounts/me/settings",
+            json!({"in_meeting": {"waiting_room": true}}),
+        ),
+        (
+            "/v2/accounts/me/lock_settings",
+            json!({"in_meeting": {"waiting_room": true}}),
+        ),
+    ] {
+        let (s, v) = app.patch(path, &token, &body).await;
+        assert_eq!(s, 204, "{v}");
+    }
 
     // The organisation invites Bo's email: an invitation to join, not "email taken".
     let (s, body) = app
@@ -268,6 +291,15 @@ async fn a_standalone_person_joins_with_their_data(b: Backend) {
     assert_eq!(user["role_name"], "Member");
     assert_eq!(user["first_name"], "Bo");
     assert_eq!(seats().await, 2, "the invitation's seat became Bo's");
+    let (_, settings) = app.get(&format!("/v2/users/{bo}/settings"), &token).await;
+    assert_eq!(
+        settings["in_meeting"]["chat"], false,
+        "Bo's own setting came along"
+    );
+    assert_eq!(
+        settings["in_meeting"]["waiting_room"], true,
+        "the lock wins: {settings}"
+    );
     let (s, _) = app.get(&format!("/v2/users/{placeholder}"), &token).await;
     assert_eq!(s, 404, "the placeholder is gone");
     let (_, pending) = app.get("/v2/users?status=pending", &token).await;

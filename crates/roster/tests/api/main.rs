@@ -26,6 +26,7 @@ mod ops;
 mod privileges;
 mod roles;
 mod schema;
+mod settings;
 mod smtp;
 mod store;
 mod users;

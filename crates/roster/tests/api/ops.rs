@@ -49,6 +49,11 @@ async fn openapi_describes_the_routes(b: Backend) {
         "/oauth/token",
         "/v2/users/{userId}",
         "/v2/users/{userId}/password",
+        "/v2/users/{userId}/settings",
+        "/v2/accounts/{accountId}/settings",
+        "/v2/accounts/{accountId}/lock_settings",
+        "/v2/groups/{groupId}/settings",
+        "/v2/groups/{groupId}/lock_settings",
         "/healthz",
         "/metrics",
     ] {

@@ -1,5 +1,6 @@
 //! The SQLite and PostgreSQL migration trees must describe the same logical schema: the same
-//! tables, columns, nullability and index names.
+//! tables, columns, nullability and index names. And a migration that merged after a newer one
+//! had been applied is still applied.
 
 use crate::support::{Backend, TestDb};
 use roster_store::{FromRow, Result, Row};
@@ -81,3 +82,35 @@ async fn sqlite_and_postgres_schemas_match() {
     s.close().await;
     p.close().await;
 }
+
+/// A database migrated while 0007 was not yet merged (simulated by removing it) gets 0007 from
+/// a later binary, although it already has the newer versions.
+async fn a_migration_merged_late_is_still_applied(b: Backend) {
+    let test_db = TestDb::new(b).await;
+    let db = test_db.open().await;
+    db.migrate().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    tx.execute("DROP TABLE expired_invitations", &[])
+        .await
+        .unwrap();
+    tx.execute("DELETE FROM roster_migrations WHERE version = 7", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let report = db.migrate().await.unwrap();
+    assert_eq!(report.applied, [7]);
+    assert_eq!(report.current, roster_store::migrate::latest());
+    let n: i64 = db
+        .read()
+        .await
+        .unwrap()
+        .fetch_one("SELECT COUNT(*) FROM expired_invitations", &[])
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    assert!(db.migrate().await.unwrap().applied.is_empty());
+    db.close().await;
+}
+
+both_backends!(a_migration_merged_late_is_still_applied);

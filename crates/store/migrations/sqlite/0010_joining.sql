@@ -1,6 +1,6 @@
--- Schema v8 (SQLite): standalone accounts joining an organisation, sign-up, billing, and the
+-- Schema v10 (SQLite): standalone accounts joining an organisation, sign-up, billing, and the
 -- personal data that moves with a person (meetings, recordings metadata, contacts, chat
--- history). Keep in step with ../postgres/0008_joining.sql.
+-- history). Keep in step with ../postgres/0010_joining.sql.
 
 -- An invitation for someone who already has a standalone account is a pending placeholder user
 -- in the inviting account that points at their existing user and shares their email. Emails
