@@ -100,6 +100,15 @@ pub enum AccountCommand {
         /// The domain, e.g. example.edu.
         domain: String,
     },
+    /// Set the account's language: new users start with it, and their mail is written in it.
+    /// Users still in the previous language follow; users who chose their own keep theirs.
+    SetLanguage {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// en, fr, pl, pt or ru, or a tag such as fr-FR or pt-BR.
+        language: String,
+    },
     /// Record that a free-plan account has a verified payment method.
     VerifyPayment {
         /// The account's id, as `account create` printed it.
@@ -140,6 +149,10 @@ pub struct CreateAccount {
     /// Allow users of type 3 (On-Prem).
     #[arg(long)]
     pub on_prem: bool,
+    /// The account's language: en (default), fr, pl, pt or ru, or a tag such as fr-FR. New
+    /// users start with it, and their mail is written in it.
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -361,6 +374,7 @@ async fn account(
                         large_meeting_seats: args.large_meeting_seats,
                         webinar_seats: args.webinar_seats,
                         on_prem: args.on_prem,
+                        language: args.language,
                     },
                 )
                 .await
@@ -401,6 +415,24 @@ async fn account(
                 .await
                 .map_err(cli_error)?;
             writeln!(out, "Account {} manages {domain}.", account_id.trim())?;
+            Ok(())
+        }
+        AccountCommand::SetLanguage {
+            account_id,
+            language,
+        } => {
+            let (tag, followed) = service
+                .set_account_language(Actor::Operator, &account_id, &language)
+                .await
+                .map_err(|e| match e {
+                    ServiceError::InvalidInput { message, .. } => anyhow::anyhow!("{message}"),
+                    other => anyhow::anyhow!("{other}"),
+                })?;
+            writeln!(
+                out,
+                "Account {} now speaks {tag}; {followed} user(s) followed.",
+                account_id.trim()
+            )?;
             Ok(())
         }
         AccountCommand::VerifyPayment { account_id } => {

@@ -71,6 +71,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_expired_invitations.sql"),
         postgres: include_str!("../migrations/postgres/0007_expired_invitations.sql"),
     },
+    Migration {
+        version: 8,
+        name: "account_language",
+        sqlite: include_str!("../migrations/sqlite/0008_account_language.sql"),
+        postgres: include_str!("../migrations/postgres/0008_account_language.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -535,6 +535,21 @@ pub async fn counts(conn: &mut Conn, account: &AccountId) -> Result<Vec<TypeCoun
     .await
 }
 
+/// Moves the users of an account whose language is `old` (they never chose their own) to
+/// `new`; returns how many moved.
+pub async fn follow_language(
+    conn: &mut Conn,
+    account: &AccountId,
+    old: &str,
+    new: &str,
+) -> Result<u64> {
+    conn.execute(
+        "UPDATE users SET language = $1 WHERE account_id = $2 AND language = $3",
+        params![new, account.as_str(), old],
+    )
+    .await
+}
+
 /// Replaces a user's password hash.
 pub async fn set_password(
     conn: &mut Conn,

@@ -149,6 +149,8 @@ impl Service {
 
         let mut tx = self.db.begin().await?;
         let account = open_account(&mut tx, principal).await?;
+        // A new user starts in the account's language; PATCH can give them their own.
+        user.language.clone_from(&account.language);
         user.user_type
             .check_allowed(p.action, account.on_prem_enabled)
             .map_err(Error::UserType)?;
