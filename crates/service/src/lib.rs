@@ -10,7 +10,7 @@ mod error;
 mod events;
 pub mod groups;
 mod hashing;
-mod mail;
+pub mod mail;
 mod oauth;
 mod paging;
 pub mod roles;

@@ -34,6 +34,8 @@ impl Service {
             &mut tx,
             &self.settings.public_url,
             &crate::mail::Activation {
+                kind: crate::mail::InviteKind::Activation,
+                account_id: &user.account_id,
                 reminder: true,
                 user: &user,
                 account_name: &account.name,
