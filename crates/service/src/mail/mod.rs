@@ -1,10 +1,12 @@
 //! Mail that use cases send: written here in the recipient's language ([`render`], wording in
 //! `i18n/`), recorded in the outbox in the caller's transaction, delivered by the mail worker
-//! (or kept in the local outbox when no SMTP server is configured).
+//! (or kept in the local outbox when no SMTP server is configured), which records the outcome
+//! through [`delivery`].
 //!
 //! A recipient's language is their user's `language` (a new user starts with the account's);
 //! one Roster does not write falls back to English.
 
+pub mod delivery;
 mod i18n;
 pub mod render;
 
