@@ -47,6 +47,22 @@ pub enum Command {
     /// (ROSTER_SMTP_URL), this is where activation links are.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Help users: hand over an activation link when mail does not arrive.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Print a pending user's activation link, a fresh one: the previous link stops working,
+    /// the new one works for 30 days, and no mail is sent. Hand it over by other means.
+    InvitationLink {
+        /// The pending user's email address.
+        email: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +258,41 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             db.close().await;
             result
         }
+        Command::User(UserCommand::InvitationLink { email, json }) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let settings = Settings {
+                public_url: public_url(&config),
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
+            let result = service
+                .issue_invitation_link_by_email(Actor::Operator, &email)
+                .await
+                .map_err(|e| match e {
+                    ServiceError::InvalidInput { message, .. } => {
+                        anyhow::anyhow!("{email}: {message}")
+                    }
+                    other => anyhow::anyhow!("{other}"),
+                });
+            db.close().await;
+            let link = result?;
+            let expires = link
+                .expires_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .context("formatting the expiry")?;
+            if json {
+                let v = serde_json::json!({"activation_url": link.activation_url, "expires_at": expires});
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}\nThis link works until {expires}. The previous link no longer works; no mail was sent.",
+                    link.activation_url
+                )?;
+            }
+            Ok(())
+        }
         Command::Account(cmd) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
@@ -337,6 +388,16 @@ async fn mail(
     }
 }
 
+/// The URL people reach the server at, for links printed here.
+fn public_url(config: &Config) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen))
+        .trim_end_matches('/')
+        .to_owned()
+}
+
 /// Flag names as the user typed them, for service errors about a field.
 fn flag(field: &str) -> String {
     match field {
@@ -388,10 +449,7 @@ async fn account(
                 });
                 writeln!(out, "{json}")?;
             } else {
-                let base = config
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", config.listen));
+                let base = public_url(config);
                 writeln!(
                     out,
                     "Account created.\n  account_id:    {}\n  owner_id:      {}\n  client_id:     {}\n  \

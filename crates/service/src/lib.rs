@@ -20,8 +20,8 @@ pub use accounts::{CreatedAccount, NewAccount};
 pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
-    AddedUser, FeaturePatch, FeatureSettings, ListQuery, NewUser, RemoveAction, StatusAction,
-    UserPage, UserPatch, UserView,
+    AddedUser, FeaturePatch, FeatureSettings, InvitationLink, ListQuery, NewUser, RemoveAction,
+    StatusAction, UserPage, UserPatch, UserView,
 };
 
 pub use roster_domain as domain;

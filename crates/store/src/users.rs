@@ -550,6 +550,18 @@ pub async fn follow_language(
     .await
 }
 
+/// The account of the user with this email, in any account (emails are unique across the
+/// installation): for the operator's CLI, which names users by email alone.
+pub async fn account_of_email(conn: &mut Conn, email: &Email) -> Result<Option<AccountId>> {
+    let found: Option<String> = conn
+        .fetch_optional(
+            "SELECT account_id FROM users WHERE email = $1",
+            params![email.as_str()],
+        )
+        .await?;
+    Ok(found.map(AccountId::from_stored))
+}
+
 /// Replaces a user's password hash.
 pub async fn set_password(
     conn: &mut Conn,
