@@ -6,7 +6,7 @@ use crate::smtp::SmtpServer;
 use crate::support::{spawn_app, spawn_app_with, Backend, TestApp};
 
 /// The activation link of the newest message in the local outbox.
-async fn link_from_outbox(app: &TestApp) -> String {
+pub(crate) async fn link_from_outbox(app: &TestApp) -> String {
     let list = app.cli(&["mail", "list"]).await.unwrap();
     let id = list.split_whitespace().next().unwrap().to_owned();
     let shown = app.cli(&["mail", "show", &id]).await.unwrap();
