@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
             post(users::remove::resend_invitation),
         )
         .route(
+            "/users/{userId}/invitation/link",
+            post(users::invitation::issue_invitation_link),
+        )
+        .route(
             "/users/{userId}/settings",
             get(users::get_settings).patch(users::update_settings),
         );

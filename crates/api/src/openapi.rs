@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         crate::zoom_v2::users::set_password,
         crate::zoom_v2::users::remove::set_status,
         crate::zoom_v2::users::remove::resend_invitation,
+        crate::zoom_v2::users::invitation::issue_invitation_link,
         crate::zoom_v2::users::settings::get_settings,
         crate::zoom_v2::users::settings::update_settings,
         crate::zoom_v2::groups::list,

@@ -5,7 +5,7 @@
 use crate::activate::page;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use roster_domain::html::escape;
@@ -54,9 +54,19 @@ pub async fn show(State(state): State<AppState>) -> Response {
 }
 
 /// `POST /signup` (form)
-pub async fn submit(State(state): State<AppState>, Form(f): Form<SignupForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<SignupForm>,
+) -> Response {
     let email = f.email.unwrap_or_default();
-    match state.service.sign_up(&email).await {
+    // The browser's first preference: `fr-CH,fr;q=0.9,en;q=0.8` gives `fr-CH`.
+    let language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';']).next())
+        .map(str::trim);
+    match state.service.sign_up(&email, language).await {
         Ok(()) => Html(page(
             "Check your mail",
             &format!(

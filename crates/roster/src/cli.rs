@@ -50,6 +50,22 @@ pub enum Command {
     /// (ROSTER_SMTP_URL), this is where activation links are.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Help users: hand over an activation link when mail does not arrive.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Print a pending user's activation link, a fresh one: the previous link stops working,
+    /// the new one works for 30 days, and no mail is sent. Hand it over by other means.
+    InvitationLink {
+        /// The pending user's email address.
+        email: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +118,15 @@ pub enum AccountCommand {
         account_id: String,
         /// The domain, e.g. example.edu.
         domain: String,
+    },
+    /// Set the account's language: new users start with it, and their mail is written in it.
+    /// Users still in the previous language follow; users who chose their own keep theirs.
+    SetLanguage {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// en, fr, pl, pt or ru, or a tag such as fr-FR or pt-BR.
+        language: String,
     },
     /// Record that a free-plan account has a verified payment method.
     VerifyPayment {
@@ -171,6 +196,10 @@ pub struct CreateAccount {
     /// Allow users of type 3 (On-Prem).
     #[arg(long)]
     pub on_prem: bool,
+    /// The account's language: en (default), fr, pl, pt or ru, or a tag such as fr-FR. New
+    /// users start with it, and their mail is written in it.
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -265,6 +294,41 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             let result = mail(&service, cmd, out).await;
             db.close().await;
             result
+        }
+        Command::User(UserCommand::InvitationLink { email, json }) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let settings = Settings {
+                public_url: public_url(&config),
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
+            let result = service
+                .issue_invitation_link_by_email(Actor::Operator, &email)
+                .await
+                .map_err(|e| match e {
+                    ServiceError::InvalidInput { message, .. } => {
+                        anyhow::anyhow!("{email}: {message}")
+                    }
+                    other => anyhow::anyhow!("{other}"),
+                });
+            db.close().await;
+            let link = result?;
+            let expires = link
+                .expires_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .context("formatting the expiry")?;
+            if json {
+                let v = serde_json::json!({"activation_url": link.activation_url, "expires_at": expires});
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}\nThis link works until {expires}. The previous link no longer works; no mail was sent.",
+                    link.activation_url
+                )?;
+            }
+            Ok(())
         }
         Command::Account(cmd) => {
             let db = startup::connect(&config).await?;
@@ -361,6 +425,16 @@ async fn mail(
     }
 }
 
+/// The URL people reach the server at, for links printed here.
+fn public_url(config: &Config) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen))
+        .trim_end_matches('/')
+        .to_owned()
+}
+
 /// Flag names as the user typed them, for service errors about a field.
 fn flag(field: &str) -> String {
     match field {
@@ -398,6 +472,7 @@ async fn account(
                         large_meeting_seats: args.large_meeting_seats,
                         webinar_seats: args.webinar_seats,
                         on_prem: args.on_prem,
+                        language: args.language,
                     },
                 )
                 .await
@@ -411,10 +486,7 @@ async fn account(
                 });
                 writeln!(out, "{json}")?;
             } else {
-                let base = config
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", config.listen));
+                let base = public_url(config);
                 writeln!(
                     out,
                     "Account created.\n  account_id:    {}\n  owner_id:      {}\n  client_id:     {}\n  \
@@ -505,6 +577,24 @@ async fn account(
             if entries.is_empty() && !json {
                 writeln!(out, "No billing entries for account {}.", account_id.trim())?;
             }
+            Ok(())
+        }
+        AccountCommand::SetLanguage {
+            account_id,
+            language,
+        } => {
+            let (tag, followed) = service
+                .set_account_language(Actor::Operator, &account_id, &language)
+                .await
+                .map_err(|e| match e {
+                    ServiceError::InvalidInput { message, .. } => anyhow::anyhow!("{message}"),
+                    other => anyhow::anyhow!("{other}"),
+                })?;
+            writeln!(
+                out,
+                "Account {} now speaks {tag}; {followed} user(s) followed.",
+                account_id.trim()
+            )?;
             Ok(())
         }
         AccountCommand::VerifyPayment { account_id } => {

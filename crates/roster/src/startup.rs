@@ -100,8 +100,12 @@ impl Application {
         let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
         let mail_worker = match self.mail {
             Some(config) => Some(
-                roster_worker::mail::spawn(db.clone(), config, workers_stopped.clone())
-                    .map_err(|e| anyhow::anyhow!(e))?,
+                roster_worker::mail::spawn(
+                    self.state.service.clone(),
+                    config,
+                    workers_stopped.clone(),
+                )
+                .map_err(|e| anyhow::anyhow!(e))?,
             ),
             None => {
                 tracing::info!(

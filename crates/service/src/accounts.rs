@@ -5,7 +5,7 @@ use crate::events::{self, Event};
 use crate::{hashing, now, Actor, Error, Result, Service};
 use roster_domain::{
     app::S2S_DEFAULT_SCOPES, pmi, AccountId, AccountName, AppKind, AppStatus, ClientId, Email,
-    Password, Plan, Role, SeatPools, Secret, UserId, UserStatus,
+    LanguageTag, Password, Plan, Role, SeatPools, Secret, UserId, UserStatus,
 };
 use roster_store::{
     accounts::{self, AccountRecord},
@@ -27,6 +27,8 @@ pub struct NewAccount {
     pub webinar_seats: u32,
     /// Whether users may be of type 3 (On-Prem).
     pub on_prem: bool,
+    /// The account's language (`fr`, `fr-FR`, …); `None` means English (`en-US`).
+    pub language: Option<String>,
 }
 
 /// A created account. `client_secret` is shown once: only its hash is stored.
@@ -44,6 +46,7 @@ struct ParsedAccount {
     owner_password: Option<Password>,
     plan: Plan,
     seats: SeatPools,
+    language: LanguageTag,
 }
 
 fn parse(input: &NewAccount) -> Result<ParsedAccount> {
@@ -68,12 +71,20 @@ fn parse(input: &NewAccount) -> Result<ParsedAccount> {
         input.webinar_seats,
     )
     .map_err(|e| Error::invalid("seats", e))?;
+    let language = input
+        .language
+        .as_deref()
+        .map(LanguageTag::parse)
+        .transpose()
+        .map_err(|e| Error::invalid("language", e))?
+        .unwrap_or_default();
     Ok(ParsedAccount {
         name,
         owner_email,
         owner_password,
         plan,
         seats,
+        language,
     })
 }
 
@@ -104,6 +115,7 @@ impl Service {
             large_meeting_used: 0,
             webinar_used: 0,
             on_prem_enabled: input.on_prem,
+            language: p.language.to_string(),
             created_at: at,
         };
         let owner_type = p.seats.owner_type();
@@ -112,6 +124,7 @@ impl Service {
             role: Role::Owner,
             password_hash,
             creation_type: roster_domain::CreateAction::AutoCreate,
+            language: p.language.to_string(),
             ..UserRecord::new(
                 UserId::generate(),
                 account.id.clone(),
@@ -159,6 +172,7 @@ impl Service {
             "id": account.id.as_str(),
             "account_name": account.name,
             "plan": account.plan.as_str(),
+            "language": account.language,
             "owner_id": owner.id.as_str(),
             "owner_email": owner.email.as_str(),
             "seats": {
@@ -207,6 +221,46 @@ impl Service {
         events::emit(&mut tx, event, now()).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Sets an account's language: the language new users start with, and so of their mail.
+    /// Users still in the account's previous language follow it; users who chose their own
+    /// keep theirs. An unsupported language is refused and nothing is stored. Returns the
+    /// stored tag and how many users followed.
+    #[tracing::instrument(skip_all, fields(account_id = %account_id))]
+    pub async fn set_account_language(
+        &self,
+        actor: Actor<'_>,
+        account_id: &str,
+        language: &str,
+    ) -> Result<(LanguageTag, u64)> {
+        let id = AccountId::parse(account_id.trim())
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
+        let tag = LanguageTag::parse(language).map_err(|e| Error::invalid("language", e))?;
+        let mut tx = self.db.begin().await?;
+        let account = accounts::find(&mut tx, &id)
+            .await?
+            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
+        if account.language == tag.as_str() {
+            return Ok((tag, 0));
+        }
+        accounts::set_language(&mut tx, &id, tag.as_str()).await?;
+        let followed =
+            users::follow_language(&mut tx, &id, &account.language, tag.as_str()).await?;
+        let event = Event {
+            account_id: &id,
+            kind: "account.language_changed",
+            actor: &actor,
+            target: id.as_str(),
+            object: json!({ "id": id.as_str(), "language": tag.as_str() }),
+            extra: Map::from_iter([
+                ("old_language".to_owned(), json!(account.language)),
+                ("users_following".to_owned(), json!(followed)),
+            ]),
+        };
+        events::emit(&mut tx, event, now()).await?;
+        tx.commit().await?;
+        Ok((tag, followed))
     }
 
     /// Records that an account manages an email domain: users on it may be created active

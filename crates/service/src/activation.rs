@@ -1,7 +1,7 @@
 //! Activation: a person invited by email follows the link, sets their name and password, and
 //! becomes an active user. The token is 256 random bits, stored only as a hash and compared by
 //! exact hash lookup; accepting removes it in one statement, so a link works once and, of two
-//! racing requests, exactly one wins.
+//! racing requests, exactly one wins. The new user gets a welcome mail in the same transaction.
 
 use crate::events::{self, Event};
 use crate::users::{event_object, text};
@@ -123,6 +123,14 @@ impl Service {
         };
         events::emit(&mut tx, event, at).await?;
         let shown = info_after(&mut tx, &new).await?;
+        crate::mail::enqueue_welcome(
+            &mut tx,
+            &self.settings.public_url,
+            &new,
+            &shown.account_name,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(user_id = %new.id, "invitation accepted");
         Ok(shown)

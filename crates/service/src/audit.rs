@@ -19,7 +19,7 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// `yyyy-mm-dd` (inclusive), default today.
     pub to: Option<String>,
-    /// `all` (default), `user`, `group`, `role`, `account`, `app`.
+    /// `all` (default), `user`, `group`, `role`, `account`, `app`, `mail`.
     pub category_type: Option<String>,
     pub page_size: Option<i64>,
     pub next_page_token: Option<String>,
@@ -31,7 +31,7 @@ pub struct AuditEntry {
     pub time: OffsetDateTime,
     /// The acting user's email, or `operator` for the local CLI.
     pub operator: String,
-    /// `User`, `Group`, `Role`, `Account`, `App`.
+    /// `User`, `Group`, `Role`, `Account`, `App`, `Mail`.
     pub category_type: String,
     /// The event, e.g. `user.updated`.
     pub action: String,
@@ -64,10 +64,11 @@ fn category(raw: Option<&str>) -> Result<Option<&'static str>> {
         "role" => Some("role."),
         "account" => Some("account."),
         "app" => Some("app."),
+        "mail" => Some("mail."),
         _ => {
             return Err(Error::invalid(
                 "category_type",
-                "category_type must be all, user, group, role, account or app",
+                "category_type must be all, user, group, role, account, app or mail",
             ))
         }
     })
@@ -76,7 +77,7 @@ fn category(raw: Option<&str>) -> Result<Option<&'static str>> {
 fn entry(e: events::EventRecord) -> AuditEntry {
     let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
     let object = payload.get("object");
-    let what = ["email", "name", "domain", "id"]
+    let what = ["email", "name", "domain", "to", "id"]
         .iter()
         .find_map(|k| object.and_then(|o| o.get(*k)).and_then(|v| v.as_str()))
         .map(str::to_owned)

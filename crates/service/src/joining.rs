@@ -127,6 +127,14 @@ impl Service {
         let account = accounts::find(&mut tx, &joined.account_id)
             .await?
             .ok_or(Error::InvitationNotFound)?;
+        crate::mail::enqueue_welcome(
+            &mut tx,
+            &self.settings.public_url,
+            &joined,
+            &account.name,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(user_id = %joined.id, "joined an organisation with a standalone account");
         Ok(ActivationInfo {

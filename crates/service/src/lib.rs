@@ -12,7 +12,7 @@ mod events;
 pub mod groups;
 mod hashing;
 pub mod joining;
-mod mail;
+pub mod mail;
 mod oauth;
 mod paging;
 pub mod roles;
@@ -24,8 +24,8 @@ pub use accounts::{CreatedAccount, NewAccount};
 pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
-    AddedUser, FeaturePatch, FeatureSettings, ListQuery, NewUser, RemoveAction, StatusAction,
-    UserPage, UserPatch, UserSettings, UserSettingsPatch, UserView,
+    AddedUser, FeaturePatch, FeatureSettings, InvitationLink, ListQuery, NewUser, RemoveAction,
+    StatusAction, UserPage, UserPatch, UserSettings, UserSettingsPatch, UserView,
 };
 
 pub use roster_domain as domain;

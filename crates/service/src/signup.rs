@@ -28,7 +28,9 @@ impl Service {
     /// dies). For an email already in use nothing happens and nothing is said, so the form
     /// cannot tell a stranger who has an account here.
     #[tracing::instrument(skip_all)]
-    pub async fn sign_up(&self, email: &str) -> Result<()> {
+    /// `language`: what the person's browser prefers (an `Accept-Language` tag); a language
+    /// Roster does not write means English.
+    pub async fn sign_up(&self, email: &str, language: Option<&str>) -> Result<()> {
         if !self.settings.allow_signup {
             return Err(Error::SignupClosed);
         }
@@ -54,7 +56,7 @@ impl Service {
                 && existing.role == Role::Owner
                 && accounts::user_total(&mut tx, &existing.account_id).await? == 1;
             if pending_signup
-                && invitations::reissue(&mut tx, &existing.id, &token.hash(), at, expires_at)
+                && invitations::reissue(&mut tx, &existing.id, &token.hash(), at, expires_at, true)
                     .await?
             {
                 let account = accounts::find(&mut tx, &existing.account_id)
@@ -66,6 +68,10 @@ impl Service {
             }
             return Ok(());
         }
+        let language = language
+            .and_then(|l| roster_domain::LanguageTag::parse(l).ok())
+            .unwrap_or_default()
+            .to_string();
         let account = AccountRecord {
             id: AccountId::generate(),
             name: email.to_string(),
@@ -77,6 +83,7 @@ impl Service {
             large_meeting_used: 0,
             webinar_used: 0,
             on_prem_enabled: false,
+            language: language.clone(),
             created_at: at,
         };
         let mut owner = UserRecord {
@@ -84,6 +91,7 @@ impl Service {
             role: Role::Owner,
             status: UserStatus::Pending,
             creation_type: CreateAction::Create,
+            language,
             ..UserRecord::new(
                 UserId::generate(),
                 account.id.clone(),
@@ -154,6 +162,7 @@ impl Service {
             &self.settings.public_url,
             &Activation {
                 kind: InviteKind::Signup,
+                account_id: &owner.account_id,
                 reminder,
                 user: owner,
                 account_name,

@@ -19,11 +19,13 @@ pub struct AccountRecord {
     pub large_meeting_used: i64,
     pub webinar_used: i64,
     pub on_prem_enabled: bool,
+    /// The language tag new users start with (`en-US`, `fr-FR`, …).
+    pub language: String,
     pub created_at: OffsetDateTime,
 }
 
 const COLUMNS: &str = "id, name, plan, payment_verified, owner_id, licensed_seats, licensed_used, \
-     large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at, on_prem_enabled";
+     large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at, on_prem_enabled, language";
 
 fn seats(r: &Row<'_>, i: usize) -> Result<u32> {
     u32::try_from(r.int(i)?).map_err(|e| Error::decode(i, e))
@@ -47,6 +49,7 @@ impl FromRow for AccountRecord {
             webinar_used: r.int(10)?,
             created_at: r.time(11)?,
             on_prem_enabled: r.bool(12)?,
+            language: r.text(13)?,
         })
     }
 }
@@ -54,8 +57,8 @@ impl FromRow for AccountRecord {
 pub async fn insert(conn: &mut Conn, a: &AccountRecord) -> Result<()> {
     conn.execute(
         "INSERT INTO accounts (id, name, plan, payment_verified, owner_id, licensed_seats, licensed_used, \
-         large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at, on_prem_enabled) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         large_meeting_seats, large_meeting_used, webinar_seats, webinar_used, created_at, on_prem_enabled, language) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         params![
             a.id.as_str(),
             a.name.as_str(),
@@ -70,6 +73,7 @@ pub async fn insert(conn: &mut Conn, a: &AccountRecord) -> Result<()> {
             a.webinar_used,
             a.created_at,
             a.on_prem_enabled,
+            a.language.as_str(),
         ],
     )
     .await
@@ -100,6 +104,15 @@ pub async fn set_payment_verified(conn: &mut Conn, id: &AccountId) -> Result<u64
     conn.execute(
         "UPDATE accounts SET payment_verified = $1 WHERE id = $2",
         params![true, id.as_str()],
+    )
+    .await
+}
+
+/// Sets the account's language tag; returns how many accounts changed (0: no such account).
+pub async fn set_language(conn: &mut Conn, id: &AccountId, tag: &str) -> Result<u64> {
+    conn.execute(
+        "UPDATE accounts SET language = $1 WHERE id = $2",
+        params![tag, id.as_str()],
     )
     .await
 }

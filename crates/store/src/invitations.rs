@@ -87,21 +87,31 @@ pub async fn take_by_token(
 }
 
 /// Replaces a pending user's token (the old link dies) and restarts the expiry clock; returns
-/// `false` when the user has no invitation.
+/// `false` when the user has no invitation. `sent`: the new link goes out by mail (a resend),
+/// so the last send time and the resend count move too; a link handed over by other means
+/// leaves them as they were.
 pub async fn reissue(
     conn: &mut Conn,
     user: &UserId,
     hash: &SecretHash,
     at: OffsetDateTime,
     expires_at: OffsetDateTime,
+    sent: bool,
 ) -> Result<bool> {
-    let n = conn
-        .execute(
+    let n = if sent {
+        conn.execute(
             "UPDATE invitations SET token_hash = $1, last_sent_at = $2, expires_at = $3, \
              resend_count = resend_count + 1 WHERE user_id = $4",
             params![hash.as_str(), at, expires_at, user.as_str()],
         )
-        .await?;
+        .await?
+    } else {
+        conn.execute(
+            "UPDATE invitations SET token_hash = $1, expires_at = $2 WHERE user_id = $3",
+            params![hash.as_str(), expires_at, user.as_str()],
+        )
+        .await?
+    };
     Ok(n == 1)
 }
 

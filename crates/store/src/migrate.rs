@@ -72,6 +72,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0007_expired_invitations.sql"),
     },
     Migration {
+        version: 8,
+        name: "account_language",
+        sqlite: include_str!("../migrations/sqlite/0008_account_language.sql"),
+        postgres: include_str!("../migrations/postgres/0008_account_language.sql"),
+    },
+    Migration {
         version: 9,
         name: "settings",
         sqlite: include_str!("../migrations/sqlite/0009_settings.sql"),

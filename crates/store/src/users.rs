@@ -557,6 +557,33 @@ pub async fn counts(conn: &mut Conn, account: &AccountId) -> Result<Vec<TypeCoun
     .await
 }
 
+/// Moves the users of an account whose language is `old` (they never chose their own) to
+/// `new`; returns how many moved.
+pub async fn follow_language(
+    conn: &mut Conn,
+    account: &AccountId,
+    old: &str,
+    new: &str,
+) -> Result<u64> {
+    conn.execute(
+        "UPDATE users SET language = $1 WHERE account_id = $2 AND language = $3",
+        params![new, account.as_str(), old],
+    )
+    .await
+}
+
+/// The account of the user with this email, in any account (emails are unique across the
+/// installation): for the operator's CLI, which names users by email alone.
+pub async fn account_of_email(conn: &mut Conn, email: &Email) -> Result<Option<AccountId>> {
+    let found: Option<String> = conn
+        .fetch_optional(
+            "SELECT account_id FROM users WHERE email = $1",
+            params![email.as_str()],
+        )
+        .await?;
+    Ok(found.map(AccountId::from_stored))
+}
+
 /// Replaces a user's password hash.
 pub async fn set_password(
     conn: &mut Conn,

@@ -1,12 +1,13 @@
 //! The mail worker: claims due messages from the outbox under a lease, delivers them over SMTP,
 //! and marks each sent only after the server accepted it; a failure is retried with exponential
 //! backoff. A crash between acceptance and marking can at worst send a message twice, with the
-//! same Message-ID, so receivers can drop the copy.
+//! same Message-ID, so receivers can drop the copy. Each outcome is recorded through the service
+//! layer, with its `mail.sent` or `mail.failed` event in the same transaction.
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use roster_store::mail::{self, MailRecord};
-use roster_store::Db;
+use roster_service::Service;
+use roster_store::mail::MailRecord;
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::watch;
@@ -40,24 +41,6 @@ pub fn backoff(base: Duration, attempts: i64) -> time::Duration {
     time::Duration::milliseconds(ms.min(3_600_000))
 }
 
-/// The body with every activation token (`token=…`) blanked: after delivery the stored copy
-/// must not hold a live credential.
-pub fn redact_tokens(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(i) = rest.find("token=") {
-        let (head, tail) = rest.split_at(i + "token=".len());
-        out.push_str(head);
-        out.push_str("[removed after delivery]");
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(tail.len());
-        rest = tail.get(end..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
-}
-
 fn message(from: &Mailbox, m: &MailRecord) -> Result<Message, String> {
     let to: Mailbox =
         m.to.parse()
@@ -85,17 +68,15 @@ fn message(from: &Mailbox, m: &MailRecord) -> Result<Message, String> {
 
 /// Delivers what is due once; returns how many messages were sent.
 pub async fn deliver_due(
-    db: &Db,
+    service: &Service,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
     retry_base: Duration,
     lease: Duration,
-) -> Result<usize, roster_store::Error> {
+) -> Result<usize, roster_service::Error> {
     let now = OffsetDateTime::now_utc();
     let lease = time::Duration::try_from(lease).unwrap_or(time::Duration::minutes(2));
-    let mut tx = db.begin().await?;
-    let due = mail::claim_due(&mut tx, now, now + lease, BATCH).await?;
-    tx.commit().await?;
+    let due = service.claim_due_mail(now, now + lease, BATCH).await?;
     let mut sent = 0;
     for m in due {
         let outcome = match message(from, &m) {
@@ -106,22 +87,19 @@ pub async fn deliver_due(
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
-        let mut tx = db.begin().await?;
+        let at = OffsetDateTime::now_utc();
         match outcome {
             Ok(()) => {
-                let text = redact_tokens(&m.text_body);
-                let html = redact_tokens(&m.html_body);
-                mail::mark_sent(&mut tx, m.id, OffsetDateTime::now_utc(), &text, &html).await?;
+                service.record_mail_sent(&m, at).await?;
                 sent += 1;
                 tracing::info!(id = m.id, to = %m.to, kind = %m.kind, "mail sent");
             }
             Err(e) => {
-                let retry = OffsetDateTime::now_utc() + backoff(retry_base, m.attempts);
+                let retry = at + backoff(retry_base, m.attempts);
                 tracing::warn!(id = m.id, to = %m.to, error = %e, %retry, "mail not sent; will retry");
-                mail::mark_failed(&mut tx, m.id, &e, retry).await?;
+                service.record_mail_failed(&m, &e, at, retry).await?;
             }
         }
-        tx.commit().await?;
     }
     Ok(sent)
 }
@@ -129,7 +107,7 @@ pub async fn deliver_due(
 /// Starts the mail worker; it stops when `shutdown` turns true. Fails at once on a bad SMTP URL
 /// or From address, so a misconfiguration is noticed at start-up.
 pub fn spawn(
-    db: Db,
+    service: Service,
     config: MailConfig,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
@@ -145,7 +123,7 @@ pub fn spawn(
     Ok(tokio::spawn(async move {
         loop {
             if let Err(e) =
-                deliver_due(&db, &transport, &from, config.retry_base, config.lease).await
+                deliver_due(&service, &transport, &from, config.retry_base, config.lease).await
             {
                 tracing::error!(error = %e, "mail worker could not read the outbox");
             }
@@ -173,15 +151,5 @@ mod tests {
         assert_eq!(super::backoff(base, 8).whole_seconds(), 2560);
         assert_eq!(super::backoff(base, 9).whole_seconds(), 3600);
         assert_eq!(super::backoff(base, 100).whole_seconds(), 3600);
-    }
-
-    #[test]
-    fn tokens_are_redacted() {
-        let body = "Go to http://x/activate?token=abc-DEF_123 now, or token=zzz.";
-        assert_eq!(
-            super::redact_tokens(body),
-            "Go to http://x/activate?token=[removed after delivery] now, or token=[removed after delivery]."
-        );
-        assert_eq!(super::redact_tokens("no link"), "no link");
     }
 }

@@ -49,6 +49,8 @@ async fn openapi_describes_the_routes(b: Backend) {
         "/oauth/token",
         "/v2/users/{userId}",
         "/v2/users/{userId}/password",
+        "/v2/users/{userId}/invitation",
+        "/v2/users/{userId}/invitation/link",
         "/v2/users/{userId}/settings",
         "/v2/accounts/{accountId}/settings",
         "/v2/accounts/{accountId}/lock_settings",
@@ -60,6 +62,10 @@ async fn openapi_describes_the_routes(b: Backend) {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["UserObject"].is_object());
+    assert!(doc["components"]["schemas"]["InvitationLinkObject"].is_object());
+    assert!(
+        doc["paths"]["/v2/users/{userId}/invitation/link"]["post"]["responses"]["201"].is_object()
+    );
 }
 
 async fn unknown_routes_are_zoom_errors(b: Backend) {

@@ -15,6 +15,135 @@ pub struct Received {
     pub data: String,
 }
 
+impl Received {
+    /// A header's value, unfolded, with RFC 2047 encoded words decoded.
+    pub fn header(&self, name: &str) -> String {
+        let head = self.data.split("\n\n").next().unwrap_or_default();
+        let mut value: Option<String> = None;
+        for line in head.lines() {
+            if let Some(v) = value.as_mut() {
+                if line.starts_with([' ', '\t']) {
+                    v.push_str(line);
+                    continue;
+                }
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':') {
+                if n.eq_ignore_ascii_case(name) {
+                    value = Some(v.trim_start().to_owned());
+                }
+            }
+        }
+        decode_words(&value.unwrap_or_default())
+    }
+
+    pub fn subject(&self) -> String {
+        self.header("Subject")
+    }
+
+    /// The decoded body of the part of this content type (`text/plain`, `text/html`).
+    pub fn part(&self, content_type: &str) -> String {
+        let at = self
+            .data
+            .find(&format!("Content-Type: {content_type}"))
+            .unwrap_or_else(|| panic!("no {content_type} part in {}", self.data));
+        let rest = &self.data[at..];
+        let (headers, body) = rest.split_once("\n\n").unwrap();
+        let body = body.split("\n--").next().unwrap();
+        let encoding = headers
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Transfer-Encoding: "))
+            .unwrap_or("7bit")
+            .trim()
+            .to_ascii_lowercase();
+        match encoding.as_str() {
+            "base64" => {
+                use base64::Engine;
+                let joined: String = body.split_whitespace().collect();
+                String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(joined)
+                        .unwrap(),
+                )
+                .unwrap()
+            }
+            "quoted-printable" => quoted_printable(body),
+            _ => body.to_owned(),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.part("text/plain")
+    }
+
+    /// The first `/activate?token=` link of the text part.
+    pub fn activation_link(&self) -> String {
+        self.text()
+            .split_whitespace()
+            .find(|w| w.contains("/activate?token="))
+            .unwrap_or_else(|| panic!("no link in {}", self.text()))
+            .to_owned()
+    }
+}
+
+fn quoted_printable(body: &str) -> String {
+    let joined = body.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 3 <= bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Decodes `=?utf-8?b?…?=` and `=?utf-8?q?…?=` words; white space between two encoded words
+/// is dropped, as RFC 2047 says.
+fn decode_words(v: &str) -> String {
+    let mut out = String::new();
+    let mut rest = v;
+    let mut last_was_word = false;
+    while let Some(start) = rest.find("=?") {
+        let before = &rest[..start];
+        if !(last_was_word && before.trim().is_empty()) {
+            out.push_str(before);
+        }
+        let word = &rest[start + 2..];
+        let mut parts = word.splitn(3, '?');
+        let (_charset, enc, tail) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        let end = tail.find("?=").unwrap();
+        let text = &tail[..end];
+        let decoded = if enc.eq_ignore_ascii_case("b") {
+            use base64::Engine;
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .unwrap(),
+            )
+            .unwrap()
+        } else {
+            quoted_printable(&text.replace('_', " "))
+        };
+        out.push_str(&decoded);
+        rest = &tail[end + 2..];
+        last_was_word = true;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A running SMTP server.
 pub struct SmtpServer {
     pub port: u16,

@@ -149,6 +149,8 @@ impl Service {
 
         let mut tx = self.db.begin().await?;
         let account = open_account(&mut tx, principal).await?;
+        // A new user starts in the account's language; PATCH can give them their own.
+        user.language.clone_from(&account.language);
         user.user_type
             .check_allowed(p.action, account.on_prem_enabled)
             .map_err(Error::UserType)?;
@@ -184,6 +186,8 @@ impl Service {
                 user.last_name.clone_from(&person.last_name);
                 user.display_name.clone_from(&person.display_name);
             }
+            // Mail to them speaks their language, not the organisation's.
+            user.language.clone_from(&person.language);
             user.joins_user_id = Some(person.id);
         }
         while users::pmi_exists(&mut tx, user.pmi).await? {
@@ -222,6 +226,7 @@ impl Service {
                 &self.settings.public_url,
                 &crate::mail::Activation {
                     kind: crate::mail::InviteKind::of(&user),
+                    account_id: &user.account_id,
                     reminder: false,
                     user: &user,
                     account_name: &account.name,

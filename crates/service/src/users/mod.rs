@@ -13,6 +13,7 @@ mod update;
 pub use bulk::{BulkChange, BulkOutcome, BulkReport, MAX_BULK};
 pub use create::{AddedUser, NewUser};
 pub use list::{ListQuery, UserPage};
+pub use resend::InvitationLink;
 pub use settings::{FeaturePatch, FeatureSettings, UserSettings, UserSettingsPatch};
 pub use status::{RemoveAction, StatusAction};
 pub use update::{CustomAttribute, UserPatch, MAX_CUSTOM_ATTRIBUTES};

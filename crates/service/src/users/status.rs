@@ -258,6 +258,10 @@ async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
         large_meeting_used: 0,
         webinar_used: 0,
         on_prem_enabled: false,
+        // Their own account speaks their language, when Roster writes it.
+        language: roster_domain::LanguageTag::parse(&user.language)
+            .unwrap_or_default()
+            .to_string(),
         created_at: at,
     };
     accounts::insert(conn, &account).await?;

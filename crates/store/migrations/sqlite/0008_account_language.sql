@@ -1,0 +1,3 @@
+-- Schema v8 (SQLite): the account's language, the tag a new user's `language` starts from
+-- (and so the language of their mail). Keep in step with the PostgreSQL file.
+ALTER TABLE accounts ADD COLUMN language TEXT NOT NULL DEFAULT 'en-US';
