@@ -751,7 +751,68 @@ async fn of_two_joins_accepted_at_once_exactly_one_wins(b: Backend) {
     );
 }
 
+async fn sign_up_and_join_mail_speak_the_persons_language(b: Backend) {
+    let app = spawn_app_with(b, |c| c.allow_signup = true).await;
+    let (_, token) = app.account_with_token().await;
+    let res = app
+        .client
+        .post(app.url("/signup"))
+        .header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .form(&[("email", "lea@maison.test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (kind, subject, link) = mail_to(&app, "lea@maison.test").await;
+    assert_eq!(kind, "signup");
+    assert!(subject.starts_with("Confirmez votre adresse"), "{subject}");
+    let (s, _) = form(
+        &app,
+        "/activate",
+        &[
+            ("token", &link),
+            ("first_name", "Léa"),
+            ("last_name", "Martin"),
+            ("password", "Secr3tPass"),
+            ("confirm", "Secr3tPass"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200);
+    // The organisation writes English; the person reads French.
+    let (s, body) = app
+        .post(
+            "/v2/users",
+            &token,
+            &json!({"action": "create", "user_info": {"email": "lea@maison.test", "type": 1}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    let (kind, subject, link) = mail_to(&app, "lea@maison.test").await;
+    assert_eq!(kind, "join");
+    assert!(subject.contains("vous invite à rejoindre"), "{subject}");
+    let (s, _) = form(
+        &app,
+        "/activate",
+        &[("token", &link), ("join", "1"), ("password", "Secr3tPass")],
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (kind, subject, _) = {
+        let list = app.cli(&["mail", "list", "--json"]).await.unwrap();
+        let m: Value = serde_json::from_str(list.lines().next().unwrap()).unwrap();
+        (
+            m["kind"].clone(),
+            m["subject"].as_str().unwrap().to_owned(),
+            (),
+        )
+    };
+    assert_eq!(kind, "welcome");
+    assert!(subject.contains("Bienvenue dans Acme School"), "{subject}");
+}
+
 both_backends!(
+    sign_up_and_join_mail_speak_the_persons_language,
     of_two_joins_accepted_at_once_exactly_one_wins,
     a_standalone_person_joins_with_their_data,
     a_join_is_refused_once_the_person_joined_elsewhere,
