@@ -62,8 +62,15 @@ impl Service {
                 let account = accounts::find(&mut tx, &existing.account_id)
                     .await?
                     .ok_or_else(|| Error::AccountNotFound(existing.account_id.to_string()))?;
-                self.mail_signup(&mut tx, &existing, &account.name, &token, expires_at, true)
-                    .await?;
+                self.mail_signup(
+                    &mut tx,
+                    &existing,
+                    &account.name,
+                    &token,
+                    (expires_at, at),
+                    true,
+                )
+                .await?;
                 tx.commit().await?;
             }
             return Ok(());
@@ -125,8 +132,15 @@ impl Service {
             },
         )
         .await?;
-        self.mail_signup(&mut tx, &owner, &account.name, &token, expires_at, false)
-            .await?;
+        self.mail_signup(
+            &mut tx,
+            &owner,
+            &account.name,
+            &token,
+            (expires_at, at),
+            false,
+        )
+        .await?;
         let mut extra = Map::new();
         extra.insert("creation_type".into(), json!("create"));
         extra.insert("sign_up".into(), json!(true));
@@ -154,7 +168,7 @@ impl Service {
         owner: &UserRecord,
         account_name: &str,
         token: &Secret,
-        expires_at: time::OffsetDateTime,
+        (expires_at, at): (time::OffsetDateTime, time::OffsetDateTime),
         reminder: bool,
     ) -> Result<()> {
         crate::mail::enqueue_activation(
@@ -168,7 +182,7 @@ impl Service {
                 account_name,
                 token,
                 expires_at,
-                at: now(),
+                at,
             },
         )
         .await

@@ -12,6 +12,8 @@ ALTER TABLE users ADD COLUMN joined_at INTEGER;
 DROP INDEX "users.email";
 CREATE UNIQUE INDEX "users.email" ON users (email) WHERE joins_user_id IS NULL;
 CREATE UNIQUE INDEX "users.joins" ON users (account_id, email) WHERE joins_user_id IS NOT NULL;
+-- Lookups by email alone (or by email within an account) cannot use the partial index.
+CREATE INDEX users_email ON users (email);
 
 -- A standalone account is one person's own (made by sign-up or by unlinking from an
 -- organisation); only its Owner can be invited to join an organisation with their data. Once
