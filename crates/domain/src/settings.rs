@@ -173,6 +173,15 @@ impl SettingsPatch {
         self.0.is_empty()
     }
 
+    /// The first key this patch sets that `locks` holds (a group setting a value its account
+    /// locks), as `section.key`.
+    pub fn first_locked(&self, locks: &Locks) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(i, v)| v.is_some() && locks.0.contains(*i))
+            .and_then(|(i, _)| spec(*i).map(|s| s.path))
+    }
+
     /// This patch as the locks allow it. Changing a key the group or the account locks is
     /// refused with the key and who locks it; setting a locked key to the value already in
     /// effect is no change, so it is dropped (a client may send back what it read). Unsetting
@@ -185,10 +194,11 @@ impl SettingsPatch {
     ) -> Result<Self, (&'static str, LockedBy)> {
         let mut allowed = Self::default();
         for (i, v) in &self.0 {
-            let by = if group.is_some_and(|g| g.0.contains(i)) {
-                Some(LockedBy::Group)
-            } else if account.0.contains(i) {
+            // The account's lock comes first: a group cannot override it.
+            let by = if account.0.contains(i) {
                 Some(LockedBy::Account)
+            } else if group.is_some_and(|g| g.0.contains(i)) {
+                Some(LockedBy::Group)
             } else {
                 None
             };
@@ -290,19 +300,20 @@ pub struct Level<'a> {
     pub locks: &'a Locks,
 }
 
-/// A user's effective settings (every key set). For each key: if the user's settings group
-/// locks it, the group's value (or the account's when the group sets none, or the default);
-/// else if the account locks it, the account's value (or the default); else the user's own
-/// value, else the group's, else the account's, else the default.
+/// A user's effective settings (every key set). For each key: if the account locks it, the
+/// account's value (or the default), whatever the group says, as in Zoom; else if the user's
+/// settings group locks it, the group's value (or the account's when the group sets none, or
+/// the default); else the user's own value, else the group's, else the account's, else the
+/// default.
 pub fn effective(user: &Settings, group: Option<Level<'_>>, account: Level<'_>) -> Settings {
     let mut out = Settings::default();
     for (i, s) in CATALOGUE.iter().enumerate() {
         let group_value = group.and_then(|g| g.settings.0.get(&i));
         let account_value = account.settings.0.get(&i);
-        let value = if group.is_some_and(|g| g.locks.0.contains(&i)) {
-            group_value.or(account_value)
-        } else if account.locks.0.contains(&i) {
+        let value = if account.locks.0.contains(&i) {
             account_value
+        } else if group.is_some_and(|g| g.locks.0.contains(&i)) {
+            group_value.or(account_value)
         } else {
             user.0.get(&i).or(group_value).or(account_value)
         };

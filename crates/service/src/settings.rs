@@ -6,7 +6,7 @@
 use crate::events::{self, Event};
 use crate::users::open_account;
 use crate::{now, Actor, Error, Result, Service};
-use roster_domain::settings::{Locks, LocksPatch, Settings, SettingsPatch};
+use roster_domain::settings::{LockedBy, Locks, LocksPatch, Settings, SettingsPatch};
 use roster_domain::{AccountId, Principal, Privilege};
 use roster_store::settings::{self as stored, Holder, LevelRecord};
 use serde_json::{json, Map, Value};
@@ -100,6 +100,18 @@ impl Service {
         let mut level = stored::find(&mut tx, holder, true)
             .await?
             .ok_or_else(|| not_found(holder))?;
+        if let (Holder::Group(account, _), Change::Settings(patch)) = (holder, &change) {
+            // What the account locks, a group cannot change for its members.
+            let account_level = stored::find(&mut tx, Holder::Account(account), false)
+                .await?
+                .ok_or_else(|| Error::AccountNotFound(account.to_string()))?;
+            if let Some(field) = patch.first_locked(&account_level.locks) {
+                return Err(Error::SettingLocked {
+                    field,
+                    by: LockedBy::Account.as_str(),
+                });
+            }
+        }
         let Some((old, new)) = change.apply(&mut level) else {
             return Ok(());
         };

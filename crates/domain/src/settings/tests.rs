@@ -150,15 +150,15 @@ fn resolution_follows_zooms_order() {
         locks: &locked,
     };
     assert_eq!(chat(&effective(&user, None, bare)), on);
-    // A group lock beats the account's (locked or not).
+    // A group lock beats an unlocked account value; the account's lock beats the group's.
     let group_settings = settings(json!({"in_meeting": {"chat": false}}));
     let group = Level {
         settings: &group_settings,
         locks: &locked,
     };
     let mine = settings(json!({"in_meeting": {"chat": true}}));
-    assert_eq!(chat(&effective(&mine, Some(group), acct(&locked))), off);
     assert_eq!(chat(&effective(&mine, Some(group), acct(&none))), off);
+    assert_eq!(chat(&effective(&mine, Some(group), acct(&locked))), on);
     // A group lock without a group value: the account's.
     let group = Level {
         settings: &empty,
@@ -260,7 +260,7 @@ proptest! {
             } else if let Some(v) = user.0.get(&i) {
                 prop_assert_eq!(got, Some(*v), "{}", s.path);
             }
-            if account_locks.0.contains(&i) && !group_locks.0.contains(&i) {
+            if account_locks.0.contains(&i) {
                 prop_assert_eq!(got, Some(account.0.get(&i).copied().unwrap_or(s.default)));
             }
         }

@@ -242,8 +242,8 @@ async fn group_locks_win_for_members_only(b: Backend) {
         "cloud"
     );
 
-    // An account lock holds everyone else to the account's value; the group's lock still wins
-    // for its members.
+    // An account lock holds everyone to the account's value, the group's members too: a group
+    // cannot override the account (Zoom's hierarchy), and cannot change the locked value.
     app.patch(
         "/v2/accounts/me/lock_settings",
         &owner,
@@ -256,8 +256,19 @@ async fn group_locks_win_for_members_only(b: Backend) {
     );
     assert_eq!(
         setting(&app, &inside, "me", "recording", "auto_recording").await,
-        "cloud"
+        "local"
     );
+    let before = footprint(&app).await;
+    let (s, v) = app
+        .patch(
+            &format!("/v2/groups/{maths}/settings"),
+            &owner,
+            &json!({"recording": {"auto_recording": "none"}}),
+        )
+        .await;
+    assert_field_error(s, &v, "recording.auto_recording");
+    assert!(v["message"].as_str().unwrap().contains("account"), "{v}");
+    assert_eq!(footprint(&app).await, before);
 
     // Leaving the group, a member falls under the account's lock.
     let (s, _) = app
