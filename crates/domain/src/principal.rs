@@ -124,6 +124,12 @@ impl Principal {
         self.has(p) && self.covers(Some(group))
     }
 
+    /// Whether the caller holds `p` for every group: not limited to some settings groups
+    /// (creating groups, and chat groups, which no scope names).
+    pub fn may_for_all_groups(&self, p: Privilege) -> bool {
+        self.has(p) && self.group_scope.is_none()
+    }
+
     /// Whether the caller may read `target`. Callers from another account see nothing at all:
     /// the answer must look like "no such user".
     pub fn may_view_user(&self, t: Target<'_>) -> bool {

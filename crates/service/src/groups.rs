@@ -2,7 +2,7 @@
 //! settings group (whose settings apply to them) and in any number of chat groups.
 
 use crate::events::{self, Event};
-use crate::users::{open_account, require, resolve, text};
+use crate::users::{open_account, require, require_manage, resolve, text};
 use crate::{now, Actor, Error, Result, Service};
 use roster_domain::paging;
 use roster_domain::{Principal, Privilege, UserId};
@@ -53,6 +53,20 @@ fn group_event<'a>(
 }
 
 /// Zoom names the events of chat groups like those of groups; the kind tells them apart.
+/// Refuses unless the caller holds `p` for group `id`: a role limited to some settings groups
+/// holds it for those only, and for no chat group.
+fn require_for(principal: &Principal, p: Privilege, kind: GroupKind, id: &str) -> Result<()> {
+    let ok = match kind {
+        GroupKind::Settings => principal.may_for_group(p, id),
+        GroupKind::Chat => principal.may_for_all_groups(p),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::NoPrivilege)
+    }
+}
+
 fn object(g: &GroupRecord) -> serde_json::Value {
     json!({ "id": g.id, "name": g.name, "kind": g.kind.as_str() })
 }
@@ -65,7 +79,10 @@ impl Service {
     ) -> Result<Vec<GroupRecord>> {
         require(principal, Privilege::GroupRead)?;
         let mut conn = self.db.read().await?;
-        Ok(groups::list(&mut conn, &principal.account_id, kind).await?)
+        let mut all = groups::list(&mut conn, &principal.account_id, kind).await?;
+        // A role limited to some settings groups sees those.
+        all.retain(|g| require_for(principal, Privilege::GroupRead, kind, &g.id).is_ok());
+        Ok(all)
     }
 
     pub async fn get_group(
@@ -74,7 +91,7 @@ impl Service {
         kind: GroupKind,
         id: &str,
     ) -> Result<GroupRecord> {
-        require(principal, Privilege::GroupRead)?;
+        require_for(principal, Privilege::GroupRead, kind, id)?;
         let mut conn = self.db.read().await?;
         groups::find(&mut conn, &principal.account_id, kind, id)
             .await?
@@ -88,7 +105,9 @@ impl Service {
         kind: GroupKind,
         name: Option<&str>,
     ) -> Result<GroupRecord> {
-        require(principal, Privilege::GroupEdit)?;
+        if !principal.may_for_all_groups(Privilege::GroupEdit) {
+            return Err(Error::NoPrivilege);
+        }
         let name = group_name(name)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
@@ -129,7 +148,7 @@ impl Service {
         id: &str,
         name: Option<&str>,
     ) -> Result<()> {
-        require(principal, Privilege::GroupEdit)?;
+        require_for(principal, Privilege::GroupEdit, kind, id)?;
         let name = group_name(name)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
@@ -164,7 +183,7 @@ impl Service {
         kind: GroupKind,
         id: &str,
     ) -> Result<()> {
-        require(principal, Privilege::GroupEdit)?;
+        require_for(principal, Privilege::GroupEdit, kind, id)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
         let g = groups::find(&mut tx, &principal.account_id, kind, id)
@@ -192,7 +211,7 @@ impl Service {
         id: &str,
         members: &[MemberRef],
     ) -> Result<Vec<String>> {
-        require(principal, Privilege::GroupEdit)?;
+        require_for(principal, Privilege::GroupEdit, kind, id)?;
         if members.is_empty() {
             return Err(Error::invalid(
                 "members",
@@ -213,6 +232,10 @@ impl Service {
         for m in members {
             let user_ref = m.id.as_deref().or(m.email.as_deref()).unwrap_or_default();
             let user = resolve(&mut tx, principal, user_ref).await?;
+            if kind == GroupKind::Settings && !principal.may_for_all_groups(Privilege::GroupEdit) {
+                // A role limited to some groups brings in only users it already manages.
+                require_manage(principal, &user)?;
+            }
             if groups::add_member(&mut tx, kind, &g.id, &user.id, at).await? {
                 let mut ev = group_event(principal, &actor, "group.member_added", &g, object(&g));
                 ev.target = user.id.as_str();
@@ -236,7 +259,7 @@ impl Service {
         id: &str,
         member: &str,
     ) -> Result<()> {
-        require(principal, Privilege::GroupEdit)?;
+        require_for(principal, Privilege::GroupEdit, kind, id)?;
         let mut tx = self.db.begin().await?;
         open_account(&mut tx, principal).await?;
         let g = groups::find(&mut tx, &principal.account_id, kind, id)
@@ -266,7 +289,7 @@ impl Service {
         page_size: Option<i64>,
         next_page_token: Option<&str>,
     ) -> Result<MemberPage> {
-        require(principal, Privilege::GroupRead)?;
+        require_for(principal, Privilege::GroupRead, kind, id)?;
         let page_size = paging::page_size(page_size).map_err(|e| Error::invalid("page_size", e))?;
         let after = crate::paging::after(next_page_token)?.unwrap_or_default();
         let mut conn = self.db.read().await?;

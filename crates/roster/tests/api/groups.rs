@@ -269,4 +269,108 @@ async fn chat_groups(b: Backend) {
     assert_eq!(app.db.count("chat_group_members").await, 0);
 }
 
-both_backends!(settings_groups, group_refusals_change_nothing, chat_groups);
+async fn group_scoped_roles_reach_only_their_groups(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, owner) = app.account_with_token().await;
+    let mut ids = Vec::new();
+    for name in ["Maths", "Physics"] {
+        let (_, g) = app.post("/v2/groups", &owner, &json!({"name": name})).await;
+        ids.push(g["id"].as_str().unwrap().to_owned());
+    }
+    let (maths, physics) = (ids[0].clone(), ids[1].clone());
+    app.add_user(&owner, "custCreate", "head@acme.test", 1)
+        .await;
+    app.add_user(&owner, "custCreate", "stray@acme.test", 1)
+        .await;
+    app.post(
+        &format!("/v2/groups/{maths}/members"),
+        &owner,
+        &json!({"members": [{"email": "head@acme.test"}]}),
+    )
+    .await;
+    let (_, role) = app
+        .post(
+            "/v2/roles",
+            &owner,
+            &json!({"name": "Head of Maths", "privileges": ["User:Read", "User:Edit", "Group:Read", "Group:Edit"],
+                    "group_ids": [maths]}),
+        )
+        .await;
+    let role_id = role["id"].as_str().unwrap().to_owned();
+    let (s, _) = app
+        .post(
+            &format!("/v2/roles/{role_id}/members"),
+            &owner,
+            &json!({"members": [{"email": "head@acme.test"}]}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let token = app.token_for_user(&acct, "head@acme.test").await;
+
+    // Their own group, yes.
+    let (s, list) = app.get("/v2/groups", &token).await;
+    assert_eq!(s, 200);
+    let names: Vec<&str> = list["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Maths"]);
+    let (s, _) = app
+        .patch(
+            &format!("/v2/groups/{maths}"),
+            &token,
+            &json!({"name": "Mathematics"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = app
+        .get(&format!("/v2/groups/{maths}/members"), &token)
+        .await;
+    assert_eq!(s, 200);
+
+    // Anything else is refused and changes nothing.
+    let events = app.db.count("events").await;
+    let groups = app.db.count("groups").await;
+    let (s, v) = app.get(&format!("/v2/groups/{physics}"), &token).await;
+    assert_zoom_error(s, &v, 400, 200);
+    let (s, v) = app
+        .patch(
+            &format!("/v2/groups/{physics}"),
+            &token,
+            &json!({"name": "Chemistry"}),
+        )
+        .await;
+    assert_zoom_error(s, &v, 400, 200);
+    let (s, v) = app.delete(&format!("/v2/groups/{physics}"), &token).await;
+    assert_zoom_error(s, &v, 400, 200);
+    let (s, v) = app
+        .post("/v2/groups", &token, &json!({"name": "Art"}))
+        .await;
+    assert_zoom_error(s, &v, 400, 200);
+    let (s, v) = app
+        .post("/v2/im/groups", &token, &json!({"name": "Gossip"}))
+        .await;
+    assert_zoom_error(s, &v, 400, 200);
+    // Pulling in someone from outside the scope.
+    let (s, v) = app
+        .post(
+            &format!("/v2/groups/{maths}/members"),
+            &token,
+            &json!({"members": [{"email": "stray@acme.test"}]}),
+        )
+        .await;
+    assert_zoom_error(s, &v, 400, 200);
+    assert_eq!(app.db.count("events").await, events);
+    assert_eq!(app.db.count("groups").await, groups);
+    let (_, g) = app.get(&format!("/v2/groups/{physics}"), &owner).await;
+    assert_eq!(g["name"], "Physics");
+}
+
+both_backends!(
+    settings_groups,
+    group_refusals_change_nothing,
+    chat_groups,
+    group_scoped_roles_reach_only_their_groups
+);
