@@ -96,10 +96,12 @@ impl Service {
             ));
         }
         {
-            let mut conn = self.db.read().await?;
-            let person = users::find_registered(&mut conn, &info.email)
-                .await?
-                .ok_or_else(|| Error::JoinUnavailable(info.email.to_string()))?;
+            let person = {
+                let mut conn = self.db.read().await?;
+                users::find_registered(&mut conn, &info.email).await?
+            }
+            .ok_or_else(|| Error::JoinUnavailable(info.email.to_string()))?;
+            // The read connection is back in the pool before the slow hash check.
             if let Some(hash) = person.password_hash {
                 if !hashing::verify_password(hash, password.to_owned()).await? {
                     return Err(Error::invalid(
