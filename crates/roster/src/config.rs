@@ -44,6 +44,9 @@ pub struct Config {
     /// `ROSTER_ALLOW_SIGNUP`: whether people may sign up for their own free accounts at
     /// `/signup` (default false; also `roster serve --allow-signup`).
     pub allow_signup: bool,
+    /// `ROSTER_DNS_RESOLVER`: the DNS server (`IP:PORT`) that verifies managed domains' TXT
+    /// records. Unset (the default): the system's resolver (`/etc/resolv.conf`).
+    pub dns_resolver: Option<SocketAddr>,
 }
 
 /// How log lines are written.
@@ -71,6 +74,7 @@ impl Default for Config {
             mail_lease_ms: 120_000,
             invite_sweep_ms: 60_000,
             allow_signup: false,
+            dns_resolver: None,
         }
     }
 }
