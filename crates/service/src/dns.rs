@@ -39,6 +39,22 @@ fn resolver(server: Option<SocketAddr>, name: &str) -> Result<TokioResolver> {
     Ok(builder.build())
 }
 
+/// Whether the server answered that there is no such record (NXDOMAIN, or no TXT at the
+/// name). hickory reports a SERVFAIL or REFUSED answer as "no records" too: that is a failure.
+fn no_such_record(e: &hickory_resolver::ResolveError) -> bool {
+    use hickory_resolver::proto::op::ResponseCode;
+    use hickory_resolver::proto::ProtoErrorKind;
+    match e.proto().map(|p| p.kind()) {
+        Some(ProtoErrorKind::NoRecordsFound { response_code, .. }) => {
+            matches!(
+                *response_code,
+                ResponseCode::NoError | ResponseCode::NXDomain
+            )
+        }
+        _ => false,
+    }
+}
+
 /// The texts of the TXT records at `name` (a fully qualified name), each record's strings
 /// joined. No such name, or no TXT records there, is an empty list; a resolver that does not
 /// answer is [`Error::DnsLookupFailed`].
@@ -53,7 +69,7 @@ pub(crate) async fn txt_texts(server: Option<SocketAddr>, name: &str) -> Result<
                     .collect::<String>()
             })
             .collect()),
-        Err(e) if e.is_no_records_found() || e.is_nx_domain() => Ok(Vec::new()),
+        Err(e) if no_such_record(&e) => Ok(Vec::new()),
         Err(e) => Err(Error::DnsLookupFailed {
             name: name.to_owned(),
             detail: e.to_string(),

@@ -85,6 +85,11 @@ async fn add_verify_then_auto_create(b: Backend) {
     assert!(msg.contains("roster-verification=not-the-token"), "{msg}");
     assert!(msg.contains("v=spf1 -all"), "{msg}");
     assert_eq!(footprint(&app).await, before);
+    // A DNS server that fails: 503, and nothing changes.
+    dns.fail("_roster-verification.school.edu");
+    let (s, body) = app.post(&verify, &token, &json!({})).await;
+    assert_zoom_error(s, &body, 503, 1154);
+    assert_eq!(footprint(&app).await, before);
     let (_, list) = app.get(DOMAINS, &token).await;
     assert_eq!(list["domains"][0]["status"], "pending", "{list}");
 
@@ -634,7 +639,50 @@ async fn the_cli_adds_verifies_lists_and_removes(b: Backend) {
     assert!(out.contains("no domains"), "{out}");
 }
 
+/// Domains recorded before proof existed (schema v2's table) stay managed: they migrate as
+/// verified.
+async fn domains_from_before_proof_stay_verified(b: Backend) {
+    let (app, _dns) = app_with_dns(b).await;
+    let (acct, token) = app.account_with_token().await;
+    let db = app.db.open().await;
+    let time_type = match b {
+        Backend::Sqlite => "INTEGER",
+        Backend::Postgres => "TIMESTAMPTZ",
+    };
+    let mut tx = db.begin().await.unwrap();
+    for sql in [
+        "DROP TABLE managed_domains".to_owned(),
+        format!(
+            "CREATE TABLE managed_domains (domain TEXT NOT NULL PRIMARY KEY, \
+             account_id TEXT NOT NULL REFERENCES accounts (id), created_at {time_type} NOT NULL)"
+        ),
+        "DELETE FROM roster_migrations WHERE version = 13".to_owned(),
+    ] {
+        tx.execute(&sql, &[]).await.unwrap();
+    }
+    tx.execute(
+        "INSERT INTO managed_domains (domain, account_id, created_at) VALUES ($1, $2, $3)",
+        roster_store::params![
+            "old.edu",
+            acct.account_id.as_str(),
+            time::OffsetDateTime::now_utc()
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.migrate().await.unwrap().applied, [13]);
+    db.close().await;
+
+    let (_, list) = app.get(DOMAINS, &token).await;
+    assert_eq!(list["domains"][0]["domain"], "old.edu", "{list}");
+    assert_eq!(list["domains"][0]["status"], "verified", "{list}");
+    let (s, body) = app.post("/v2/users", &token, &auto("ann@old.edu")).await;
+    assert_eq!(s, 201, "{body}");
+}
+
 both_backends!(
+    domains_from_before_proof_stay_verified,
     add_verify_then_auto_create,
     bad_input_and_members_are_refused,
     a_domain_another_account_verified_is_refused,

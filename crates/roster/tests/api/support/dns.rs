@@ -1,6 +1,7 @@
 //! A small authoritative DNS server on loopback (UDP, real DNS wire format via hickory-proto),
 //! so that managed-domain verification runs through a real resolver without the internet. It
-//! answers TXT queries for the names it was given, NXDOMAIN for others.
+//! answers TXT queries for the names it was given, SERVFAIL for names told to fail, and
+//! NXDOMAIN for others.
 
 use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::rdata::TXT;
@@ -11,6 +12,9 @@ use std::sync::{Arc, Mutex};
 use tokio::net::UdpSocket;
 
 type Zone = Arc<Mutex<HashMap<String, Vec<String>>>>;
+
+/// The zone entry of a name that fails.
+const FAIL: &str = "\0servfail";
 
 /// A running server; it stops with the test's runtime.
 pub struct DnsServer {
@@ -49,6 +53,14 @@ impl DnsServer {
         Self { addr, zone }
     }
 
+    /// Makes the server fail (SERVFAIL) every query for `name`, as a broken DNS server does.
+    pub fn fail(&self, name: &str) {
+        self.zone
+            .lock()
+            .unwrap()
+            .insert(key(name), vec![FAIL.to_owned()]);
+    }
+
     /// Publishes TXT records at `name` (replacing what was there); none removes the name.
     pub fn set_txt(&self, name: &str, texts: &[&str]) {
         let mut zone = self.zone.lock().unwrap();
@@ -75,6 +87,7 @@ fn answer(query: &Message, zone: &Zone) -> Message {
         reply.add_query(q.clone());
         match zone.get(&key(&q.name().to_ascii())) {
             None => code = ResponseCode::NXDomain,
+            Some(texts) if texts.iter().any(|t| t == FAIL) => code = ResponseCode::ServFail,
             Some(texts) if q.query_type() == RecordType::TXT => {
                 for t in texts {
                     reply.add_answer(Record::from_rdata(
