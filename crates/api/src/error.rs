@@ -57,6 +57,12 @@ pub mod code {
     pub const ROLE_NAME_TAKEN: u32 = 1037;
     pub const ACCOUNT_NOT_FOUND: u32 = 2001;
     pub const NOT_RECOGNIZED: u32 = 2300;
+    // Managed domains: Zoom has no API for them, so these codes are Roster's own.
+    pub const DOMAIN_CLAIMED: u32 = 1150;
+    pub const DOMAIN_ALREADY_ADDED: u32 = 1151;
+    pub const DOMAIN_NOT_FOUND: u32 = 1152;
+    pub const DOMAIN_NOT_VERIFIED: u32 = 1153;
+    pub const DNS_LOOKUP_FAILED: u32 = 1154;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -136,6 +142,15 @@ impl From<Error> for ZoomError {
             Error::NotManagedDomain => Self::new(S::BAD_REQUEST, code::NOT_MANAGED_DOMAIN, msg),
             Error::CannotUnlinkAdmin => Self::new(S::BAD_REQUEST, code::CANNOT_UNLINK_ADMIN, msg),
             Error::CannotUnlinkManaged => Self::new(S::BAD_REQUEST, code::MANAGED_DOMAIN, msg),
+            Error::DomainClaimed(_) => Self::new(S::CONFLICT, code::DOMAIN_CLAIMED, msg),
+            Error::DomainAlreadyAdded(_) => Self::new(S::CONFLICT, code::DOMAIN_ALREADY_ADDED, msg),
+            Error::DomainNotFound(_) => Self::new(S::NOT_FOUND, code::DOMAIN_NOT_FOUND, msg),
+            Error::DomainNotVerified { .. } => {
+                Self::new(S::BAD_REQUEST, code::DOMAIN_NOT_VERIFIED, msg)
+            }
+            Error::DnsLookupFailed { .. } => {
+                Self::new(S::SERVICE_UNAVAILABLE, code::DNS_LOOKUP_FAILED, msg)
+            }
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
             }

@@ -81,6 +81,18 @@ pub fn router(state: AppState) -> Router {
             get(zoom_v2::settings::get_account_lock_settings)
                 .patch(zoom_v2::settings::update_account_lock_settings),
         )
+        .route(
+            "/accounts/{accountId}/managed_domains",
+            get(zoom_v2::domains::list).post(zoom_v2::domains::add),
+        )
+        .route(
+            "/accounts/{accountId}/managed_domains/{domain}",
+            axum::routing::patch(zoom_v2::domains::update).delete(zoom_v2::domains::remove),
+        )
+        .route(
+            "/accounts/{accountId}/managed_domains/{domain}/verify",
+            post(zoom_v2::domains::verify),
+        )
         .route("/roles", get(roles::list_roles).post(roles::create_role))
         .route(
             "/roles/{roleId}",

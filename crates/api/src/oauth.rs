@@ -102,6 +102,11 @@ impl From<Error> for OAuthError {
             | Error::CannotUnlinkAdmin
             | Error::CannotUnlinkManaged
             | Error::CannotRemoveOwner
+            | Error::DomainClaimed(_)
+            | Error::DomainAlreadyAdded(_)
+            | Error::DomainNotFound(_)
+            | Error::DomainNotVerified { .. }
+            | Error::DnsLookupFailed { .. }
             | Error::InvalidToken
             | Error::ExpiredToken => (S::BAD_REQUEST, "invalid_request", 4700),
         };

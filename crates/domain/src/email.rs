@@ -75,7 +75,7 @@ fn valid_local(local: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(c))
 }
 
-fn valid_domain(domain: &str) -> bool {
+pub(crate) fn valid_domain(domain: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
     let tld_ok = labels
         .last()

@@ -2,6 +2,8 @@
 //! entry point `main` calls and tests call in-process; it writes results to `out` and returns
 //! errors for `main` to print.
 
+mod domain;
+
 use crate::config::Config;
 use crate::startup::{self, Application};
 use anyhow::Context;
@@ -110,8 +112,9 @@ pub enum AppCommand {
 pub enum AccountCommand {
     /// Create an account with its Owner and a server-to-server OAuth app.
     Create(CreateAccount),
-    /// Record that an account manages an email domain (users on it may be created active with
-    /// autoCreate, and cannot be unlinked).
+    /// Record that an account manages an email domain, verified at once (the operator's
+    /// shortcut for `domain add --verified`): users on it may be created active with
+    /// autoCreate, cannot be unlinked, and join the account when they sign up.
     AddDomain {
         /// The account's id.
         #[arg(allow_hyphen_values = true)]
@@ -119,6 +122,10 @@ pub enum AccountCommand {
         /// The domain, e.g. example.edu.
         domain: String,
     },
+    /// An account's managed domains: add (pending, with the DNS TXT record to publish), verify,
+    /// list, remove.
+    #[command(subcommand)]
+    Domain(domain::DomainCommand),
     /// Set the account's language: new users start with it, and their mail is written in it.
     /// Users still in the previous language follow; users who chose their own keep theirs.
     SetLanguage {
@@ -333,7 +340,11 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
         Command::Account(cmd) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
-            let service = Service::new(db.clone(), Settings::default());
+            let settings = Settings {
+                dns_resolver: config.dns_resolver,
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
             let result = account(&service, &config, cmd, out).await;
             db.close().await;
             result
@@ -439,6 +450,8 @@ fn public_url(config: &Config) -> String {
 fn flag(field: &str) -> String {
     match field {
         "seats" => "seats".to_owned(),
+        "default_group_id" => "--default-group".to_owned(),
+        "domain" => "DOMAIN".to_owned(),
         f => format!("--{}", f.replace('_', "-")),
     }
 }
@@ -512,6 +525,7 @@ async fn account(
             writeln!(out, "Account {} manages {domain}.", account_id.trim())?;
             Ok(())
         }
+        AccountCommand::Domain(cmd) => domain::run(service, cmd, out).await,
         AccountCommand::Subscribe {
             account_id,
             plan,

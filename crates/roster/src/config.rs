@@ -44,6 +44,9 @@ pub struct Config {
     /// `ROSTER_ALLOW_SIGNUP`: whether people may sign up for their own free accounts at
     /// `/signup` (default false; also `roster serve --allow-signup`).
     pub allow_signup: bool,
+    /// `ROSTER_DNS_RESOLVER`: the DNS server (`IP:PORT`) that verifies managed domains' TXT
+    /// records. Unset (the default): the system's resolver (`/etc/resolv.conf`).
+    pub dns_resolver: Option<SocketAddr>,
 }
 
 /// How log lines are written.
@@ -71,6 +74,7 @@ impl Default for Config {
             mail_lease_ms: 120_000,
             invite_sweep_ms: 60_000,
             allow_signup: false,
+            dns_resolver: None,
         }
     }
 }
@@ -108,7 +112,9 @@ mod tests {
             jail.create_file("roster.toml", "listen = \"0.0.0.0:9000\"\nlog = \"debug\"")?;
             jail.set_env("ROSTER_LOG", "warn");
             jail.set_env("ROSTER_ACCESS_TOKEN_TTL_SECS", "60");
+            jail.set_env("ROSTER_DNS_RESOLVER", "127.0.0.1:5353");
             let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.dns_resolver, Some("127.0.0.1:5353".parse().unwrap()));
             assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
             assert_eq!(c.log, "warn");
             assert_eq!(c.access_token_ttl_secs, 60);

@@ -57,6 +57,7 @@ impl Application {
                 access_token_ttl: Duration::from_secs(config.access_token_ttl_secs),
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 allow_signup: config.allow_signup,
+                dns_resolver: config.dns_resolver,
             },
         );
         let mail = config

@@ -263,51 +263,6 @@ impl Service {
         Ok((tag, followed))
     }
 
-    /// Records that an account manages an email domain: users on it may be created active
-    /// (`autoCreate`) and cannot be unlinked. Adding a domain the account already manages is
-    /// harmless; one another account manages is refused.
-    #[tracing::instrument(skip_all, fields(account_id = %account_id, domain = %domain))]
-    pub async fn add_managed_domain(
-        &self,
-        actor: Actor<'_>,
-        account_id: &str,
-        domain: &str,
-    ) -> Result<String> {
-        let id = AccountId::parse(account_id.trim())
-            .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
-        let domain = Email::parse(&format!("x@{}", domain.trim()))
-            .map_err(|_| Error::invalid("domain", "not a valid domain name, e.g. example.edu"))?
-            .domain()
-            .to_owned();
-        let mut tx = self.db.begin().await?;
-        if accounts::find(&mut tx, &id).await?.is_none() {
-            return Err(Error::AccountNotFound(account_id.to_owned()));
-        }
-        match accounts::managing_account(&mut tx, &domain).await? {
-            Some(owner) if owner == id => return Ok(domain),
-            Some(_) => {
-                return Err(Error::invalid(
-                    "domain",
-                    format!("{domain} is already managed by another account"),
-                ))
-            }
-            None => {}
-        }
-        let at = now();
-        accounts::add_managed_domain(&mut tx, &id, &domain, at).await?;
-        let event = Event {
-            account_id: &id,
-            kind: "account.managed_domain_added",
-            actor: &actor,
-            target: &domain,
-            object: json!({ "domain": domain }),
-            extra: Map::new(),
-        };
-        events::emit(&mut tx, event, at).await?;
-        tx.commit().await?;
-        Ok(domain)
-    }
-
     /// Creates a server-to-server OAuth app for a user of an account (an operator action). Its
     /// tokens act as that user, with that user's role at the time of each request.
     #[tracing::instrument(skip_all, fields(account_id = %account_id))]

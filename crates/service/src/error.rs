@@ -75,6 +75,24 @@ pub enum Error {
     CannotUnlinkManaged,
     #[error("The Owner cannot be removed; transfer ownership first.")]
     CannotRemoveOwner,
+    /// A domain another account has verified, and so manages.
+    #[error("{0} is already managed by another account: a domain belongs to one account only. Nothing was changed.")]
+    DomainClaimed(String),
+    /// A domain this account has already added (pending or verified).
+    #[error("This account already has the domain {0}: change its defaults with PATCH, or verify it with POST …/managed_domains/{0}/verify.")]
+    DomainAlreadyAdded(String),
+    #[error("This account has no managed domain {0}.")]
+    DomainNotFound(String),
+    /// The verification record was not found; `found` holds the TXT texts the lookup returned.
+    #[error("{}", not_verified(.record_name, .expected, .found))]
+    DomainNotVerified {
+        record_name: String,
+        expected: String,
+        found: Vec<String>,
+    },
+    /// The resolver did not answer (timeout, refused, server failure).
+    #[error("The DNS lookup of {name} failed: {detail}. Nothing was changed; try again later.")]
+    DnsLookupFailed { name: String, detail: String },
 
     /// No client id and secret in the request.
     #[error("Client ID or client secret is missing.")]
@@ -101,6 +119,19 @@ pub enum Error {
     /// Something failed that the caller could not have caused.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn not_verified(record_name: &str, expected: &str, found: &[String]) -> String {
+    let saw = if found.is_empty() {
+        "found no TXT record there".to_owned()
+    } else {
+        let texts: Vec<String> = found.iter().map(|t| format!("\"{t}\"")).collect();
+        format!("found only {}", texts.join(", "))
+    };
+    format!(
+        "The domain is not verified: the lookup of {record_name} TXT {saw}, not \"{expected}\". \
+         Publish the record (it can take a while to reach every DNS server), then try again. Nothing was changed."
+    )
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,6 +7,8 @@ mod accounts;
 pub mod activation;
 pub mod audit;
 pub mod billing;
+mod dns;
+pub mod domains;
 mod error;
 mod events;
 pub mod groups;
@@ -43,6 +45,8 @@ pub struct Settings {
     pub public_url: String,
     /// Whether people may sign up for their own free accounts (`--allow-signup`).
     pub allow_signup: bool,
+    /// The DNS server that verifies managed domains (`IP:PORT`); `None`: the system's resolver.
+    pub dns_resolver: Option<std::net::SocketAddr>,
 }
 
 impl Default for Settings {
@@ -51,6 +55,7 @@ impl Default for Settings {
             access_token_ttl: Duration::from_secs(3600),
             public_url: "http://127.0.0.1:8080".to_owned(),
             allow_signup: false,
+            dns_resolver: None,
         }
     }
 }
@@ -65,6 +70,13 @@ pub struct Service {
 impl Service {
     pub fn new(db: Db, settings: Settings) -> Self {
         Self { db, settings }
+    }
+
+    /// The same service, verifying managed domains through another DNS server.
+    pub fn with_dns_resolver(&self, addr: std::net::SocketAddr) -> Self {
+        let mut s = self.clone();
+        s.settings.dns_resolver = Some(addr);
+        s
     }
 
     pub fn db(&self) -> &Db {

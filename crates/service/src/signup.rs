@@ -1,7 +1,8 @@
 //! Sign-up: where the installation allows it (`--allow-signup`), a person creates their own free
 //! single-person account. They give an email; a confirmation link is mailed to it, and the same
 //! activation page as invitations sets their name and password. Until then the account's Owner
-//! is pending, and the expiry sweeper removes both after 30 days.
+//! is pending, and the expiry sweeper removes both after 30 days. An email on a domain an
+//! organisation manages is invited into that organisation instead (`domains::signup`).
 
 use crate::events::{self, Event};
 use crate::mail::{Activation, InviteKind};
@@ -39,17 +40,15 @@ impl Service {
         let token = Secret::token();
         let expires_at = at + INVITATION_TTL;
         let mut tx = self.db.begin().await?;
-        if accounts::managing_account(&mut tx, email.domain())
-            .await?
-            .is_some()
-        {
-            return Err(Error::invalid(
-                "email",
-                format!(
-                    "{} is managed by an organisation on this server: ask its administrator to add you",
-                    email.domain()
-                ),
-            ));
+        if let Some(org) = accounts::managing_account(&mut tx, email.domain()).await? {
+            // The domain's organisation takes the person in (see `domains::signup`). Anyone
+            // already registered hears nothing more than on any other sign-up.
+            if users::email_exists(&mut tx, &email).await? {
+                return Ok(());
+            }
+            self.sign_up_into(&mut tx, &org, email, at).await?;
+            tx.commit().await?;
+            return Ok(());
         }
         if let Some(existing) = users::find_registered(&mut tx, &email).await? {
             let pending_signup = existing.status == UserStatus::Pending

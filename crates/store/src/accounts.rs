@@ -161,31 +161,16 @@ pub async fn take_licensed_seat(conn: &mut Conn, id: &AccountId) -> Result<bool>
     adjust_seats(conn, id, Pool::Licensed, 1).await
 }
 
-/// The account that manages `domain`, if any.
+/// The account that manages `domain`, if any: only a verified claim counts (see
+/// [`crate::managed_domains`]).
 pub async fn managing_account(conn: &mut Conn, domain: &str) -> Result<Option<AccountId>> {
     let found: Option<String> = conn
         .fetch_optional(
-            "SELECT account_id FROM managed_domains WHERE domain = $1",
+            "SELECT account_id FROM managed_domains WHERE domain = $1 AND status = 'verified'",
             params![domain],
         )
         .await?;
     Ok(found.as_deref().and_then(AccountId::parse))
-}
-
-/// Records that `account` manages `domain`. A domain managed by another account fails with
-/// [`crate::Error::Unique`] `"managed_domains.domain"`.
-pub async fn add_managed_domain(
-    conn: &mut Conn,
-    account: &AccountId,
-    domain: &str,
-    at: OffsetDateTime,
-) -> Result<()> {
-    conn.execute(
-        "INSERT INTO managed_domains (domain, account_id, created_at) VALUES ($1, $2, $3)",
-        params![domain, account.as_str(), at],
-    )
-    .await
-    .map(drop)
 }
 
 /// How many users an account has, whatever their status (from the exact counts).

@@ -24,6 +24,7 @@ pub mod events;
 pub mod groups;
 pub mod invitations;
 pub mod mail;
+pub mod managed_domains;
 pub mod oauth;
 pub mod personal;
 pub mod roles;

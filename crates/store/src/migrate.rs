@@ -89,6 +89,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_joining.sql"),
         postgres: include_str!("../migrations/postgres/0010_joining.sql"),
     },
+    Migration {
+        version: 13,
+        name: "managed_domain_proof",
+        sqlite: include_str!("../migrations/sqlite/0013_managed_domain_proof.sql"),
+        postgres: include_str!("../migrations/postgres/0013_managed_domain_proof.sql"),
+    },
 ];
 
 /// What [`run`] did.

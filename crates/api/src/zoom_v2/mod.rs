@@ -1,5 +1,6 @@
 //! `/v2`: Zoom's REST API v2, path for path and field for field.
 
+pub mod domains;
 pub mod groups;
 pub mod report;
 pub mod roles;

@@ -4,6 +4,8 @@
 //! the admin connection; every test creates its own database there and drops it afterwards.
 //! Set `TEST_LOG=1` to see the server's logs.
 
+pub mod dns;
+
 use roster::{Application, Config};
 use roster_store::{Db, DbOptions};
 use serde_json::Value;

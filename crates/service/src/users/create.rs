@@ -42,7 +42,8 @@ pub struct AddedUser {
 struct Parsed {
     action: CreateAction,
     email: Email,
-    user_type: UserType,
+    /// `None`: the default type of the email's managed domain.
+    user_type: Option<UserType>,
     first_name: String,
     last_name: String,
     display_name: String,
@@ -66,11 +67,11 @@ fn parse(input: &NewUser) -> Result<Parsed> {
         .and_then(|e| Email::parse(e).map_err(|err| Error::invalid("user_info.email", err)))?;
     let user_type = input
         .user_type
-        .ok_or_else(|| Error::invalid("user_info.type", "type is required"))
-        .and_then(|t| {
+        .map(|t| {
             UserType::from_code(t)
                 .ok_or_else(|| Error::invalid("user_info.type", TypeError::Unknown))
-        })?;
+        })
+        .transpose()?;
     let first_name = text(
         "user_info.first_name",
         input.first_name.as_deref().unwrap_or(""),
@@ -110,13 +111,38 @@ fn parse(input: &NewUser) -> Result<Parsed> {
     })
 }
 
+/// Gives a new user what the defaults of their email's domain say, when their account manages
+/// that domain (verified): the domain's settings group, unless the user already has one. Returns
+/// the domain's default type, for the caller to use when the request named none. Every path
+/// that adds users (`POST /v2/users`, sign-up into a managed domain, import) calls this.
+pub async fn apply_domain_defaults(
+    conn: &mut roster_store::Conn,
+    user: &mut UserRecord,
+) -> Result<Option<UserType>> {
+    let found = roster_store::managed_domains::verified_defaults(
+        conn,
+        &user.account_id,
+        user.email.domain(),
+    )
+    .await?;
+    let Some(domain) = found else {
+        return Ok(None);
+    };
+    if user.group_id.is_none() {
+        user.group_id = domain.default_group_id;
+    }
+    Ok(domain.default_type)
+}
+
 impl Service {
     /// Adds one user to the caller's account.
     #[tracing::instrument(skip_all)]
     pub async fn add_user(&self, principal: &Principal, input: NewUser) -> Result<UserView> {
         super::require(principal, roster_domain::Privilege::UserAdd)?;
         let p = parse(&input)?;
-        let add_ons = input.add_ons.check(p.user_type).map_err(Error::AddOn)?;
+        if let Some(t) = p.user_type {
+            input.add_ons.check(t).map_err(Error::AddOn)?;
+        }
         let password_hash = match p.password {
             Some(pw) => Some(hashing::hash_password(pw).await?),
             None => None,
@@ -130,14 +156,12 @@ impl Service {
             p.display_name
         };
         let mut user = UserRecord {
-            user_type: p.user_type,
             status: p.action.initial_status(),
             first_name: p.first_name,
             last_name: p.last_name,
             display_name,
             password_hash,
             creation_type: p.action,
-            add_ons,
             ..UserRecord::new(
                 UserId::generate(),
                 principal.account_id.clone(),
@@ -151,6 +175,14 @@ impl Service {
         let account = open_account(&mut tx, principal).await?;
         // A new user starts in the account's language; PATCH can give them their own.
         user.language.clone_from(&account.language);
+        let domain_type = apply_domain_defaults(&mut tx, &mut user).await?;
+        user.user_type = p.user_type.or(domain_type).ok_or_else(|| {
+            Error::invalid(
+                "user_info.type",
+                "type is required (the email's managed domain has no default type)",
+            )
+        })?;
+        user.add_ons = input.add_ons.check(user.user_type).map_err(Error::AddOn)?;
         user.user_type
             .check_allowed(p.action, account.on_prem_enabled)
             .map_err(Error::UserType)?;

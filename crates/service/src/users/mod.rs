@@ -11,7 +11,7 @@ mod status;
 mod update;
 
 pub use bulk::{BulkChange, BulkOutcome, BulkReport, MAX_BULK};
-pub use create::{AddedUser, NewUser};
+pub use create::{apply_domain_defaults, AddedUser, NewUser};
 pub use list::{ListQuery, UserPage};
 pub use resend::InvitationLink;
 pub use settings::{FeaturePatch, FeatureSettings, UserSettings, UserSettingsPatch};
