@@ -57,6 +57,9 @@ pub mod code {
     pub const ROLE_NAME_TAKEN: u32 = 1037;
     pub const ACCOUNT_NOT_FOUND: u32 = 2001;
     pub const NOT_RECOGNIZED: u32 = 2300;
+    pub const CONTACT_NOT_FOUND: u32 = 5401;
+    pub const CHANNEL_NOT_FOUND: u32 = 5402;
+    pub const CONTACT_EXISTS: u32 = 5403;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -114,6 +117,10 @@ impl From<Error> for ZoomError {
             | Error::AdminStatusLocked
             | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
+            // Zoom documents no codes for these: Roster's own.
+            Error::ContactNotFound(_) => Self::new(S::NOT_FOUND, code::CONTACT_NOT_FOUND, msg),
+            Error::ChannelNotFound(_) => Self::new(S::NOT_FOUND, code::CHANNEL_NOT_FOUND, msg),
+            Error::ContactExists(_) => Self::new(S::CONFLICT, code::CONTACT_EXISTS, msg),
             Error::InvitationNotFound | Error::InvitationExpired(_) | Error::JoinUnavailable(_) => {
                 Self::new(S::BAD_REQUEST, code::INVITATION, msg)
             }

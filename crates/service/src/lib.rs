@@ -7,6 +7,7 @@ mod accounts;
 pub mod activation;
 pub mod audit;
 pub mod billing;
+pub mod chat;
 mod error;
 mod events;
 pub mod groups;

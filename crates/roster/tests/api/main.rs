@@ -18,6 +18,7 @@ mod audit;
 mod binary;
 mod bulk;
 mod concurrency;
+mod contacts;
 mod groups;
 mod invitation_link;
 mod joining;
