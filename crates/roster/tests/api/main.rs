@@ -19,6 +19,7 @@ mod binary;
 mod bulk;
 mod concurrency;
 mod contacts;
+mod external_contacts;
 mod groups;
 mod invitation_link;
 mod joining;
