@@ -64,6 +64,18 @@ pub fn classify_contact(
     }
 }
 
+/// Whether a user may send a one-to-one message to someone outside their account: that person
+/// must be among the sender's contacts and, when they are a Roster user elsewhere, have the
+/// sender among theirs too (as a contact request must be accepted). So an account that removes
+/// an external contact stops messages both ways.
+pub fn may_message_external(
+    sender_has_them: bool,
+    they_are_roster_user: bool,
+    they_have_sender: bool,
+) -> bool {
+    sender_has_them && (!they_are_roster_user || they_have_sender)
+}
+
 /// Zoom's channel types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelType {
@@ -184,6 +196,21 @@ mod tests {
         assert_eq!(ContactKind::parse("external"), Some(ContactKind::External));
         assert_eq!(ContactKind::parse("company"), Some(ContactKind::Internal));
         assert_eq!(ContactKind::parse("all"), None);
+    }
+
+    #[test]
+    fn external_messages_need_contacts_on_both_sides_that_exist() {
+        assert!(
+            may_message_external(true, false, false),
+            "no Roster account"
+        );
+        assert!(may_message_external(true, true, true));
+        assert!(!may_message_external(true, true, false), "not accepted");
+        assert!(!may_message_external(false, false, false));
+        assert!(
+            !may_message_external(false, true, true),
+            "removed on the sender's side"
+        );
     }
 
     #[test]

@@ -201,8 +201,24 @@ async fn channels_admit_users_and_contacts_only(b: Backend) {
     let (s, e) = app.delete(&format!("{members}/{bob}"), &ann_token).await;
     assert_zoom_error(s, &e, 404, 1001);
 
-    // Messages: to a contact, to a channel one belongs to.
+    // Messages: to a contact, to a channel one belongs to. Zoe has a Roster account: she
+    // must have Ann among her contacts too before Ann can write to her.
     let messages = "/v2/chat/users/me/messages";
+    let (s, e) = app
+        .post(
+            messages,
+            &ann_token,
+            &json!({"message": "hello", "to_contact": "zoe@else.test"}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 404, 5401);
+    let zoe_token = app.token(&other).await;
+    app.post(
+        "/v2/chat/users/me/contacts",
+        &zoe_token,
+        &json!({"email": "ann@acme.test"}),
+    )
+    .await;
     let (s, m) = app
         .post(
             messages,

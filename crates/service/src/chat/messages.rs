@@ -1,7 +1,8 @@
 //! Chat messages: to a contact (one-to-one) or to a channel, and the history of either.
 //!
 //! A one-to-one message goes to a user of the sender's account or to one of the sender's
-//! external contacts. It records both participants by email, and the recipient's account when
+//! external contacts (who, when they are a Roster user elsewhere, must have the sender among
+//! their contacts too). It records both participants by email, and the recipient's account when
 //! they are a Roster user, so each participant lists it by who they are (an external person
 //! with a Roster account elsewhere too, even after the account removed them as a contact), and
 //! the admins of both accounts keep it. A channel message goes to a channel the sender belongs
@@ -97,12 +98,20 @@ impl Service {
                 {
                     Some(sender.account_id.to_string())
                 } else {
-                    match contacts::find(&mut tx, &sender.account_id, &sender.id, email).await? {
-                        Some(_) => users::account_of_email(&mut tx, email)
+                    let has_them = contacts::find(&mut tx, &sender.account_id, &sender.id, email)
+                        .await?
+                        .is_some();
+                    let them = users::find_registered(&mut tx, email).await?;
+                    let they_have_sender = match &them {
+                        Some(t) => contacts::find(&mut tx, &t.account_id, &t.id, &sender.email)
                             .await?
-                            .map(|a| a.to_string()),
-                        None => return Err(Error::ContactNotFound(email.to_string())),
+                            .is_some(),
+                        None => false,
+                    };
+                    if !chat::may_message_external(has_them, them.is_some(), they_have_sender) {
+                        return Err(Error::ContactNotFound(email.to_string()));
                     }
+                    them.map(|t| t.account_id.to_string())
                 };
                 m.to_contact = email.to_string();
                 sender.account_id.clone()
