@@ -74,7 +74,14 @@ impl Service {
             ContactKind::External => (first_name.as_str(), last_name.as_str()),
         };
         let at = now();
-        contacts::insert(&mut tx, &owner.id, &email, first, last, at).await?;
+        // A concurrent add of the same contact loses on the primary key, under whatever name
+        // the backend gives it.
+        contacts::insert(&mut tx, &owner.id, &email, first, last, at)
+            .await
+            .map_err(|e| match e {
+                roster_store::Error::Unique(_) => Error::ContactExists(email.to_string()),
+                other => other.into(),
+            })?;
         let contact = contacts::find(&mut tx, &owner.account_id, &owner.id, &email)
             .await?
             .ok_or_else(|| Error::Internal("contact vanished after insert".into()))?;
