@@ -63,6 +63,9 @@ pub mod code {
     pub const DOMAIN_NOT_FOUND: u32 = 1152;
     pub const DOMAIN_NOT_VERIFIED: u32 = 1153;
     pub const DNS_LOOKUP_FAILED: u32 = 1154;
+    pub const CONTACT_NOT_FOUND: u32 = 5401;
+    pub const CHANNEL_NOT_FOUND: u32 = 5402;
+    pub const CONTACT_EXISTS: u32 = 5403;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -120,6 +123,10 @@ impl From<Error> for ZoomError {
             | Error::AdminStatusLocked
             | Error::CannotRemoveOwner => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNotFound(_) => Self::new(S::NOT_FOUND, code::GROUP_NOT_FOUND, msg),
+            // Zoom documents no codes for these: Roster's own.
+            Error::ContactNotFound(_) => Self::new(S::NOT_FOUND, code::CONTACT_NOT_FOUND, msg),
+            Error::ChannelNotFound(_) => Self::new(S::NOT_FOUND, code::CHANNEL_NOT_FOUND, msg),
+            Error::ContactExists(_) => Self::new(S::CONFLICT, code::CONTACT_EXISTS, msg),
             Error::InvitationNotFound | Error::InvitationExpired(_) | Error::JoinUnavailable(_) => {
                 Self::new(S::BAD_REQUEST, code::INVITATION, msg)
             }

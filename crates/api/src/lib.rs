@@ -116,6 +116,37 @@ pub fn router(state: AppState) -> Router {
             "/im/groups",
             zoom_v2::groups::routes(roster_service::groups::Kind::Chat),
         );
+    use zoom_v2::{chat, external};
+    let v2 = v2
+        .route(
+            "/chat/users/{userId}/contacts",
+            get(chat::list_contacts).post(chat::add_contact),
+        )
+        .route(
+            "/chat/users/{userId}/contacts/{contactEmail}",
+            axum::routing::delete(chat::remove_contact),
+        )
+        .route("/chat/users/{userId}/channels", post(chat::create_channel))
+        .route(
+            "/chat/users/{userId}/channels/{channelId}/members",
+            get(chat::list_channel_members).post(chat::add_channel_members),
+        )
+        .route(
+            "/chat/users/{userId}/channels/{channelId}/members/{memberId}",
+            axum::routing::delete(chat::remove_channel_member),
+        )
+        .route(
+            "/chat/users/{userId}/messages",
+            get(chat::list_messages).post(chat::send_message),
+        )
+        .route(
+            "/chat/external_contacts",
+            get(external::list_external_contacts),
+        )
+        .route(
+            "/chat/external_contacts/{email}",
+            axum::routing::delete(external::remove_external_contact),
+        );
     let metrics = Arc::clone(&state.metrics);
     Router::new()
         .nest("/v2", v2)

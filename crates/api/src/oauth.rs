@@ -84,6 +84,9 @@ impl From<Error> for OAuthError {
             | Error::UserNotFound(_)
             | Error::NoPrivilege
             | Error::GroupNotFound(_)
+            | Error::ContactNotFound(_)
+            | Error::ContactExists(_)
+            | Error::ChannelNotFound(_)
             | Error::GroupNameTaken(_)
             | Error::InvitationNotFound
             | Error::InvitationExpired(_)

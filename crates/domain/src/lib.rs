@@ -6,6 +6,7 @@ pub mod account;
 pub mod addons;
 pub mod app;
 pub mod billing;
+pub mod chat;
 pub mod email;
 pub mod html;
 pub mod ids;

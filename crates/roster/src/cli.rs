@@ -55,6 +55,9 @@ pub enum Command {
     /// Help users: hand over an activation link when mail does not arrive.
     #[command(subcommand)]
     User(UserCommand),
+    /// Team chat: an account's external contacts.
+    #[command(subcommand)]
+    Chat(crate::chat_cli::ChatCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,6 +340,14 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             }
             Ok(())
         }
+        Command::Chat(cmd) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let service = Service::new(db.clone(), Settings::default());
+            let result = crate::chat_cli::run(&service, cmd, out).await;
+            db.close().await;
+            result
+        }
         Command::Account(cmd) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
@@ -456,7 +467,7 @@ fn flag(field: &str) -> String {
     }
 }
 
-fn cli_error(e: ServiceError) -> anyhow::Error {
+pub(crate) fn cli_error(e: ServiceError) -> anyhow::Error {
     match e {
         ServiceError::InvalidInput { field, message } => {
             anyhow::anyhow!("{}: {message}", flag(field))

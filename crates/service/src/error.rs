@@ -46,6 +46,14 @@ pub enum Error {
         field: &'static str,
         by: &'static str,
     },
+    /// Not among the user's contacts, or (admin) not an external contact of the account.
+    #[error("Contact does not exist: {0}.")]
+    ContactNotFound(String),
+    #[error("{0} is already a contact.")]
+    ContactExists(String),
+    /// No such channel, or one the user is not a member of (the two look the same).
+    #[error("Channel does not exist: {0}.")]
+    ChannelNotFound(String),
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
     #[error("A group named \"{0}\" already exists.")]
@@ -142,6 +150,21 @@ impl Error {
             field,
             message: message.to_string(),
         }
+    }
+}
+
+impl From<roster_domain::chat::ChatError> for Error {
+    fn from(e: roster_domain::chat::ChatError) -> Self {
+        use roster_domain::chat::ChatError as C;
+        let field = match e {
+            C::SelfContact => "email",
+            C::ChannelType => "type",
+            C::ChannelName => "name",
+            C::Message => "message",
+            C::Recipient => "to_contact",
+            C::ExternalNotAdmitted(_) => "members",
+        };
+        Self::invalid(field, e)
     }
 }
 

@@ -7,6 +7,7 @@ mod accounts;
 pub mod activation;
 pub mod audit;
 pub mod billing;
+pub mod chat;
 mod dns;
 pub mod domains;
 mod error;

@@ -20,6 +20,8 @@ mod value;
 
 pub mod accounts;
 pub mod billing;
+pub mod chat;
+pub mod contacts;
 pub mod events;
 pub mod groups;
 pub mod invitations;

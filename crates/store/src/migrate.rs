@@ -95,6 +95,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_managed_domain_proof.sql"),
         postgres: include_str!("../migrations/postgres/0013_managed_domain_proof.sql"),
     },
+    Migration {
+        version: 14,
+        name: "external_contacts",
+        sqlite: include_str!("../migrations/sqlite/0014_external_contacts.sql"),
+        postgres: include_str!("../migrations/postgres/0014_external_contacts.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -1,7 +1,8 @@
 //! What belongs to a person rather than to an account, and moves with them when they join
 //! another account: the meetings they host, their recordings' metadata. Their contacts and
 //! settings are keyed by the user alone and need no move; their chat history keeps the account
-//! it was written in, so the new account's admins do not see it.
+//! it was written in, so the new account's admins do not see it. Channels belong to an
+//! account: a person leaving it leaves its channels.
 
 use crate::{params, Conn, Result};
 use roster_domain::{AccountId, UserId};
@@ -32,6 +33,12 @@ pub async fn move_to_account(
             params![to.as_str(), user.as_str(), from.as_str()],
         )
         .await?;
+    conn.execute(
+        "DELETE FROM chat_channel_members WHERE user_id = $1 AND channel_id IN \
+         (SELECT id FROM chat_channels WHERE account_id = $2)",
+        params![user.as_str(), from.as_str()],
+    )
+    .await?;
     Ok(Moved {
         meetings,
         recordings,
@@ -66,13 +73,25 @@ pub async fn transfer(
     Ok(moved)
 }
 
-/// Deletes everything that is a user's own (when the user is deleted).
+/// Deletes everything that is a user's own (when the user is deleted): what they host, their
+/// contacts, chat history and channel memberships; and the user leaves their colleagues'
+/// contact lists (where they would otherwise turn into an external contact). Call it before
+/// the user's row goes.
 pub async fn delete_all(conn: &mut Conn, user: &UserId) -> Result<()> {
+    conn.execute(
+        "DELETE FROM contacts WHERE email = \
+         (SELECT email FROM users WHERE id = $1 AND joins_user_id IS NULL) \
+         AND user_id IN (SELECT id FROM users WHERE account_id = \
+         (SELECT account_id FROM users WHERE id = $1))",
+        params![user.as_str()],
+    )
+    .await?;
     for sql in [
         "DELETE FROM meetings WHERE host_id = $1",
         "DELETE FROM recordings WHERE user_id = $1",
         "DELETE FROM contacts WHERE user_id = $1",
         "DELETE FROM chat_messages WHERE user_id = $1",
+        "DELETE FROM chat_channel_members WHERE user_id = $1",
     ] {
         conn.execute(sql, params![user.as_str()]).await?;
     }

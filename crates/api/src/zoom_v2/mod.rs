@@ -1,6 +1,8 @@
 //! `/v2`: Zoom's REST API v2, path for path and field for field.
 
+pub mod chat;
 pub mod domains;
+pub mod external;
 pub mod groups;
 pub mod report;
 pub mod roles;
