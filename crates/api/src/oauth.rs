@@ -101,6 +101,9 @@ impl From<Error> for OAuthError {
             | Error::AdminStatusLocked
             | Error::CannotUnlinkAdmin
             | Error::CannotUnlinkManaged
+            | Error::AttributeNotFound(_)
+            | Error::AttributeNameTaken(_)
+            | Error::TooManyAttributes(_)
             | Error::CannotRemoveOwner
             | Error::InvalidToken
             | Error::ExpiredToken => (S::BAD_REQUEST, "invalid_request", 4700),

@@ -6,6 +6,8 @@ pub mod account;
 pub mod addons;
 pub mod app;
 pub mod billing;
+pub mod bulk;
+pub mod custom_attribute;
 pub mod email;
 pub mod html;
 pub mod ids;

@@ -2,6 +2,8 @@
 //! entry point `main` calls and tests call in-process; it writes results to `out` and returns
 //! errors for `main` to print.
 
+mod admin;
+
 use crate::config::Config;
 use crate::startup::{self, Application};
 use anyhow::Context;
@@ -53,6 +55,9 @@ pub enum Command {
     /// Help users: hand over an activation link when mail does not arrive.
     #[command(subcommand)]
     User(UserCommand),
+    /// Administer every user of an account at once.
+    #[command(subcommand)]
+    Users(admin::UsersCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +158,8 @@ pub enum AccountCommand {
         #[arg(long, default_value_t = 1)]
         months: u32,
     },
+    #[command(flatten)]
+    Admin(admin::AccountAdminCommand),
     /// Print an account's billing ledger: charges and refunds, oldest first.
     Ledger {
         /// The account's id.
@@ -329,6 +336,14 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
                 )?;
             }
             Ok(())
+        }
+        Command::Users(cmd) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let service = Service::new(db.clone(), Settings::default());
+            let result = admin::users(&service, cmd, out).await;
+            db.close().await;
+            result
         }
         Command::Account(cmd) => {
             let db = startup::connect(&config).await?;
@@ -597,6 +612,7 @@ async fn account(
             )?;
             Ok(())
         }
+        AccountCommand::Admin(cmd) => admin::account(service, cmd, out).await,
         AccountCommand::VerifyPayment { account_id } => {
             service
                 .verify_payment(Actor::Operator, &account_id)

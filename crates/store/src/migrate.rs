@@ -89,6 +89,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_joining.sql"),
         postgres: include_str!("../migrations/postgres/0010_joining.sql"),
     },
+    Migration {
+        version: 12,
+        name: "admin_defaults_attributes",
+        sqlite: include_str!("../migrations/sqlite/0012_admin_defaults_attributes.sql"),
+        postgres: include_str!("../migrations/postgres/0012_admin_defaults_attributes.sql"),
+    },
 ];
 
 /// What [`run`] did.
