@@ -37,10 +37,10 @@ impl FromRow for DefinitionRecord {
 const SELECT: &str =
     "SELECT id, account_id, name, kind, allowed_values, created_at FROM custom_attributes";
 
-/// An account's definitions, oldest first.
+/// An account's definitions, by name.
 pub async fn list(conn: &mut Conn, account: &AccountId) -> Result<Vec<DefinitionRecord>> {
     conn.fetch_all(
-        &format!("{SELECT} WHERE account_id = $1 ORDER BY created_at, id"),
+        &format!("{SELECT} WHERE account_id = $1 ORDER BY lower(name), id"),
         params![account.as_str()],
     )
     .await

@@ -65,7 +65,7 @@ fn admin<'a>(principal: &'a roster_domain::Principal, account: &'a str) -> Admin
 
 #[utoipa::path(get, path = "/v2/accounts/{accountId}/custom_attributes", tag = "accounts",
     params(("accountId" = String, Path, description = "`me` or the caller's account id")), security(("bearer" = [])),
-    responses((status = 200, description = "The definitions, oldest first", body = AttributeList),
+    responses((status = 200, description = "The definitions, by name", body = AttributeList),
         (status = 400, description = "No privilege (200)", body = ErrorBody),
         (status = 404, description = "Account does not exist (2001)", body = ErrorBody)))]
 pub async fn list(

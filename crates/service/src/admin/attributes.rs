@@ -122,7 +122,7 @@ fn taken(name: &str) -> Error {
 }
 
 impl Service {
-    /// The account's custom attribute definitions, oldest first.
+    /// The account's custom attribute definitions, by name.
     pub async fn list_custom_attributes(
         &self,
         admin: Admin<'_>,

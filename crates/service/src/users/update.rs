@@ -34,6 +34,8 @@ pub struct UserPatch {
 /// One custom attribute value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomAttribute {
+    /// The definition's key; may be empty when `name` names it.
+    #[serde(default)]
     pub key: String,
     #[serde(default)]
     pub name: String,
