@@ -68,13 +68,19 @@ pub async fn check_custom_attributes(
     account: &AccountId,
     values: &[CustomAttribute],
 ) -> Result<String> {
+    let defs = definitions(conn, account).await?;
+    check_against(&defs, values)
+}
+
+/// [`check_custom_attributes`] with the definitions already loaded: for paths that check many
+/// users at once (the CSV import loads them once with [`definitions`]).
+pub fn check_against(defs: &Definitions, values: &[CustomAttribute]) -> Result<String> {
     if values.len() > MAX_DEFINITIONS {
         return Err(Error::invalid(
             "custom_attributes",
             format!("at most {MAX_DEFINITIONS} custom attributes"),
         ));
     }
-    let defs = definitions(conn, account).await?;
     let raw: Vec<RawValue<'_>> = values
         .iter()
         .map(|v| RawValue {
