@@ -374,6 +374,95 @@ async fn custom_attributes(b: Backend) {
     // Its slot is free again.
     let (s, _) = define(json!({"name": "Grade", "type": "number"})).await;
     assert_eq!(s, 201);
+
+    // The CLI lists and deletes them; an unknown key is an error that changes nothing.
+    let out = app
+        .cli(&["account", "attributes", &acct.account_id])
+        .await
+        .unwrap();
+    assert_eq!(out.lines().count(), 5, "{out}");
+    assert!(out.contains("North, South"), "{out}");
+    let before = footprint(&app).await;
+    let err = app
+        .cli(&["account", "delete-attribute", &acct.account_id, "nope"])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert_eq!(footprint(&app).await, before);
+    let out = app
+        .cli(&[
+            "account",
+            "delete-attribute",
+            &acct.account_id,
+            &key(&campus),
+        ])
+        .await
+        .unwrap();
+    assert!(
+        out.contains("2 user(s) lost their value"),
+        "a and b; c had none: {out}"
+    );
 }
 
-both_backends!(defaults_and_switches, custom_attributes);
+/// A role limited to some groups holds its privileges only there: every account-wide action is
+/// refused (code 200) and stores nothing.
+async fn group_scoped_roles_are_refused(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, owner) = app.account_with_token().await;
+    let maths = group(&app, &owner, "/v2/groups", "Maths").await;
+    app.add_user(&owner, "custCreate", "head@acme.test", 1)
+        .await;
+    let (_, role) = app
+        .post(
+            "/v2/roles",
+            &owner,
+            &json!({"name": "Head of Maths", "group_ids": [maths],
+                    "privileges": ["User:Read", "User:Edit", "User:Delete", "AccountSetting:Read", "AccountSetting:Edit"]}),
+        )
+        .await;
+    let (s, _) = app
+        .post(
+            &format!("/v2/roles/{}/members", role["id"].as_str().unwrap()),
+            &owner,
+            &json!({"members": [{"email": "head@acme.test"}]}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let token = app.token_for_user(&acct, "head@acme.test").await;
+    let before = footprint(&app).await;
+    let types_before = app
+        .scalar("SELECT COUNT(*) FROM users WHERE type = 1")
+        .await;
+    for (path, body) in [
+        (
+            "/v2/accounts/me/users/change_type",
+            json!({"from": 1, "to": 2}),
+        ),
+        ("/v2/accounts/me/users/unlink", json!({"type": 1})),
+        (
+            "/v2/accounts/me/users/switch_group",
+            json!({"to_group_id": maths}),
+        ),
+        (
+            "/v2/accounts/me/custom_attributes",
+            json!({"name": "X", "type": "text"}),
+        ),
+    ] {
+        let (s, v) = app.post(path, &token, &body).await;
+        assert_zoom_error(s, &v, 400, 200);
+    }
+    let (s, v) = app.get("/v2/accounts/me/users/summary", &token).await;
+    assert_zoom_error(s, &v, 400, 200);
+    assert_eq!(footprint(&app).await, before);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE type = 1")
+            .await,
+        types_before
+    );
+}
+
+both_backends!(
+    defaults_and_switches,
+    custom_attributes,
+    group_scoped_roles_are_refused
+);
