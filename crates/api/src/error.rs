@@ -56,6 +56,10 @@ pub mod code {
     pub const ROLE_NOT_FOUND: u32 = 1036;
     pub const ROLE_NAME_TAKEN: u32 = 1037;
     pub const ACCOUNT_NOT_FOUND: u32 = 2001;
+    /// Roster's own: Zoom documents no codes for custom attribute definitions.
+    pub const ATTRIBUTE_NOT_FOUND: u32 = 1040;
+    pub const ATTRIBUTE_NAME_TAKEN: u32 = 1041;
+    pub const TOO_MANY_ATTRIBUTES: u32 = 1042;
     pub const NOT_RECOGNIZED: u32 = 2300;
     // Managed domains: Zoom has no API for them, so these codes are Roster's own.
     pub const DOMAIN_CLAIMED: u32 = 1150;
@@ -157,6 +161,11 @@ impl From<Error> for ZoomError {
             }
             Error::DnsLookupFailed { .. } => {
                 Self::new(S::SERVICE_UNAVAILABLE, code::DNS_LOOKUP_FAILED, msg)
+            }
+            Error::AttributeNotFound(_) => Self::new(S::NOT_FOUND, code::ATTRIBUTE_NOT_FOUND, msg),
+            Error::AttributeNameTaken(_) => Self::new(S::CONFLICT, code::ATTRIBUTE_NAME_TAKEN, msg),
+            Error::TooManyAttributes(_) => {
+                Self::new(S::BAD_REQUEST, code::TOO_MANY_ATTRIBUTES, msg)
             }
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)

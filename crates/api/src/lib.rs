@@ -93,6 +93,38 @@ pub fn router(state: AppState) -> Router {
             "/accounts/{accountId}/managed_domains/{domain}/verify",
             post(zoom_v2::domains::verify),
         )
+        .route(
+            "/accounts/{accountId}/users/summary",
+            get(zoom_v2::admin::summary),
+        )
+        .route(
+            "/accounts/{accountId}/users/change_type",
+            post(zoom_v2::admin::change_type),
+        )
+        .route(
+            "/accounts/{accountId}/users/unlink",
+            post(zoom_v2::admin::unlink),
+        )
+        .route(
+            "/accounts/{accountId}/users/switch_group",
+            post(zoom_v2::admin::switch_group),
+        )
+        .route(
+            "/accounts/{accountId}/users/switch_im_group",
+            post(zoom_v2::admin::switch_im_group),
+        )
+        .route(
+            "/accounts/{accountId}/user_defaults",
+            get(zoom_v2::admin::get_defaults).patch(zoom_v2::admin::update_defaults),
+        )
+        .route(
+            "/accounts/{accountId}/custom_attributes",
+            get(zoom_v2::attributes::list).post(zoom_v2::attributes::create),
+        )
+        .route(
+            "/accounts/{accountId}/custom_attributes/{key}",
+            axum::routing::patch(zoom_v2::attributes::update).delete(zoom_v2::attributes::delete),
+        )
         .route("/roles", get(roles::list_roles).post(roles::create_role))
         .route(
             "/roles/{roleId}",

@@ -104,6 +104,9 @@ impl From<Error> for OAuthError {
             | Error::AdminStatusLocked
             | Error::CannotUnlinkAdmin
             | Error::CannotUnlinkManaged
+            | Error::AttributeNotFound(_)
+            | Error::AttributeNameTaken(_)
+            | Error::TooManyAttributes(_)
             | Error::CannotRemoveOwner
             | Error::DomainClaimed(_)
             | Error::DomainAlreadyAdded(_)

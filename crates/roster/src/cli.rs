@@ -2,6 +2,7 @@
 //! entry point `main` calls and tests call in-process; it writes results to `out` and returns
 //! errors for `main` to print.
 
+mod admin;
 mod domain;
 
 use crate::config::Config;
@@ -58,6 +59,9 @@ pub enum Command {
     /// Team chat: an account's external contacts.
     #[command(subcommand)]
     Chat(crate::chat_cli::ChatCommand),
+    /// Administer every user of an account at once.
+    #[command(subcommand)]
+    Users(admin::UsersCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +167,8 @@ pub enum AccountCommand {
         #[arg(long, default_value_t = 1)]
         months: u32,
     },
+    #[command(flatten)]
+    Admin(admin::AccountAdminCommand),
     /// Print an account's billing ledger: charges and refunds, oldest first.
     Ledger {
         /// The account's id.
@@ -339,6 +345,14 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
                 )?;
             }
             Ok(())
+        }
+        Command::Users(cmd) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let service = Service::new(db.clone(), Settings::default());
+            let result = admin::users(&service, cmd, out).await;
+            db.close().await;
+            result
         }
         Command::Chat(cmd) => {
             let db = startup::connect(&config).await?;
@@ -622,6 +636,7 @@ async fn account(
             )?;
             Ok(())
         }
+        AccountCommand::Admin(cmd) => admin::account(service, cmd, out).await,
         AccountCommand::VerifyPayment { account_id } => {
             service
                 .verify_payment(Actor::Operator, &account_id)

@@ -101,6 +101,13 @@ pub enum Error {
     /// The resolver did not answer (timeout, refused, server failure).
     #[error("The DNS lookup of {name} failed: {detail}. Nothing was changed; try again later.")]
     DnsLookupFailed { name: String, detail: String },
+    #[error("Custom attribute does not exist: {0}.")]
+    AttributeNotFound(String),
+    #[error("A custom attribute named \"{0}\" already exists.")]
+    AttributeNameTaken(String),
+    /// An account has as many custom attribute definitions as it may.
+    #[error("An account can have at most {0} custom attributes: delete one first.")]
+    TooManyAttributes(usize),
 
     /// No client id and secret in the request.
     #[error("Client ID or client secret is missing.")]

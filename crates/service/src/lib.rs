@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod activation;
+pub mod admin;
 pub mod audit;
 pub mod billing;
 pub mod chat;

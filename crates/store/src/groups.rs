@@ -120,8 +120,9 @@ pub async fn rename(conn: &mut Conn, account: &AccountId, id: &str, name: &str) 
 /// `users.chat_group_ids` without the group `$1` (ids never contain spaces).
 const DROP_GROUP: &str = "TRIM(REPLACE(' ' || chat_group_ids || ' ', ' ' || $1 || ' ', ' '))";
 
-/// Deletes a group; its members leave it.
+/// Deletes a group; its members leave it, and it stops being the account's default.
 pub async fn delete(conn: &mut Conn, account: &AccountId, id: &str) -> Result<u64> {
+    crate::admin::forget_default_group(conn, account, id).await?;
     conn.execute(
         "UPDATE users SET group_id = NULL WHERE group_id = $1 AND account_id = $2",
         params![id, account.as_str()],

@@ -19,6 +19,8 @@ mod sqlite;
 mod value;
 
 pub mod accounts;
+pub mod admin;
+pub mod attributes;
 pub mod billing;
 pub mod chat;
 pub mod contacts;

@@ -90,6 +90,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0010_joining.sql"),
     },
     Migration {
+        version: 12,
+        name: "admin_defaults_attributes",
+        sqlite: include_str!("../migrations/sqlite/0012_admin_defaults_attributes.sql"),
+        postgres: include_str!("../migrations/postgres/0012_admin_defaults_attributes.sql"),
+    },
+    Migration {
         version: 13,
         name: "managed_domain_proof",
         sqlite: include_str!("../migrations/sqlite/0013_managed_domain_proof.sql"),

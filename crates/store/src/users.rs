@@ -160,7 +160,7 @@ impl FromRow for UserRecord {
     }
 }
 
-async fn adjust_count(
+pub(crate) async fn adjust_count(
     conn: &mut Conn,
     account: &AccountId,
     status: UserStatus,
@@ -439,6 +439,22 @@ pub struct ListFilter<'a> {
     /// Offset paging (Zoom's deprecated `page_number`); ignored with `after_email`.
     pub offset: u64,
     pub limit: u32,
+    /// A custom attribute to filter by (its value equal to `value`) or sort by.
+    pub attribute: Option<AttributeFilter<'a>>,
+}
+
+/// Filtering or sorting by a user's value of one custom attribute.
+#[derive(Debug, Clone, Copy)]
+pub struct AttributeFilter<'a> {
+    /// The definition's key.
+    pub key: &'a str,
+    /// Only users whose value is this (canonical form).
+    pub equals: Option<&'a str>,
+    /// Sort by the value (users without one last), then email; paging is then by offset.
+    pub sort: bool,
+    pub descending: bool,
+    /// Compare as numbers rather than text (dates sort as text, `YYYY-MM-DD`).
+    pub numeric: bool,
 }
 
 /// `%text%` for LIKE, with LIKE's own wildcards escaped.
@@ -457,6 +473,7 @@ fn like_pattern(text: &str) -> String {
 
 /// The WHERE clause and its parameters, numbered from `$1`.
 fn where_clause<'a>(
+    backend: crate::Backend,
     f: &'a ListFilter<'a>,
     pattern: &'a str,
     sql: &mut String,
@@ -481,6 +498,12 @@ fn where_clause<'a>(
             sql.push_str(&format!(" AND group_id IN ({})", list.join(", ")));
         }
     }
+    if let Some((key, value)) = f.attribute.as_ref().and_then(|a| Some((a.key, a.equals?))) {
+        params.push(key.into());
+        let expr = crate::attributes::value_expr(backend, params.len());
+        params.push(value.into());
+        sql.push_str(&format!(" AND {expr} = ${}", params.len()));
+    }
     if f.search.is_some() {
         params.push(pattern.into());
         let n = params.len();
@@ -496,14 +519,35 @@ pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>
     let pattern = f.search.map(like_pattern).unwrap_or_default();
     let mut sql = String::from(concat!("SELECT ", columns!(), " FROM users"));
     let mut params: Vec<Param<'_>> = Vec::with_capacity(6);
-    where_clause(f, &pattern, &mut sql, &mut params);
-    if let Some(after) = f.after_email {
+    let backend = conn.backend();
+    where_clause(backend, f, &pattern, &mut sql, &mut params);
+    let sorted = f.attribute.filter(|a| a.sort);
+    if let (Some(after), None) = (f.after_email, sorted) {
         params.push(after.into());
         sql.push_str(&format!(" AND email > ${}", params.len()));
     }
+    match sorted {
+        Some(a) => {
+            // The key parameter again, so the sort expression follows the WHERE clause's.
+            params.push(a.key.into());
+            let mut expr = crate::attributes::value_expr(backend, params.len());
+            if a.numeric {
+                let real = match backend {
+                    crate::Backend::Sqlite => "REAL",
+                    crate::Backend::Postgres => "DOUBLE PRECISION",
+                };
+                expr = format!("CAST({expr} AS {real})");
+            }
+            let dir = if a.descending { "DESC" } else { "ASC" };
+            sql.push_str(&format!(
+                " ORDER BY CASE WHEN {expr} IS NULL THEN 1 ELSE 0 END, {expr} {dir}, email"
+            ));
+        }
+        None => sql.push_str(" ORDER BY email"),
+    }
     params.push(i64::from(f.limit).into());
-    sql.push_str(&format!(" ORDER BY email LIMIT ${}", params.len()));
-    if f.after_email.is_none() && f.offset > 0 {
+    sql.push_str(&format!(" LIMIT ${}", params.len()));
+    if (f.after_email.is_none() || sorted.is_some()) && f.offset > 0 {
         params.push(i64::try_from(f.offset).unwrap_or(i64::MAX).into());
         sql.push_str(&format!(" OFFSET ${}", params.len()));
     }
@@ -513,7 +557,7 @@ pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>
 /// How many users match `f` (ignoring its paging). Without a role or search filter this reads
 /// the maintained counts, so it costs the same at any size.
 pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
-    if f.role_id.is_none() && f.search.is_none() && f.groups.is_none() {
+    if f.role_id.is_none() && f.search.is_none() && f.groups.is_none() && f.attribute.is_none() {
         return conn
             .fetch_one(
                 "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts \
@@ -525,7 +569,8 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
     let pattern = f.search.map(like_pattern).unwrap_or_default();
     let mut sql = String::from("SELECT COUNT(*) FROM users");
     let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
-    where_clause(f, &pattern, &mut sql, &mut params);
+    let backend = conn.backend();
+    where_clause(backend, f, &pattern, &mut sql, &mut params);
     conn.fetch_one(&sql, &params).await
 }
 
@@ -553,6 +598,22 @@ pub async fn counts(conn: &mut Conn, account: &AccountId) -> Result<Vec<TypeCoun
     conn.fetch_all(
         "SELECT status, type, n FROM user_counts WHERE account_id = $1 AND n > 0 ORDER BY status, type",
         params![account.as_str()],
+    )
+    .await
+}
+
+/// A page of the account's users of one type, ordered by email after `after` (keyset; for
+/// account-wide actions that work through them in batches).
+pub async fn list_of_type(
+    conn: &mut Conn,
+    account: &AccountId,
+    user_type: UserType,
+    after: &str,
+    limit: u32,
+) -> Result<Vec<UserRecord>> {
+    conn.fetch_all(
+        select_user!("WHERE account_id = $1 AND type = $2 AND email > $3 ORDER BY email LIMIT $4"),
+        params![account.as_str(), user_type.code(), after, i64::from(limit)],
     )
     .await
 }

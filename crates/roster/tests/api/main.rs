@@ -12,6 +12,8 @@
 #[macro_use]
 mod support;
 
+mod account_admin;
+mod account_defaults;
 mod accounts;
 mod activation;
 mod audit;

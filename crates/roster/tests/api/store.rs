@@ -57,6 +57,7 @@ async fn insert_many_keeps_counts(b: Backend) {
         after_email: None,
         offset: 0,
         limit: 10,
+        attribute: None,
     };
     assert_eq!(
         users::count(&mut conn, &filter).await.unwrap(),

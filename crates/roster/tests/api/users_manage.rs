@@ -535,6 +535,13 @@ async fn update_profile(b: Backend) {
     let (_, token) = app.account_with_token().await;
     let id = app.add_user(&token, "custCreate", "t@acme.test", 1).await;
     let path = format!("/v2/users/{id}");
+    let (_, badge) = app
+        .post(
+            "/v2/accounts/me/custom_attributes",
+            &token,
+            &json!({"name": "Badge", "type": "number"}),
+        )
+        .await;
     let (s, v) = app
         .patch(
             &path,
@@ -542,7 +549,7 @@ async fn update_profile(b: Backend) {
             &json!({"first_name": "Grace", "last_name": "Hopper", "dept": "Maths", "job_title": "Teacher",
                     "location": "Room 4", "manager": "owner@acme.test", "company": "Acme", "phone_number": "+1 555",
                     "timezone": "Europe/Paris", "language": "fr-FR", "use_pmi": true,
-                    "custom_attributes": [{"key": "k1", "name": "Badge", "value": "42"}], "unknown": true}),
+                    "custom_attributes": [{"key": badge["key"], "name": "Badge", "value": "42"}], "unknown": true}),
         )
         .await;
     assert_eq!(s, 204, "{v}");

@@ -236,6 +236,13 @@ impl Service {
                 e.into()
             }
         })?;
+        let applied =
+            crate::admin::apply_user_defaults(&mut tx, &user.account_id, &[user.id.as_str()])
+                .await?;
+        if user.group_id.is_none() {
+            user.group_id = applied.group_id;
+        }
+        user.chat_group_ids.extend(applied.chat_group_id);
         let actor = Actor::Principal(principal);
         if p.action == CreateAction::Create {
             // The activation token: 256 random bits, mailed once, stored only as a hash.

@@ -18,6 +18,98 @@ pub struct ListQuery {
     pub next_page_token: Option<String>,
     /// Text to find in email, first, last or display name (case-insensitive).
     pub search: Option<String>,
+    /// Roster: a custom attribute (key or name) whose value must equal `custom_attribute_value`.
+    pub custom_attribute: Option<String>,
+    pub custom_attribute_value: Option<String>,
+    /// Roster: sort by this custom attribute (key or name; users without a value last), then
+    /// email. Paging is then by position: the `next_page_token` carries an offset.
+    pub sort_by_custom_attribute: Option<String>,
+    /// `asc` (default) or `desc`, with `sort_by_custom_attribute`.
+    pub sort_order: Option<String>,
+}
+
+fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The custom attribute filter and sort a query asks for, against the account's definitions.
+fn attribute_filter<'a>(
+    defs: &'a roster_domain::custom_attribute::Definitions,
+    q: &'a ListQuery,
+    value: &'a mut String,
+) -> Result<Option<users::AttributeFilter<'a>>> {
+    use roster_domain::custom_attribute::AttributeKind;
+    let filter = given(q.custom_attribute.as_deref());
+    let sort = given(q.sort_by_custom_attribute.as_deref());
+    let descending = match given(q.sort_order.as_deref()) {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(_) => {
+            return Err(Error::invalid(
+                "sort_order",
+                "sort_order must be asc or desc",
+            ))
+        }
+    };
+    if filter.is_some() && sort.is_some() && filter != sort {
+        return Err(Error::invalid(
+            "sort_by_custom_attribute",
+            "filter and sort by the same custom attribute",
+        ));
+    }
+    let Some(name) = filter.or(sort) else {
+        return Ok(None);
+    };
+    let def = defs.find(name).ok_or_else(|| {
+        let field = if filter.is_some() {
+            "custom_attribute"
+        } else {
+            "sort_by_custom_attribute"
+        };
+        Error::invalid(
+            field,
+            format!("\"{name}\" is not a custom attribute of this account"),
+        )
+    })?;
+    let equals = match (filter, q.custom_attribute_value.as_deref()) {
+        (Some(_), Some(v)) => {
+            *value = def
+                .check_value(v)
+                .map_err(|e| Error::invalid("custom_attribute_value", e))?;
+            true
+        }
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                "custom_attribute_value",
+                "custom_attribute_value is required with custom_attribute",
+            ))
+        }
+        _ => false,
+    };
+    Ok(Some(users::AttributeFilter {
+        key: &def.key,
+        equals: equals.then_some(value.as_str()),
+        sort: sort.is_some(),
+        descending,
+        numeric: def.kind == AttributeKind::Number,
+    }))
+}
+
+/// A position token (sorted lists page by offset): `@` and the offset (no email starts with `@`).
+fn offset_of(after: Option<&str>) -> Result<Option<u64>> {
+    match after {
+        None => Ok(None),
+        Some(a) => a
+            .strip_prefix('@')
+            .and_then(|n| n.parse().ok())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "next_page_token",
+                    "this next_page_token belongs to another sort order",
+                )
+            }),
+    }
 }
 
 /// One page of users.
@@ -58,6 +150,26 @@ impl Service {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty());
+        let mut conn = self.db.read().await?;
+        let defs = if q.custom_attribute.is_some() || q.sort_by_custom_attribute.is_some() {
+            crate::admin::attributes::definitions(&mut conn, &principal.account_id).await?
+        } else {
+            Default::default()
+        };
+        let mut value = String::new();
+        let attribute = attribute_filter(&defs, &q, &mut value)?;
+        let sorted = attribute.is_some_and(|a| a.sort);
+        let mut offset = u64::from(page_number - 1) * u64::from(page_size);
+        if sorted {
+            if let Some(o) = offset_of(after.as_deref())? {
+                offset = o;
+            }
+        } else if after.as_deref().is_some_and(|a| a.starts_with('@')) {
+            return Err(Error::invalid(
+                "next_page_token",
+                "this next_page_token belongs to another sort order",
+            ));
+        }
         let filter = ListFilter {
             account: &principal.account_id,
             status,
@@ -65,14 +177,21 @@ impl Service {
             groups: principal.group_scope.as_deref(),
             search: search.as_deref(),
             after_email: after.as_deref(),
-            offset: u64::from(page_number - 1) * u64::from(page_size),
+            offset,
             // One more than asked, to know whether a next page exists.
             limit: page_size + 1,
+            attribute,
         };
-        let mut conn = self.db.read().await?;
         let mut rows = users::list(&mut conn, &filter).await?;
         let total = u64::try_from(users::count(&mut conn, &filter).await?).unwrap_or(0);
-        let next_page_token = crate::paging::finish(&mut rows, page_size, |u| u.email.to_string());
+        let next_offset = offset + u64::from(page_size);
+        let next_page_token = crate::paging::finish(&mut rows, page_size, |u| {
+            if sorted {
+                format!("@{next_offset}")
+            } else {
+                u.email.to_string()
+            }
+        });
         Ok(UserPage {
             users: super::views(&mut conn, rows).await?,
             page_size,

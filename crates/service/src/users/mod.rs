@@ -7,7 +7,7 @@ pub(crate) mod create;
 mod list;
 mod resend;
 mod settings;
-mod status;
+pub(crate) mod status;
 mod update;
 
 pub use bulk::{BulkChange, BulkOutcome, BulkReport, MAX_BULK};

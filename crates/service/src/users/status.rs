@@ -61,7 +61,7 @@ async fn emit_user_event(
 }
 
 /// Removes a user's live tokens (they belong to the account's apps).
-async fn revoke_tokens(conn: &mut Conn, user: &UserRecord) -> Result<()> {
+pub(crate) async fn revoke_tokens(conn: &mut Conn, user: &UserRecord) -> Result<()> {
     conn.execute(
         "DELETE FROM oauth_tokens WHERE user_id = $1",
         roster_store::params![user.id.as_str()],
@@ -240,7 +240,7 @@ impl Service {
 
 /// Moves `user` into a new standalone free account of their own, as its Owner, keeping their
 /// profile and data; licences stay with the organisation.
-async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
+pub(crate) async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
     let at = now();
     let name = if user.display_name.is_empty() {
         user.email.to_string()

@@ -34,14 +34,16 @@ pub struct UserPatch {
 /// One custom attribute value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomAttribute {
+    /// The definition's key; may be empty when `name` names it.
+    #[serde(default)]
     pub key: String,
     #[serde(default)]
     pub name: String,
     pub value: String,
 }
 
-/// Most custom attributes a user may carry.
-pub const MAX_CUSTOM_ATTRIBUTES: usize = 5;
+/// Most custom attributes a user may carry (one per definition of the account).
+pub const MAX_CUSTOM_ATTRIBUTES: usize = roster_domain::custom_attribute::MAX_DEFINITIONS;
 
 /// Old and new values of the fields a patch changed, for `user.updated`.
 #[derive(Default)]
@@ -118,28 +120,6 @@ fn parse_pmi(pmi: i64) -> Result<i64> {
             "pmi must be 10 digits and not start with 0 or 1",
         ))
     }
-}
-
-fn parse_attributes(attrs: &[CustomAttribute]) -> Result<String> {
-    if attrs.len() > MAX_CUSTOM_ATTRIBUTES {
-        return Err(Error::invalid(
-            "custom_attributes",
-            format!("at most {MAX_CUSTOM_ATTRIBUTES} custom attributes"),
-        ));
-    }
-    let mut clean = Vec::with_capacity(attrs.len());
-    for a in attrs {
-        let key = text("custom_attributes.key", &a.key, 64)?;
-        if key.is_empty() {
-            return Err(Error::invalid("custom_attributes.key", "key is required"));
-        }
-        clean.push(CustomAttribute {
-            key,
-            name: text("custom_attributes.name", &a.name, 64)?,
-            value: text("custom_attributes.value", &a.value, 256)?,
-        });
-    }
-    serde_json::to_string(&clean).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Moves `new` into settings group `group` (empty: out of any group).
@@ -246,16 +226,22 @@ impl Service {
             })
             .transpose()?;
         let pmi = patch.pmi.map(parse_pmi).transpose()?;
-        let attributes = patch
+        if patch
             .custom_attributes
-            .as_deref()
-            .map(parse_attributes)
-            .transpose()?;
+            .as_ref()
+            .is_some_and(|a| a.len() > MAX_CUSTOM_ATTRIBUTES)
+        {
+            return Err(Error::invalid(
+                "custom_attributes",
+                format!("at most {MAX_CUSTOM_ATTRIBUTES} custom attributes"),
+            ));
+        }
 
         let mut tx = self.db.begin().await?;
         let old = resolve(&mut tx, principal, user_ref).await?;
         require_manage(principal, &old)?;
-        let admin_fields = new_type.is_some() || attributes.is_some() || patch.group_id.is_some();
+        let admin_fields =
+            new_type.is_some() || patch.custom_attributes.is_some() || patch.group_id.is_some();
         if admin_fields {
             super::require(principal, roster_domain::Privilege::UserEdit)?;
         }
@@ -276,6 +262,13 @@ impl Service {
             changes.new.insert("pmi".into(), json!(pmi));
             new.pmi = pmi;
         }
+        let attributes = match patch.custom_attributes.as_deref() {
+            Some(values) => Some(
+                crate::admin::attributes::check_custom_attributes(&mut tx, &old.account_id, values)
+                    .await?,
+            ),
+            None => None,
+        };
         if let Some(attrs) = attributes.filter(|a| *a != old.custom_attributes) {
             changes.old.insert(
                 "custom_attributes".into(),

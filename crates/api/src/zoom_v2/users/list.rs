@@ -25,6 +25,15 @@ pub struct ListParams {
     pub include_fields: Option<String>,
     /// Roster extension: text to find in email, first, last or display name.
     pub search: Option<String>,
+    /// Roster extension: only users whose value of this custom attribute (key or name) equals
+    /// `custom_attribute_value`.
+    pub custom_attribute: Option<String>,
+    pub custom_attribute_value: Option<String>,
+    /// Roster extension: sort by this custom attribute (key or name), users without a value
+    /// last, then by email. The `next_page_token` then carries a position (offset paging).
+    pub sort_by_custom_attribute: Option<String>,
+    /// Roster extension: `asc` (default) or `desc`.
+    pub sort_order: Option<String>,
 }
 
 /// Zoom's list-users response.
@@ -68,6 +77,10 @@ pub async fn list_users(
                 page_number: q.page_number,
                 next_page_token: q.next_page_token,
                 search: q.search,
+                custom_attribute: q.custom_attribute,
+                custom_attribute_value: q.custom_attribute_value,
+                sort_by_custom_attribute: q.sort_by_custom_attribute,
+                sort_order: q.sort_order,
             },
         )
         .await?;
