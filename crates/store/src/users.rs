@@ -358,6 +358,15 @@ pub async fn delete(conn: &mut Conn, u: &UserRecord) -> Result<bool> {
     .await?;
     crate::groups::leave_chat_groups(conn, &u.id).await?;
     crate::personal::delete_all(conn, &u.id).await?;
+    // Apps act as the user who created them: they go with that user, with every token they
+    // issued, and so do tokens issued to the user by other apps.
+    for sql in [
+        "DELETE FROM oauth_tokens WHERE user_id = $1 OR app_id IN \
+         (SELECT id FROM oauth_apps WHERE created_by = $1)",
+        "DELETE FROM oauth_apps WHERE created_by = $1",
+    ] {
+        conn.execute(sql, params![u.id.as_str()]).await?;
+    }
     let n = conn
         .execute(
             "DELETE FROM users WHERE id = $1 AND account_id = $2",

@@ -792,7 +792,27 @@ async fn another_accounts_users_are_invisible(b: Backend) {
     assert_eq!(footprint(&app).await, before);
 }
 
+async fn deleting_a_user_removes_their_apps(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, owner) = app.account_with_token().await;
+    let id = app.add_user(&owner, "custCreate", "dev@acme.test", 1).await;
+    let dev_token = app.token_for_user(&acct, "dev@acme.test").await;
+    assert_eq!(app.db.count("oauth_apps").await, 2);
+    let (s, v) = app
+        .delete(&format!("/v2/users/{id}?action=delete"), &owner)
+        .await;
+    assert_eq!(s, 204, "{v}");
+    assert_eq!(
+        app.db.count("oauth_apps").await,
+        1,
+        "the app went with its user"
+    );
+    let (s, v) = app.get("/v2/users/me", &dev_token).await;
+    assert_zoom_error(s, &v, 401, 124);
+}
+
 both_backends!(
+    deleting_a_user_removes_their_apps,
     create_invites_a_pending_user,
     auto_and_cust_create,
     bad_creates_store_nothing,
