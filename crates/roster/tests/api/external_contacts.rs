@@ -77,6 +77,8 @@ async fn admins_list_and_remove_an_external_contact(b: Backend) {
         .0,
         201
     );
+    // Times are kept to the millisecond: two messages in the same one have no defined order.
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     assert_eq!(
         send(
             &zoe_t,
