@@ -50,13 +50,47 @@ pub enum Command {
     /// (ROSTER_SMTP_URL), this is where activation links are.
     #[command(subcommand)]
     Mail(MailCommand),
-    /// Help users: hand over an activation link when mail does not arrive.
-    #[command(subcommand)]
+    /// Help users: hand over an activation link when mail does not arrive; import and export
+    /// users as CSV.
+    #[command(subcommand, alias = "users")]
     User(UserCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
+    /// Import users from a CSV file (Email, First Name, Last Name, Type, Department, Job Title,
+    /// Location, Manager, Group, Role, Custom Attributes): new emails are added, users of the
+    /// account are updated, and every row is reported. Acts as the operator, with the Owner's
+    /// powers.
+    Import {
+        /// The CSV file (UTF-8, `,` or `;`).
+        file: PathBuf,
+        /// The account (default: the only account there is).
+        #[arg(long, allow_hyphen_values = true)]
+        account_id: Option<String>,
+        /// How new users are added: create (invitations; the default) or autoCreate (active,
+        /// managed domains only).
+        #[arg(long)]
+        mode: Option<String>,
+        /// Report what would happen, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the per-row report here as CSV.
+        #[arg(long, value_name = "OUT.csv")]
+        report: Option<PathBuf>,
+    },
+    /// Export users as CSV (the import's columns).
+    Export {
+        /// The account (default: the only account there is).
+        #[arg(long, allow_hyphen_values = true)]
+        account_id: Option<String>,
+        /// active (default), inactive or pending.
+        #[arg(long)]
+        status: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Print a pending user's activation link, a fresh one: the previous link stops working,
     /// the new one works for 30 days, and no mail is sent. Hand it over by other means.
     InvitationLink {
@@ -295,6 +329,18 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             db.close().await;
             result
         }
+        Command::User(cmd @ (UserCommand::Import { .. } | UserCommand::Export { .. })) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let settings = Settings {
+                public_url: public_url(&config),
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
+            let result = crate::csv_cli::run(&service, cmd, out).await;
+            db.close().await;
+            result
+        }
         Command::User(UserCommand::InvitationLink { email, json }) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
@@ -443,7 +489,7 @@ fn flag(field: &str) -> String {
     }
 }
 
-fn cli_error(e: ServiceError) -> anyhow::Error {
+pub(crate) fn cli_error(e: ServiceError) -> anyhow::Error {
     match e {
         ServiceError::InvalidInput { field, message } => {
             anyhow::anyhow!("{}: {message}", flag(field))

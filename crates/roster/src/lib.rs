@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+mod csv_cli;
 pub mod startup;
 pub mod telemetry;
 

@@ -120,7 +120,9 @@ fn parse_pmi(pmi: i64) -> Result<i64> {
     }
 }
 
-fn parse_attributes(attrs: &[CustomAttribute]) -> Result<String> {
+/// Checks custom attribute values and gives their stored JSON: the one check for PATCH and CSV
+/// import alike.
+pub(crate) fn parse_attributes(attrs: &[CustomAttribute]) -> Result<String> {
     if attrs.len() > MAX_CUSTOM_ATTRIBUTES {
         return Err(Error::invalid(
             "custom_attributes",

@@ -1,0 +1,520 @@
+//! CSV import (`POST /v2/users/import`, `roster users import`): new rows add users (invitations
+//! or `autoCreate` on managed domains), rows naming a user of the account update the columns
+//! they fill, identical rows are unchanged, and bad rows are reported with their reason.
+//!
+//! Two passes over the file, both streaming: the first checks every row (and, for a dry run,
+//! reports) and sums the seats the file needs, refusing the whole file before anything is
+//! written if any pool would be oversold; the second evaluates each batch again inside its own
+//! transaction and writes it with `users::insert_many` and its events. A crash loses at most the
+//! batch in flight, and running the same file again completes it: the rows already written then
+//! come out unchanged.
+
+mod file;
+mod plan;
+
+pub use file::{escape_cell, Column};
+
+use crate::events::{self, Event};
+use crate::users::create::INVITATION_TTL;
+use crate::users::update::Changes;
+use crate::users::{event_object, open_account, require};
+use crate::{now, Actor, Error, Result, Service};
+use file::{Reader, Row};
+use plan::{Context, Plan, Planned};
+use roster_domain::{pmi, AccountId, CreateAction, Principal, Privilege, Privileges, Role, Secret};
+use roster_store::accounts::{self, Pool};
+use roster_store::invitations::{self, NewInvitation};
+use roster_store::users::{self, UserRecord};
+use roster_store::Conn;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+/// Rows per transaction of the writing pass: a crash loses at most this many.
+pub const IMPORT_BATCH: usize = 2000;
+
+/// A file to import, which the import reads twice.
+pub trait ImportSource: Sync {
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>>;
+}
+
+impl ImportSource for std::path::PathBuf {
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(std::fs::File::open(self)?))
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// How new users are added: `create` (the default: invitations) or `autoCreate`.
+    pub mode: Option<String>,
+    /// Report what would happen, and change nothing.
+    pub dry_run: bool,
+}
+
+/// What happened to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Unchanged => "unchanged",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub line: u64,
+    pub email: String,
+    pub outcome: Outcome,
+    /// The user's id (created, updated or unchanged).
+    pub id: Option<String>,
+    /// Why the row is an error.
+    pub reason: String,
+}
+
+/// Totals of an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub errors: u64,
+    pub dry_run: bool,
+}
+
+/// Which pass is running, for progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Check,
+    Write,
+}
+
+/// Where the report goes, row by row, in file order.
+pub trait ImportSink: Send {
+    fn row(&mut self, row: &ReportRow) -> std::io::Result<()>;
+    /// `rows` of the file are done in `pass`.
+    fn progress(&mut self, _pass: Pass, _rows: u64) {}
+}
+
+fn parse_mode(mode: Option<&str>) -> Result<CreateAction> {
+    match mode.map(str::trim) {
+        None | Some("" | "create") => Ok(CreateAction::Create),
+        Some("autoCreate") => Ok(CreateAction::AutoCreate),
+        Some(_) => Err(Error::invalid("mode", "mode must be create or autoCreate")),
+    }
+}
+
+fn read_batch(reader: &mut Reader, batch: &mut Vec<Row>) -> Result<()> {
+    batch.clear();
+    while batch.len() < IMPORT_BATCH {
+        match reader.next_row()? {
+            Some(row) => batch.push(row),
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> ReportRow {
+    summary.rows += 1;
+    let (outcome, reason) = match p.plan {
+        Plan::Create(_) => (Outcome::Created, String::new()),
+        Plan::Update { .. } => (Outcome::Updated, String::new()),
+        Plan::Unchanged(_) => (Outcome::Unchanged, String::new()),
+        Plan::Error(reason) => (Outcome::Error, reason),
+    };
+    match outcome {
+        Outcome::Created => summary.created += 1,
+        Outcome::Updated => summary.updated += 1,
+        Outcome::Unchanged => summary.unchanged += 1,
+        Outcome::Error => summary.errors += 1,
+    }
+    ReportRow {
+        line: p.line,
+        email: p.email,
+        outcome,
+        id,
+        reason,
+    }
+}
+
+fn planned_id(p: &Planned) -> Option<String> {
+    match &p.plan {
+        Plan::Create(u) => Some(u.id.to_string()),
+        Plan::Update { new, .. } => Some(new.id.to_string()),
+        Plan::Unchanged(id) => Some(id.clone()),
+        Plan::Error(_) => None,
+    }
+}
+
+fn sink_error(e: std::io::Error) -> Error {
+    Error::Internal(format!("writing the import report: {e}"))
+}
+
+impl Service {
+    /// Imports a CSV file into the caller's account (see the module's documentation).
+    #[tracing::instrument(skip_all)]
+    pub async fn import_users(
+        &self,
+        principal: &Principal,
+        source: &dyn ImportSource,
+        options: &ImportOptions,
+        sink: &mut dyn ImportSink,
+    ) -> Result<ImportSummary> {
+        self.import(
+            &Actor::Principal(principal),
+            principal,
+            source,
+            options,
+            sink,
+        )
+        .await
+    }
+
+    /// Imports as the operator (the CLI), with the Owner's powers in `account_id`; events name
+    /// the operator.
+    #[tracing::instrument(skip_all)]
+    pub async fn import_users_as_operator(
+        &self,
+        account_id: &str,
+        source: &dyn ImportSource,
+        options: &ImportOptions,
+        sink: &mut dyn ImportSink,
+    ) -> Result<ImportSummary> {
+        let principal = self.operator_principal(account_id).await?;
+        self.import(&Actor::Operator, &principal, source, options, sink)
+            .await
+    }
+
+    /// The account the operator's CLI means without `--account-id`: the only one there is.
+    pub async fn sole_account_id(&self) -> Result<String> {
+        let mut conn = self.db.read().await?;
+        let ids = accounts::first_ids(&mut conn, 2).await?;
+        match ids.as_slice() {
+            [only] => Ok(only.clone()),
+            [] => Err(Error::AccountNotFound("(none yet)".to_owned())),
+            _ => Err(Error::invalid(
+                "account_id",
+                "there are several accounts: say which one",
+            )),
+        }
+    }
+
+    /// The Owner's powers in `account_id`, for the operator's CLI.
+    pub(crate) async fn operator_principal(&self, account_id: &str) -> Result<Principal> {
+        let not_found = || Error::AccountNotFound(account_id.trim().to_owned());
+        let id = AccountId::parse(account_id.trim()).ok_or_else(not_found)?;
+        let mut conn = self.db.read().await?;
+        let account = accounts::find(&mut conn, &id)
+            .await?
+            .ok_or_else(not_found)?;
+        let owner_id = account.owner_id.ok_or_else(not_found)?;
+        let owner = users::find_by_id(&mut conn, &id, &owner_id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok(Principal {
+            account_id: id,
+            user_id: owner.id,
+            email: owner.email,
+            acts_as: Role::Owner,
+            privileges: Privileges::all(),
+            group_scope: None,
+            scopes: String::new(),
+        })
+    }
+
+    async fn import(
+        &self,
+        actor: &Actor<'_>,
+        principal: &Principal,
+        source: &dyn ImportSource,
+        options: &ImportOptions,
+        sink: &mut dyn ImportSink,
+    ) -> Result<ImportSummary> {
+        require(principal, Privilege::UserAdd)?;
+        let mode = parse_mode(options.mode.as_deref())?;
+        let open = |s: &dyn ImportSource| {
+            s.open()
+                .map_err(|e| Error::Internal(format!("opening the import file: {e}")))
+                .and_then(Reader::open)
+        };
+        let mut conn = self.db.read().await?;
+        let account = open_account(&mut conn, principal).await?;
+        let ctx = Context::load(&mut conn, principal, account, mode).await?;
+
+        // Pass 1: check every row, find repeated emails, sum the seats.
+        let hasher = RandomState::new();
+        let mut seen: HashMap<u64, u32> = HashMap::new();
+        let mut duplicates: HashMap<u64, u64> = HashMap::new();
+        let mut seats = [0i64; 3];
+        let mut summary = ImportSummary {
+            dry_run: options.dry_run,
+            ..ImportSummary::default()
+        };
+        let mut reader = open(source)?;
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut done = 0u64;
+        loop {
+            read_batch(&mut reader, &mut batch)?;
+            if batch.is_empty() {
+                break;
+            }
+            for row in &batch {
+                let Some(email) = row
+                    .get(Column::Email)
+                    .and_then(|e| roster_domain::Email::parse(e).ok())
+                else {
+                    continue;
+                };
+                let line = u32::try_from(row.line).unwrap_or(u32::MAX);
+                match seen.entry(hasher.hash_one(email.as_str())) {
+                    std::collections::hash_map::Entry::Occupied(first) => {
+                        duplicates.insert(row.line, u64::from(*first.get()));
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(line);
+                    }
+                }
+            }
+            let planned = plan::evaluate(&mut conn, &ctx, &batch, &duplicates).await?;
+            done += planned.len() as u64;
+            for p in planned {
+                for (total, n) in seats.iter_mut().zip(p.seats()) {
+                    *total += n;
+                }
+                if options.dry_run {
+                    let id = planned_id(&p);
+                    sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
+                }
+            }
+            sink.progress(Pass::Check, done);
+        }
+        drop(seen);
+        let a = &ctx.account;
+        let pools = [
+            ("Licensed", a.licensed_used, a.seats.licensed),
+            ("Large Meeting", a.large_meeting_used, a.seats.large_meeting),
+            ("Webinar", a.webinar_used, a.seats.webinar),
+        ];
+        for ((name, used, total), need) in pools.into_iter().zip(seats) {
+            if need > 0 && used + need > i64::from(total) {
+                return Err(Error::SeatsExhausted(name));
+            }
+        }
+        if options.dry_run {
+            return Ok(summary);
+        }
+        drop(conn);
+
+        // Pass 2: each batch again, in its own transaction.
+        let mut reader = open(source)?;
+        let mut done = 0u64;
+        loop {
+            read_batch(&mut reader, &mut batch)?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut tx = self.db.begin().await?;
+            let planned = plan::evaluate(&mut tx, &ctx, &batch, &duplicates).await?;
+            let planned = self.write(&mut tx, &ctx, actor, planned).await?;
+            tx.commit().await?;
+            done += planned.len() as u64;
+            for p in planned {
+                let id = planned_id(&p);
+                sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
+            }
+            sink.progress(Pass::Write, done);
+        }
+        tracing::info!(
+            created = summary.created,
+            updated = summary.updated,
+            unchanged = summary.unchanged,
+            errors = summary.errors,
+            "import done"
+        );
+        Ok(summary)
+    }
+
+    /// Writes one evaluated batch: seats, new users (multi-row), their invitations and events,
+    /// then the updates with theirs.
+    async fn write(
+        &self,
+        tx: &mut Conn,
+        ctx: &Context<'_>,
+        actor: &Actor<'_>,
+        mut planned: Vec<Planned>,
+    ) -> Result<Vec<Planned>> {
+        let mut seats = [0i64; 3];
+        for p in &planned {
+            for (total, n) in seats.iter_mut().zip(p.seats()) {
+                *total += n;
+            }
+        }
+        let pools = [
+            (Pool::Licensed, "Licensed"),
+            (Pool::LargeMeeting, "Large Meeting"),
+            (Pool::Webinar, "Webinar"),
+        ];
+        for ((pool, name), delta) in pools.into_iter().zip(seats) {
+            if !accounts::adjust_seats(tx, &ctx.account.id, pool, delta).await? {
+                return Err(Error::SeatsExhausted(name));
+            }
+        }
+        let mut created: Vec<UserRecord> = Vec::new();
+        for p in &mut planned {
+            if let Plan::Create(u) = &p.plan {
+                created.push(u.as_ref().clone());
+            }
+        }
+        assign_pmis(tx, &mut created).await?;
+        users::insert_many(tx, &created).await.map_err(|e| {
+            if e.is_unique("users.email") {
+                Error::invalid(
+                    "file",
+                    "another request added one of these emails meanwhile; run the import again",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+        let at = now();
+        for u in &created {
+            if ctx.mode == CreateAction::Create {
+                self.invite(tx, ctx, actor, u).await?;
+            }
+            let mut extra = Map::new();
+            extra.insert("creation_type".into(), json!(u.creation_type.as_str()));
+            extra.insert("operation".into(), json!("import"));
+            let event = Event {
+                account_id: &u.account_id,
+                kind: "user.created",
+                actor,
+                target: u.id.as_str(),
+                object: event_object(u),
+                extra,
+            };
+            events::emit(tx, event, at).await?;
+        }
+        for p in &mut planned {
+            if let Plan::Update { old, new, changes } = &mut p.plan {
+                new.updated_at = at;
+                if !users::update(tx, old, new).await? {
+                    return Err(Error::UserNotFound(old.id.to_string()));
+                }
+                emit_update(tx, actor, old, new, std::mem::take(changes), at).await?;
+            }
+        }
+        Ok(planned)
+    }
+
+    /// The invitation and activation mail of a user created pending.
+    async fn invite(
+        &self,
+        tx: &mut Conn,
+        ctx: &Context<'_>,
+        actor: &Actor<'_>,
+        user: &UserRecord,
+    ) -> Result<()> {
+        let token = Secret::token();
+        let at = now();
+        let expires_at = at + INVITATION_TTL;
+        invitations::insert(
+            tx,
+            &NewInvitation {
+                user_id: &user.id,
+                account_id: &user.account_id,
+                invited_by: &actor.audit_name(),
+                token_hash: &token.hash(),
+                created_at: at,
+                expires_at,
+            },
+        )
+        .await?;
+        crate::mail::enqueue_activation(
+            tx,
+            &self.settings.public_url,
+            &crate::mail::Activation {
+                kind: crate::mail::InviteKind::of(user),
+                account_id: &user.account_id,
+                reminder: false,
+                user,
+                account_name: &ctx.account.name,
+                token: &token,
+                expires_at,
+                at,
+            },
+        )
+        .await
+    }
+}
+
+async fn emit_update(
+    tx: &mut Conn,
+    actor: &Actor<'_>,
+    old: &UserRecord,
+    new: &UserRecord,
+    changes: Changes,
+    at: time::OffsetDateTime,
+) -> Result<()> {
+    let mut object = changes.new;
+    object.insert("id".into(), json!(new.id.as_str()));
+    let mut old_object = changes.old;
+    old_object.insert("id".into(), json!(old.id.as_str()));
+    let mut extra = Map::new();
+    extra.insert("operation".into(), json!("import"));
+    extra.insert("time_stamp".into(), json!(at.unix_timestamp() * 1000));
+    extra.insert("old_object".into(), Value::Object(old_object));
+    let event = Event {
+        account_id: &new.account_id,
+        kind: "user.updated",
+        actor,
+        target: new.id.as_str(),
+        object: Value::Object(object),
+        extra,
+    };
+    events::emit(tx, event, at).await
+}
+
+/// Gives each new user a PMI nobody holds: random ones, drawn again for the few that are taken
+/// (checked a batch at a time).
+async fn assign_pmis(tx: &mut Conn, created: &mut [UserRecord]) -> Result<()> {
+    let mut todo: Vec<usize> = (0..created.len()).collect();
+    while !todo.is_empty() {
+        for &i in &todo {
+            if let Some(u) = created.get_mut(i) {
+                u.pmi = pmi::generate();
+            }
+        }
+        let mut drawn: Vec<i64> = created.iter().map(|u| u.pmi).collect();
+        let taken = users::taken_pmis(tx, &drawn).await?;
+        drawn.sort_unstable();
+        let twice: Vec<i64> = drawn
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] if a == b => Some(*a),
+                _ => None,
+            })
+            .collect();
+        todo = created
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| taken.contains(&u.pmi) || twice.contains(&u.pmi))
+            .map(|(i, _)| i)
+            .collect();
+    }
+    Ok(())
+}
