@@ -19,6 +19,7 @@ mod binary;
 mod bulk;
 mod concurrency;
 mod groups;
+mod import;
 mod invitation_link;
 mod joining;
 mod mail;

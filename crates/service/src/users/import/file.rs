@@ -112,9 +112,79 @@ impl Row {
     }
 }
 
+/// Drops the `\r` of every CRLF, so line numbers count as people count them (the csv crate
+/// dates a record after a CRLF to the line before) and CRLF and LF files read the same.
+struct CrlfToLf<R> {
+    inner: R,
+    /// A `\r` held back at the end of the last chunk.
+    pending_cr: bool,
+    /// Bytes handed out so far, and the last of them.
+    emitted: u64,
+    last: Option<u8>,
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.len() < 2 {
+            return self.inner.read(buf);
+        }
+        loop {
+            let out = self.read_some(buf)?;
+            // A chunk that was only a held-back `\r` gave nothing yet; 0 would mean the end.
+            if out > 0 || !self.pending_cr {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn read_some(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = usize::from(self.pending_cr);
+        let n = match buf.get_mut(start..) {
+            Some(rest) => self.inner.read(rest)?,
+            None => 0,
+        };
+        if self.pending_cr {
+            if let Some(b) = buf.first_mut() {
+                *b = b'\r';
+            }
+        }
+        let total = start + n;
+        let mut out = 0;
+        let mut i = 0;
+        while i < total {
+            let b = buf.get(i).copied().unwrap_or_default();
+            let next = buf.get(i + 1).copied();
+            if b == b'\r' && next == Some(b'\n') {
+                i += 1;
+                continue;
+            }
+            if b == b'\r' && i + 1 == total && n > 0 {
+                // Maybe half of a CRLF: decide with the next chunk.
+                self.pending_cr = true;
+                break;
+            }
+            if let Some(slot) = buf.get_mut(out) {
+                *slot = b;
+            }
+            out += 1;
+            i += 1;
+        }
+        if i >= total {
+            self.pending_cr = false;
+        }
+        if out > 0 {
+            self.emitted += out as u64;
+            self.last = buf.get(out - 1).copied();
+        }
+        Ok(out)
+    }
+}
+
 /// An import file being read, row by row.
 pub struct Reader {
-    csv: csv::Reader<BufReader<Box<dyn Read + Send>>>,
+    csv: csv::Reader<CrlfToLf<BufReader<Box<dyn Read + Send>>>>,
     columns: Vec<Column>,
     record: csv::ByteRecord,
 }
@@ -167,7 +237,12 @@ impl Reader {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .delimiter(delimiter)
-            .from_reader(buffered);
+            .from_reader(CrlfToLf {
+                inner: buffered,
+                pending_cr: false,
+                emitted: 0,
+                last: None,
+            });
         let mut header = csv::ByteRecord::new();
         if !csv.read_byte_record(&mut header).map_err(csv_error)? {
             return Err(malformed(1, "the file is empty: it needs a header line"));
@@ -215,7 +290,18 @@ impl Reader {
             {
                 return Ok(None);
             }
-            let line = self.record.position().map_or(0, csv::Position::line);
+            // The csv crate dates a record to the blank lines before it; the end is exact.
+            let end = self.csv.position().line();
+            let inner: u64 = self
+                .record
+                .iter()
+                .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+                .sum();
+            let at_eof_without_newline = self.csv.get_ref().last != Some(b'\n')
+                && self.csv.position().byte() == self.csv.get_ref().emitted;
+            let line = end
+                .saturating_sub(inner)
+                .saturating_sub(u64::from(!at_eof_without_newline));
             if self
                 .record
                 .iter()
@@ -288,6 +374,37 @@ mod tests {
         assert_eq!(rows[0].get(Column::Email), Some("a@x.com"));
         assert_eq!(rows[0].get(Column::FirstName), Some("Ann; \"Jr\""));
         assert_eq!(rows[0].line, 2);
+    }
+
+    /// Hands out at most 2 bytes a read, so CRLFs split across reads.
+    struct Trickle(std::io::Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(2);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn crlf_split_across_reads() {
+        let text = b"a\r\nb\rc\r\n\r".to_vec();
+        let mut r = CrlfToLf {
+            inner: Trickle(std::io::Cursor::new(text)),
+            pending_cr: false,
+            emitted: 0,
+            last: None,
+        };
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"a\nb\rc\n\r");
+    }
+
+    #[test]
+    fn crlf_lines_count_like_lf() {
+        let rows = read(b"email\r\na@x.com\r\n\r\n\"b@x.com\"\r\nc@x.com").unwrap();
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4, 5]);
     }
 
     #[test]
