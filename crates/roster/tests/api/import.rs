@@ -467,3 +467,140 @@ both_backends!(
     export_escapes_formulas_and_round_trips,
     cli_imports_with_a_report_and_exports,
 );
+
+mod crash {
+    use crate::binary::{serve_with, sigterm_and_wait};
+    use crate::support::{run_cli, token_at, Backend, TestDb};
+    use roster_service::users::import::IMPORT_BATCH;
+    use serde_json::Value;
+    use std::time::Duration;
+
+    const ROWS: usize = 40_000;
+
+    async fn imported(db: &TestDb) -> i64 {
+        db.count("users WHERE email LIKE 'c%@crash.test'").await
+    }
+
+    async fn post(
+        client: &reqwest::Client,
+        base: &str,
+        token: &str,
+        csv: &str,
+    ) -> reqwest::Result<Value> {
+        client
+            .post(format!("{base}/v2/users/import?mode=autoCreate"))
+            .bearer_auth(token)
+            .body(csv.to_owned())
+            .send()
+            .await?
+            .json()
+            .await
+    }
+
+    /// A server killed mid-import keeps exactly the batches it committed (with their events and
+    /// counts); the same file run again completes the import without duplicates.
+    async fn a_killed_import_keeps_whole_batches_and_resumes(b: Backend) {
+        let db = TestDb::new(b).await;
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_cli(
+            &db,
+            &[
+                "account",
+                "create",
+                "--name",
+                "Crash",
+                "--owner-email",
+                "o@crash.test",
+                "--plan",
+                "business",
+                "--json",
+            ],
+        )
+        .await
+        .unwrap();
+        let acct: Value = serde_json::from_str(out.trim()).unwrap();
+        run_cli(
+            &db,
+            &[
+                "account",
+                "add-domain",
+                acct["account_id"].as_str().unwrap(),
+                "crash.test",
+            ],
+        )
+        .await
+        .unwrap();
+        let mut csv = String::from("email,first name,last name,department\n");
+        for i in 0..ROWS {
+            csv.push_str(&format!(
+                "c{i:06}@crash.test,First{i},Last,Dept {}\n",
+                i % 7
+            ));
+        }
+
+        let (mut first, base, _) = serve_with(&db, dir.path(), &[]).await;
+        let client = reqwest::Client::new();
+        let token = token_at(&client, &base, &acct).await;
+        let request = tokio::spawn({
+            let (client, base, token, csv) =
+                (client.clone(), base.clone(), token.clone(), csv.clone());
+            async move { post(&client, &base, &token, &csv).await }
+        });
+        let mut seen = 0;
+        for _ in 0..3000 {
+            seen = imported(&db).await;
+            if seen >= 2 * IMPORT_BATCH as i64 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        first.kill().await.unwrap();
+        assert!(
+            request.await.unwrap().is_err(),
+            "the request died with the server"
+        );
+        let committed = imported(&db).await;
+        assert!(
+            committed >= seen && committed < ROWS as i64,
+            "killed mid-import: {committed}"
+        );
+        assert_eq!(
+            committed % IMPORT_BATCH as i64,
+            0,
+            "whole batches only: {committed}"
+        );
+        let created_events = db
+            .count("events WHERE type = 'user.created' AND target IN (SELECT id FROM users WHERE email LIKE 'c%@crash.test')")
+            .await;
+        assert_eq!(
+            created_events, committed,
+            "each committed user has its event"
+        );
+        let counted = db.count("users").await;
+        let db2 = db.open().await;
+        let mut conn = db2.read().await.unwrap();
+        let n: i64 = conn
+            .fetch_one("SELECT CAST(SUM(n) AS BIGINT) FROM user_counts", &[])
+            .await
+            .unwrap();
+        assert_eq!(n, counted, "counts stayed exact");
+        drop(conn);
+        db2.close().await;
+
+        let (second, base, _) = serve_with(&db, dir.path(), &[]).await;
+        let token = token_at(&client, &base, &acct).await;
+        let v = post(&client, &base, &token, &csv).await.unwrap();
+        assert_eq!(v["unchanged"], committed, "{}", v["errors"]);
+        assert_eq!(v["created"], ROWS as i64 - committed);
+        assert_eq!(v["errors"], 0);
+        assert_eq!(imported(&db).await, ROWS as i64);
+        assert_eq!(
+            db.count("(SELECT DISTINCT email FROM users WHERE email LIKE 'c%@crash.test') AS d")
+                .await,
+            ROWS as i64
+        );
+        sigterm_and_wait(second).await;
+    }
+
+    both_backends!(a_killed_import_keeps_whole_batches_and_resumes);
+}
