@@ -52,14 +52,15 @@ impl ImportSink for Spool {
             if !self.first {
                 self.file.write_all(b",")?;
             }
-            let mut item = serde_json::json!({
-                "line": r.line, "email": r.email, "outcome": r.outcome.as_str(),
-            });
+            let mut item = serde_json::Map::new();
+            item.insert("line".into(), r.line.into());
+            item.insert("email".into(), r.email.as_str().into());
+            item.insert("outcome".into(), r.outcome.as_str().into());
             if let Some(id) = &r.id {
-                item["id"] = id.as_str().into();
+                item.insert("id".into(), id.as_str().into());
             }
             if !r.reason.is_empty() {
-                item["reason"] = r.reason.as_str().into();
+                item.insert("reason".into(), r.reason.as_str().into());
             }
             serde_json::to_writer(&mut self.file, &item)?;
         }

@@ -392,6 +392,7 @@ impl Service {
             }
         })?;
         let at = now();
+        let mut list = Vec::with_capacity(created.len());
         for u in &created {
             if ctx.mode == CreateAction::Create {
                 self.invite(tx, ctx, actor, u).await?;
@@ -399,16 +400,17 @@ impl Service {
             let mut extra = Map::new();
             extra.insert("creation_type".into(), json!(u.creation_type.as_str()));
             extra.insert("operation".into(), json!("import"));
-            let event = Event {
+            list.push(Event {
                 account_id: &u.account_id,
                 kind: "user.created",
                 actor,
                 target: u.id.as_str(),
                 object: event_object(u),
                 extra,
-            };
-            events::emit(tx, event, at).await?;
+            });
         }
+        // One event per user, written with multi-row statements.
+        events::emit_many(tx, list, at).await?;
         for p in &mut planned {
             if let Plan::Update { old, new, changes } = &mut p.plan {
                 new.updated_at = at;
