@@ -420,6 +420,18 @@ pub async fn find_by_emails(conn: &mut Conn, emails: &[&str]) -> Result<Vec<User
     conn.fetch_all(&sql, &params).await
 }
 
+/// Asks PostgreSQL to plan each statement of the current transaction for its actual
+/// parameters and table size (nothing on SQLite). A bulk write grows `users` under the generic
+/// plan cached while it was small, and that plan's sequential scan of an `IN` list of
+/// parameters costs seconds a batch once the table is large.
+pub async fn plan_for_growth(conn: &mut Conn) -> Result<()> {
+    if conn.backend() == crate::Backend::Postgres {
+        conn.execute("SET LOCAL plan_cache_mode = force_custom_plan", &[])
+            .await?;
+    }
+    Ok(())
+}
+
 /// Which of `pmis` are taken.
 pub async fn taken_pmis(conn: &mut Conn, pmis: &[i64]) -> Result<Vec<i64>> {
     if pmis.is_empty() {

@@ -329,6 +329,7 @@ impl Service {
                 break;
             }
             let mut tx = self.db.begin().await?;
+            users::plan_for_growth(&mut tx).await?;
             let planned = plan::evaluate(&mut tx, &ctx, &batch, &duplicates).await?;
             let planned = self.write(&mut tx, &ctx, actor, planned).await?;
             tx.commit().await?;
