@@ -456,7 +456,75 @@ async fn cli_imports_with_a_report_and_exports(b: Backend) {
     assert!(err.to_string().contains("no such file"), "{err}");
 }
 
+async fn group_scoped_roles_and_the_payment_gate(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, owner) = app.account_with_token().await;
+    let (_, staff) = app
+        .post("/v2/groups", &owner, &json!({"name": "Staff"}))
+        .await;
+    let (_, other) = app
+        .post("/v2/groups", &owner, &json!({"name": "Other"}))
+        .await;
+    for (email, group) in [("s@acme.test", &staff), ("o@acme.test", &other)] {
+        let id = app.add_user(&owner, "custCreate", email, 1).await;
+        app.patch(
+            &format!("/v2/users/{id}"),
+            &owner,
+            &json!({"group_id": group["id"]}),
+        )
+        .await;
+    }
+    app.add_user(&owner, "custCreate", "head@acme.test", 1)
+        .await;
+    let (_, role) = app
+        .post(
+            "/v2/roles",
+            &owner,
+            &json!({"name": "Staff desk", "privileges": ["User:Read", "User:Add", "User:Edit"],
+                    "group_ids": [staff["id"]]}),
+        )
+        .await;
+    let (s, v) = app
+        .post(
+            &format!("/v2/roles/{}/members", role["id"].as_str().unwrap()),
+            &owner,
+            &json!({"members": [{"email": "head@acme.test"}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let head = app.token_for_user(&acct, "head@acme.test").await;
+    let (s, v) = import(
+        &app,
+        &head,
+        "",
+        b"email,group,first name\nnew1@acme.test,Staff,A\nnew2@acme.test,,B\no@acme.test,,Renamed\ns@acme.test,,Renamed\n",
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let kinds: Vec<String> = outcomes(&v).into_iter().map(|(_, k, _)| k).collect();
+    assert_eq!(kinds, ["created", "error", "error", "updated"], "{v}");
+    let (_, o) = app.get("/v2/users/o@acme.test", &owner).await;
+    assert_eq!(o["first_name"], "", "outside the role's groups");
+    let (s, csv) = text(&app, &head, "/v2/users/export").await;
+    assert_eq!(s, 200, "{csv}");
+    assert!(
+        csv.contains("s@acme.test,") && !csv.contains("o@acme.test"),
+        "{csv}"
+    );
+
+    // A free account without a verified payment method manages no users, by file either.
+    let free = app.create_account("Free", "f@free.test", &[]).await;
+    let token = app.token(&free).await;
+    let (s, v) = import(&app, &token, "", b"email\nn@free.test\n").await;
+    assert_zoom_error(s, &v, 400, 200);
+    assert!(
+        v["message"].as_str().unwrap().contains("verify-payment"),
+        "{v}"
+    );
+}
+
 both_backends!(
+    group_scoped_roles_and_the_payment_gate,
     creates_updates_and_reports_each_row,
     dry_run_stores_nothing,
     overselling_refuses_the_whole_file,
