@@ -252,9 +252,21 @@ impl Service {
                 .map_err(|e| Error::Internal(format!("opening the import file: {e}")))
                 .and_then(Reader::open)
         };
-        let mut conn = self.db.read().await?;
-        let account = open_account(&mut conn, principal).await?;
-        let ctx = Context::load(&mut conn, principal, account, mode).await?;
+        // On PostgreSQL the check pass reads inside a transaction (it writes nothing) so that
+        // its batch lookups get plans for the table's real size; on SQLite a transaction would
+        // hold the writer, so it reads from the pool.
+        let mut read_tx;
+        let mut read_conn;
+        let conn: &mut Conn = if self.db.backend() == roster_store::Backend::Postgres {
+            read_tx = self.db.begin().await?;
+            users::plan_for_growth(&mut read_tx).await?;
+            &mut read_tx
+        } else {
+            read_conn = self.db.read().await?;
+            &mut read_conn
+        };
+        let account = open_account(conn, principal).await?;
+        let ctx = Context::load(conn, principal, account, mode).await?;
 
         // Pass 1: check every row, find repeated emails, sum the seats.
         let hasher = RandomState::new();
@@ -290,7 +302,7 @@ impl Service {
                     }
                 }
             }
-            let planned = plan::evaluate(&mut conn, &ctx, &batch, &duplicates).await?;
+            let planned = plan::evaluate(conn, &ctx, &batch, &duplicates).await?;
             done += planned.len() as u64;
             for p in planned {
                 for (total, n) in seats.iter_mut().zip(p.seats()) {
@@ -318,7 +330,6 @@ impl Service {
         if options.dry_run {
             return Ok(summary);
         }
-        drop(conn);
 
         // Pass 2: each batch again, in its own transaction.
         let mut reader = open(source)?;
