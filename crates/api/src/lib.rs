@@ -45,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/users/email", get(users::email_exists))
         .route("/users/batch", post(users::bulk::add_users))
         .route("/users/bulk", post(users::bulk::bulk_update))
+        .route("/users/import", post(users::import::import_users))
+        .route("/users/export", get(users::import::export_users))
         .route(
             "/users/{userId}",
             get(users::get_user)

@@ -16,6 +16,8 @@ use utoipa::{Modify, OpenApi};
         crate::zoom_v2::users::list::email_exists,
         crate::zoom_v2::users::bulk::add_users,
         crate::zoom_v2::users::bulk::bulk_update,
+        crate::zoom_v2::users::import::import_users,
+        crate::zoom_v2::users::import::export_users,
         crate::zoom_v2::users::get_user,
         crate::zoom_v2::users::update::update_user,
         crate::zoom_v2::users::remove::delete_user,

@@ -3,6 +3,7 @@
 //! * `seed`: adds N active Basic users (`u0000000@bench.test`, …) to an account through the
 //!   store's multi-row insert, and writes their ids to a file for the load generator.
 //! * `page-token EMAIL`: a `next_page_token` that starts after EMAIL, to time deep pages.
+//! * `gen-csv`: an import file of N generated users, for `scripts/bench-import.sh`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -35,6 +36,16 @@ enum Command {
     },
     /// Print a page token that starts after EMAIL.
     PageToken { email: String },
+    /// Write an import file of N generated users (`i0000000@DOMAIN`, …) with every column a
+    /// person would fill but group and role.
+    GenCsv {
+        #[arg(long)]
+        rows: usize,
+        #[arg(long, default_value = "bench.test")]
+        domain: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 const PER_TRANSACTION: usize = 10_000;
@@ -42,6 +53,26 @@ const PER_TRANSACTION: usize = 10_000;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::GenCsv { rows, domain, out } => {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
+            writeln!(
+                w,
+                "Email,First Name,Last Name,Type,Department,Job Title,Location,Manager,Custom Attributes"
+            )?;
+            for i in 0..rows {
+                writeln!(
+                    w,
+                    "i{i:07}@{domain},First{i},Last{},Basic,Dept {},Teacher,Room {},boss{}@{domain},cost={}",
+                    i % 1000,
+                    i % 50,
+                    i % 300,
+                    i % 100,
+                    i % 17
+                )?;
+            }
+            w.flush()?;
+            Ok(())
+        }
         Command::PageToken { email } => {
             let now = time::OffsetDateTime::now_utc();
             let ms = i64::try_from(now.unix_timestamp_nanos() / 1_000_000)?;

@@ -36,6 +36,34 @@ impl UserType {
         })
     }
 
+    /// The type's name, as CSV files write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Basic => "Basic",
+            Self::Licensed => "Licensed",
+            Self::OnPrem => "On-Prem",
+            Self::Unassigned => "Unassigned",
+            Self::None => "None",
+        }
+    }
+
+    /// A type by name or by Zoom's number, as people write it in a CSV file: case, spaces and
+    /// `-` do not matter ("Licensed", "on prem", "2").
+    pub fn parse_name(s: &str) -> Option<Self> {
+        let key: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect();
+        Some(match key.as_str() {
+            "basic" | "1" => Self::Basic,
+            "licensed" | "2" => Self::Licensed,
+            "onprem" | "3" => Self::OnPrem,
+            "unassigned" | "4" => Self::Unassigned,
+            _ => return None,
+        })
+    }
+
     /// Whether a user of this type occupies a seat of the paid pool.
     pub fn takes_licensed_seat(self) -> bool {
         matches!(self, Self::Licensed | Self::OnPrem)
@@ -156,6 +184,22 @@ impl fmt::Display for UserStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_names_round_trip() {
+        for t in [
+            UserType::Basic,
+            UserType::Licensed,
+            UserType::OnPrem,
+            UserType::Unassigned,
+        ] {
+            assert_eq!(UserType::parse_name(t.name()), Some(t));
+            assert_eq!(UserType::parse_name(&t.code().to_string()), Some(t));
+        }
+        assert_eq!(UserType::parse_name(" on prem "), Some(UserType::OnPrem));
+        assert_eq!(UserType::parse_name("None"), None);
+        assert_eq!(UserType::parse_name("gold"), None);
+    }
 
     #[test]
     fn type_codes_round_trip() {

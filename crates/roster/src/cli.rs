@@ -53,19 +53,54 @@ pub enum Command {
     /// (ROSTER_SMTP_URL), this is where activation links are.
     #[command(subcommand)]
     Mail(MailCommand),
-    /// Help users: hand over an activation link when mail does not arrive.
+    /// Help users: hand over an activation link when mail does not arrive; import and export
+    /// users as CSV (also under `roster users`).
     #[command(subcommand)]
     User(UserCommand),
     /// Team chat: an account's external contacts.
     #[command(subcommand)]
     Chat(crate::chat_cli::ChatCommand),
-    /// Administer every user of an account at once.
+    /// Administer every user of an account at once: summary, type changes, unlinking, group
+    /// switches, CSV import and export.
     #[command(subcommand)]
     Users(admin::UsersCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
+    /// Import users from a CSV file (Email, First Name, Last Name, Type, Department, Job Title,
+    /// Location, Manager, Group, Role, Custom Attributes): new emails are added, users of the
+    /// account are updated, and every row is reported. Acts as the operator, with the Owner's
+    /// powers.
+    Import {
+        /// The CSV file (UTF-8, `,` or `;`).
+        file: PathBuf,
+        /// The account (default: the only account there is).
+        #[arg(long, allow_hyphen_values = true)]
+        account_id: Option<String>,
+        /// How new users are added: create (invitations; the default) or autoCreate (active,
+        /// managed domains only).
+        #[arg(long)]
+        mode: Option<String>,
+        /// Report what would happen, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the per-row report here as CSV.
+        #[arg(long, value_name = "OUT.csv")]
+        report: Option<PathBuf>,
+    },
+    /// Export users as CSV (the import's columns).
+    Export {
+        /// The account (default: the only account there is).
+        #[arg(long, allow_hyphen_values = true)]
+        account_id: Option<String>,
+        /// active (default), inactive or pending.
+        #[arg(long)]
+        status: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Print a pending user's activation link, a fresh one: the previous link stops working,
     /// the new one works for 30 days, and no mail is sent. Hand it over by other means.
     InvitationLink {
@@ -255,7 +290,12 @@ where
 
 /// Runs an already parsed command.
 pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
-    match cli.command {
+    // `roster users import|export|invitation-link` are the same commands as under `user`.
+    let command = match cli.command {
+        Command::Users(admin::UsersCommand::Csv(c)) => Command::User(c),
+        other => other,
+    };
+    match command {
         Command::Serve { .. } => serve(&config, out).await,
         Command::Migrate => {
             let db = startup::connect(&config).await?;
@@ -308,6 +348,18 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             db.migrate().await.context("migrating the database")?;
             let service = Service::new(db.clone(), Settings::default());
             let result = mail(&service, cmd, out).await;
+            db.close().await;
+            result
+        }
+        Command::User(cmd @ (UserCommand::Import { .. } | UserCommand::Export { .. })) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let settings = Settings {
+                public_url: public_url(&config),
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
+            let result = crate::csv_cli::run(&service, cmd, out).await;
             db.close().await;
             result
         }

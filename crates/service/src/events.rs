@@ -33,7 +33,7 @@ impl Actor<'_> {
     }
 }
 
-pub(crate) async fn emit(conn: &mut Conn, e: Event<'_>, at: OffsetDateTime) -> Result<()> {
+fn payload(e: Event<'_>) -> String {
     let (operator, operator_id) = e.actor.operator();
     let mut payload = Map::new();
     payload.insert("account_id".into(), json!(e.account_id.as_str()));
@@ -41,14 +41,52 @@ pub(crate) async fn emit(conn: &mut Conn, e: Event<'_>, at: OffsetDateTime) -> R
     payload.insert("operator_id".into(), json!(operator_id));
     payload.insert("object".into(), e.object);
     payload.extend(e.extra);
-    let payload = Value::Object(payload).to_string();
+    Value::Object(payload).to_string()
+}
+
+/// Records many events at once (multi-row statements), each exactly as [`emit`] would.
+pub(crate) async fn emit_many(
+    conn: &mut Conn,
+    list: Vec<Event<'_>>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let rows: Vec<(&AccountId, &'static str, String, String, String)> = list
+        .into_iter()
+        .map(|e| {
+            let (account, kind, actor, target) = (
+                e.account_id,
+                e.kind,
+                e.actor.audit_name(),
+                e.target.to_owned(),
+            );
+            (account, kind, actor, target, payload(e))
+        })
+        .collect();
+    let events: Vec<NewEvent<'_>> = rows
+        .iter()
+        .map(|(account, kind, actor, target, payload)| NewEvent {
+            account_id: Some(*account),
+            kind,
+            actor,
+            target: Some(target),
+            payload,
+            created_at: at,
+        })
+        .collect();
+    events::append_many(conn, &events).await?;
+    Ok(())
+}
+
+pub(crate) async fn emit(conn: &mut Conn, e: Event<'_>, at: OffsetDateTime) -> Result<()> {
+    let (account_id, kind, actor, target) = (e.account_id, e.kind, e.actor.audit_name(), e.target);
+    let payload = payload(e);
     events::append(
         conn,
         &NewEvent {
-            account_id: Some(e.account_id),
-            kind: e.kind,
-            actor: &e.actor.audit_name(),
-            target: Some(e.target),
+            account_id: Some(account_id),
+            kind,
+            actor: &actor,
+            target: Some(target),
             payload: &payload,
             created_at: at,
         },

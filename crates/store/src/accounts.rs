@@ -173,6 +173,24 @@ pub async fn managing_account(conn: &mut Conn, domain: &str) -> Result<Option<Ac
     Ok(found.as_deref().and_then(AccountId::parse))
 }
 
+/// Up to `limit` account ids, oldest first (the CLI's default account when there is one).
+pub async fn first_ids(conn: &mut Conn, limit: i64) -> Result<Vec<String>> {
+    conn.fetch_all(
+        "SELECT id FROM accounts ORDER BY created_at, id LIMIT $1",
+        params![limit],
+    )
+    .await
+}
+
+/// The domains `account` manages: those it has verified.
+pub async fn managed_domains(conn: &mut Conn, account: &AccountId) -> Result<Vec<String>> {
+    conn.fetch_all(
+        "SELECT domain FROM managed_domains WHERE account_id = $1 AND status = 'verified' ORDER BY domain",
+        params![account.as_str()],
+    )
+    .await
+}
+
 /// How many users an account has, whatever their status (from the exact counts).
 pub async fn user_total(conn: &mut Conn, id: &AccountId) -> Result<i64> {
     conn.fetch_one(

@@ -35,6 +35,43 @@ pub async fn append(conn: &mut Conn, e: &NewEvent<'_>) -> Result<()> {
     .map(drop)
 }
 
+/// Appends many events with multi-row statements (the import's path): the same rows as
+/// [`append`] one by one.
+pub async fn append_many(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<()> {
+    for chunk in events.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO events (account_id, type, actor, target, payload, created_at) VALUES ",
+        );
+        let mut params: Vec<crate::Param<'_>> = Vec::with_capacity(chunk.len() * 6);
+        for (r, e) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let b = r * 6;
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+            let row: [crate::Param<'_>; 6] = [
+                e.account_id.map(AccountId::as_str).into(),
+                e.kind.into(),
+                e.actor.into(),
+                e.target.into(),
+                e.payload.into(),
+                e.created_at.into(),
+            ];
+            params.extend(row);
+        }
+        conn.execute(&sql, &params).await?;
+    }
+    Ok(())
+}
+
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {

@@ -414,6 +414,44 @@ pub async fn find_registered(conn: &mut Conn, email: &Email) -> Result<Option<Us
     .await
 }
 
+/// Every user holding one of `emails`, in any account (placeholders of invitations to join
+/// included): the import's lookup, one statement per batch.
+pub async fn find_by_emails(conn: &mut Conn, emails: &[&str]) -> Result<Vec<UserRecord>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=emails.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        concat!("SELECT ", columns!(), " FROM users WHERE email IN ({})"),
+        list.join(", ")
+    );
+    let params: Vec<Param<'_>> = emails.iter().map(|e| (*e).into()).collect();
+    conn.fetch_all(&sql, &params).await
+}
+
+/// Asks PostgreSQL to plan each statement of the current transaction for its actual
+/// parameters and table size (nothing on SQLite). A bulk write grows `users` under the generic
+/// plan cached while it was small, and that plan's sequential scan of an `IN` list of
+/// parameters costs seconds a batch once the table is large.
+pub async fn plan_for_growth(conn: &mut Conn) -> Result<()> {
+    if conn.backend() == crate::Backend::Postgres {
+        conn.execute("SET LOCAL plan_cache_mode = force_custom_plan", &[])
+            .await?;
+    }
+    Ok(())
+}
+
+/// Which of `pmis` are taken.
+pub async fn taken_pmis(conn: &mut Conn, pmis: &[i64]) -> Result<Vec<i64>> {
+    if pmis.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=pmis.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT pmi FROM users WHERE pmi IN ({})", list.join(", "));
+    let params: Vec<Param<'_>> = pmis.iter().map(|p| (*p).into()).collect();
+    conn.fetch_all(&sql, &params).await
+}
+
 /// Whether any account already uses `email` (emails are unique across the installation).
 pub async fn email_exists(conn: &mut Conn, email: &Email) -> Result<bool> {
     let n: Option<i64> = conn

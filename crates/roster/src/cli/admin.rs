@@ -10,6 +10,8 @@ use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
+    #[command(flatten)]
+    Csv(crate::cli::UserCommand),
     /// Counts of the account's users by type and status, and seats used and free per pool.
     Summary {
         #[arg(allow_hyphen_values = true)]
@@ -109,6 +111,10 @@ pub async fn users(
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match cmd {
+        // `cli::run` hands these to the `user` commands before it gets here.
+        UsersCommand::Csv(_) => {
+            anyhow::bail!("import, export and invitation-link run as `roster user …`")
+        }
         UsersCommand::Summary { account_id, json } => {
             let s = service
                 .user_summary(Admin::Operator {

@@ -24,6 +24,7 @@ mod contacts;
 mod domains;
 mod external_contacts;
 mod groups;
+mod import;
 mod invitation_link;
 mod joining;
 mod mail;

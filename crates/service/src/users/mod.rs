@@ -4,6 +4,8 @@
 
 mod bulk;
 pub(crate) mod create;
+pub mod export;
+pub mod import;
 mod list;
 mod resend;
 mod settings;

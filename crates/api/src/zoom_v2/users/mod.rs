@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod create;
+pub mod import;
 pub mod invitation;
 pub mod list;
 pub mod remove;

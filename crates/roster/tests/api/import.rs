@@ -1,0 +1,689 @@
+//! CSV import and export: created / updated / unchanged / error rows, dry runs, whole-file
+//! refusals (seats, encoding, malformed files, unknown columns) that store nothing, formula
+//! escaping, the round trip, the CLI, and a server killed mid-import.
+
+use crate::support::{assert_zoom_error, spawn_app, Backend, TestApp};
+use serde_json::{json, Value};
+
+/// POSTs a CSV body to the import; returns the status and the JSON answer.
+pub(crate) async fn import(app: &TestApp, token: &str, query: &str, csv: &[u8]) -> (u16, Value) {
+    let res = app
+        .client
+        .post(app.url(&format!("/v2/users/import{query}")))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
+}
+
+/// The account's custom attribute `cost` (a number), which the files below set.
+async fn define_cost(app: &TestApp, token: &str) {
+    let (s, v) = app
+        .post(
+            "/v2/accounts/me/custom_attributes",
+            token,
+            &serde_json::json!({"name": "cost", "type": "number"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+}
+
+async fn text(app: &TestApp, token: &str, path: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn outcomes(v: &Value) -> Vec<(u64, String, String)> {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["outcome"].as_str().unwrap().to_owned(),
+                r["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const MIXED: &str = "Email,First Name,Last Name,Type,Department,Group,Role,Custom Attributes
+new1@acme.test,Ann,Lee,Licensed,Math,Staff,Member,cost=42
+old@acme.test,Oldie,,,,,,
+owner@acme.test,,,,,,,
+bad-email,,,,,,,
+NEW1@acme.test,Dup,,,,,,
+x@acme.test,,,Gold,,,,
+y@acme.test,,,,,Nope,,
+z@acme.test,Zed,,,,,Admin,
+";
+
+async fn creates_updates_and_reports_each_row(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    define_cost(&app, &token).await;
+    app.post("/v2/groups", &token, &json!({"name": "Staff"}))
+        .await;
+    app.add_user(&token, "custCreate", "old@acme.test", 1).await;
+    let users_before = app.db.count("users").await;
+
+    let (s, v) = import(&app, &token, "", MIXED.as_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    let o = outcomes(&v);
+    let kinds: Vec<&str> = o.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "updated",
+            "unchanged",
+            "error",
+            "error",
+            "error",
+            "error",
+            "created"
+        ],
+        "{v}"
+    );
+    assert_eq!(o[0].0, 2, "line numbers count the header");
+    assert!(o[3].2.contains("not a valid email"), "{v}");
+    assert!(
+        o[4].2.contains("line 2"),
+        "duplicate names the first line: {v}"
+    );
+    assert!(o[5].2.contains("Gold"), "{v}");
+    assert!(o[6].2.contains("Nope"), "{v}");
+    assert_eq!(
+        (&v["created"], &v["updated"], &v["unchanged"], &v["errors"]),
+        (&json!(2), &json!(1), &json!(1), &json!(4))
+    );
+    assert_eq!(app.db.count("users").await, users_before + 2);
+
+    // The new users are invitations (pending), with their columns.
+    let (_, u) = app.get("/v2/users/new1@acme.test", &token).await;
+    assert_eq!(u["status"], "pending");
+    assert_eq!(u["type"], 2);
+    assert_eq!(u["dept"], "Math");
+    assert_eq!(u["display_name"], "Ann Lee");
+    assert_eq!(u["group_ids"].as_array().unwrap().len(), 1);
+    assert_eq!(u["custom_attributes"][0]["name"], "cost");
+    assert_eq!(u["custom_attributes"][0]["value"], "42");
+    let (_, z) = app.get("/v2/users/z@acme.test", &token).await;
+    assert_eq!(z["role_id"], "1", "the Owner may grant Admin");
+    let (_, old) = app.get("/v2/users/old@acme.test", &token).await;
+    assert_eq!(old["first_name"], "Oldie");
+    assert_eq!(app.db.count("invitations").await, 2);
+    assert_eq!(
+        app.db
+            .count("events WHERE type = 'user.created' AND payload LIKE '%\"creation_type\":\"create\"%'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.db
+            .count("events WHERE type = 'user.updated' AND payload LIKE '%Oldie%'")
+            .await,
+        1
+    );
+
+    // The same file again: nothing new, and the report as CSV.
+    let res = app
+        .client
+        .post(app.url("/v2/users/import"))
+        .bearer_auth(&token)
+        .header("accept", "text/csv")
+        .body(MIXED)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let report = res.text().await.unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "Line,Email,Outcome,Id,Reason");
+    assert!(
+        lines[1].starts_with("2,new1@acme.test,unchanged,"),
+        "{report}"
+    );
+    assert!(
+        lines[2].starts_with("3,old@acme.test,unchanged,"),
+        "{report}"
+    );
+    assert!(lines[4].starts_with("5,bad-email,error,,"), "{report}");
+    assert_eq!(app.db.count("users").await, users_before + 2);
+}
+
+async fn dry_run_stores_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    define_cost(&app, &token).await;
+    app.post("/v2/groups", &token, &json!({"name": "Staff"}))
+        .await;
+    app.add_user(&token, "custCreate", "old@acme.test", 1).await;
+    let (users, events, mail) = (
+        app.db.count("users").await,
+        app.db.count("events").await,
+        app.db.count("mail_outbox").await,
+    );
+    let (s, v) = import(&app, &token, "?dry_run=true", MIXED.as_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(
+        (&v["created"], &v["updated"], &v["unchanged"], &v["errors"]),
+        (&json!(2), &json!(1), &json!(1), &json!(4))
+    );
+    assert_eq!(app.db.count("users").await, users);
+    assert_eq!(app.db.count("events").await, events);
+    assert_eq!(app.db.count("mail_outbox").await, mail);
+    let (_, old) = app.get("/v2/users/old@acme.test", &token).await;
+    assert_eq!(old["first_name"], "", "not updated");
+}
+
+async fn overselling_refuses_the_whole_file(b: Backend) {
+    let app = spawn_app(b).await;
+    let acct = app
+        .create_account(
+            "Small",
+            "o@small.test",
+            &["--plan", "pro", "--licensed-seats", "2"],
+        )
+        .await;
+    let token = app.token(&acct).await;
+    let users = app.db.count("users").await;
+    let used = app
+        .scalar("SELECT licensed_used FROM accounts WHERE name = 'Small'")
+        .await;
+    let csv = "email,type\na@small.test,Basic\nb@small.test,Licensed\nc@small.test,Licensed\nd@small.test,Licensed\n";
+    let (s, v) = import(&app, &token, "", csv.as_bytes()).await;
+    assert_zoom_error(s, &v, 400, 3412);
+    assert_eq!(app.db.count("users").await, users, "nothing was written");
+    assert_eq!(
+        app.scalar("SELECT licensed_used FROM accounts WHERE name = 'Small'")
+            .await,
+        used
+    );
+    // What fits is imported.
+    let csv = "email,type\nb@small.test,Licensed\n";
+    let (s, v) = import(&app, &token, "", csv.as_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["created"], 1);
+}
+
+async fn bom_semicolons_crlf_quotes_and_auto_create(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    app.cli(&["account", "add-domain", &acct.account_id, "acme.test"])
+        .await
+        .unwrap();
+    let mut csv = b"\xEF\xBB\xBF E-mail ; FIRST name;Job_Title\r\n".to_vec();
+    csv.extend_from_slice(
+        b"\"ann@acme.test\";\"Ann; the \"\"first\"\"\";\"Head of Maths, \"\"Senior\"\"\"\r\n",
+    );
+    csv.extend_from_slice(b"bob@elsewhere.test;Bob;\r\n");
+    let (s, v) = import(&app, &token, "?mode=autoCreate", &csv).await;
+    assert_eq!(s, 200, "{v}");
+    let o = outcomes(&v);
+    assert_eq!(o[0].1, "created", "{v}");
+    assert_eq!(o[1].0, 3, "{v}");
+    assert_eq!(o[1].1, "error");
+    assert!(o[1].2.contains("managed domains"), "{v}");
+    let (_, u) = app.get("/v2/users/ann@acme.test", &token).await;
+    assert_eq!(u["status"], "active", "autoCreate adds active users");
+    assert_eq!(u["first_name"], "Ann; the \"first\"");
+    assert_eq!(u["job_title"], "Head of Maths, \"Senior\"");
+    assert_eq!(
+        u["login_types"],
+        json!([]),
+        "no password: never a hash per row"
+    );
+    assert_eq!(
+        app.db
+            .count("events WHERE payload LIKE '%\"creation_type\":\"autoCreate\"%'")
+            .await,
+        1
+    );
+    assert_eq!(app.db.count("mail_outbox").await, 0, "no invitation mail");
+}
+
+async fn bad_files_are_refused_and_store_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let users = app.db.count("users").await;
+    let events = app.db.count("events").await;
+    let cases: [(&[u8], &str); 6] = [
+        (b"email,first name\na@acme.test,\xff\xfeAnn\n", "line 2"),
+        (
+            b"email,first name\na@acme.test,A\nb@acme.test,B,extra\n",
+            "line 3",
+        ),
+        (
+            b"email,shoe size,Favourite Colour\na@acme.test,9,red\n",
+            "\"shoe size\", \"Favourite Colour\"",
+        ),
+        (b"", "empty"),
+        (b"first name\nAnn\n", "no Email column"),
+        (b"\xFF\xFEe\x00m\x00", "UTF-16"),
+    ];
+    for (body, says) in cases {
+        let (s, v) = import(&app, &token, "", body).await;
+        assert_zoom_error(s, &v, 400, 300);
+        let message = v["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message} should say {says}");
+    }
+    let (s, v) = import(&app, &token, "?mode=ssoCreate", b"email\na@acme.test\n").await;
+    assert_zoom_error(s, &v, 400, 300);
+    assert_eq!(app.db.count("users").await, users);
+    assert_eq!(app.db.count("events").await, events);
+}
+
+async fn emails_of_other_accounts_are_error_rows(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    app.create_account("Other", "boss@other.test", &[]).await;
+    let (s, v) = import(
+        &app,
+        &token,
+        "",
+        b"email,first name\nboss@other.test,Stolen\nfine@acme.test,Fine\n",
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let o = outcomes(&v);
+    assert_eq!(o[0].1, "error");
+    assert!(o[0].2.contains("another account"), "{v}");
+    assert_eq!(o[1].1, "created");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE first_name = 'Stolen'")
+            .await,
+        0
+    );
+}
+
+async fn privileges_and_role_rules_hold(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    let admin_id = app
+        .add_user(&token, "custCreate", "admin@acme.test", 1)
+        .await;
+    app.add_user(&token, "custCreate", "member@acme.test", 1)
+        .await;
+    let (s, v) = app
+        .post(
+            "/v2/roles/1/members",
+            &token,
+            &json!({"members": [{"id": admin_id}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let member = app.token_for_user(&acct, "member@acme.test").await;
+    let (s, v) = import(&app, &member, "", b"email\nx@acme.test\n").await;
+    assert_zoom_error(s, &v, 400, 200);
+    let (s, v) = text(&app, &member, "/v2/users/export").await;
+    assert_eq!(s, 400, "{v}");
+
+    // An Admin may not grant Admin, nor change the Owner.
+    let admin = app.token_for_user(&acct, "admin@acme.test").await;
+    let (s, v) = import(
+        &app,
+        &admin,
+        "",
+        b"email,role,first name\nmember@acme.test,Admin,\nowner@acme.test,,Renamed\nnew@acme.test,Admin,\n",
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let o = outcomes(&v);
+    assert_eq!(o[0].1, "error", "{v}");
+    assert!(o[0].2.contains("Only the Owner"), "{v}");
+    assert_eq!(o[1].1, "error", "{v}");
+    assert_eq!(o[2].1, "error", "{v}");
+    let (_, m) = app.get("/v2/users/member@acme.test", &token).await;
+    assert_eq!(m["role_id"], "2");
+}
+
+async fn export_escapes_formulas_and_round_trips(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    define_cost(&app, &token).await;
+    let (_, g) = app
+        .post("/v2/groups", &token, &json!({"name": "Staff"}))
+        .await;
+    let id = app.add_user(&token, "custCreate", "eve@acme.test", 2).await;
+    let (s, v) = app
+        .patch(
+            &format!("/v2/users/{id}"),
+            &token,
+            &json!({"first_name": "=HYPERLINK(\"x\")", "last_name": "@sum", "dept": "-5", "job_title": "+1",
+                    "group_id": g["id"],
+                    "custom_attributes": [{"key": "cost", "name": "Cost", "value": "7"}]}),
+        )
+        .await;
+    assert_eq!(s, 204, "{v}");
+    app.add_user(&token, "create", "pending@acme.test", 1).await;
+
+    let (s, csv) = text(&app, &token, "/v2/users/export").await;
+    assert_eq!(s, 200, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Email,First Name,Last Name,Type,Department,Job Title,Location,Manager,Group,Role,Custom Attributes"
+    );
+    let eve = lines.iter().find(|l| l.starts_with("eve@")).unwrap();
+    assert_eq!(
+        *eve,
+        "eve@acme.test,\"'=HYPERLINK(\"\"x\"\")\",'@sum,Licensed,'-5,'+1,,,Staff,Member,cost=7"
+    );
+    assert!(!csv.contains("pending@acme.test"), "active users only");
+    let (_, pending) = text(&app, &token, "/v2/users/export?status=pending").await;
+    assert!(pending.contains("pending@acme.test,"), "{pending}");
+    let (s, v) = text(&app, &token, "/v2/users/export?status=gone").await;
+    assert_eq!(s, 400, "{v}");
+
+    // Re-imported, the export changes nothing.
+    let events = app.db.count("events").await;
+    let (s, v) = import(&app, &token, "", csv.as_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["unchanged"], 2, "{v}");
+    assert_eq!(v["total_rows"], 2, "{v}");
+    assert_eq!(app.db.count("events").await, events);
+}
+
+async fn cli_imports_with_a_report_and_exports(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.csv");
+    std::fs::write(&file, "email,first name\nc1@acme.test,C\nnope,\n").unwrap();
+    let report = dir.path().join("report.csv");
+    let out = app
+        .cli(&[
+            "users",
+            "import",
+            file.to_str().unwrap(),
+            "--account-id",
+            &acct.account_id,
+            "--report",
+            report.to_str().unwrap(),
+        ])
+        .await
+        .unwrap();
+    assert!(
+        out.contains("2 rows: 1 created, 0 updated, 0 unchanged, 1 errors"),
+        "{out}"
+    );
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        r.starts_with("Line,Email,Outcome,Id,Reason\n2,c1@acme.test,created,"),
+        "{r}"
+    );
+    assert!(r.contains("3,nope,error,,"), "{r}");
+    let (_, u) = app.get("/v2/users/c1@acme.test", &token).await;
+    assert_eq!(u["status"], "pending");
+    assert_eq!(
+        app.db
+            .count("events WHERE type = 'user.created' AND actor = 'operator'")
+            .await,
+        1
+    );
+
+    let out_file = dir.path().join("out.csv");
+    app.cli(&[
+        "users",
+        "export",
+        "--account-id",
+        &acct.account_id,
+        "--status",
+        "pending",
+        "--out",
+        out_file.to_str().unwrap(),
+    ])
+    .await
+    .unwrap();
+    let exported = std::fs::read_to_string(&out_file).unwrap();
+    assert!(exported.contains("c1@acme.test,C,,Basic"), "{exported}");
+    let err = app
+        .cli(&[
+            "users",
+            "import",
+            "/nonexistent.csv",
+            "--account-id",
+            &acct.account_id,
+        ])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no such file"), "{err}");
+}
+
+async fn group_scoped_roles_and_the_payment_gate(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, owner) = app.account_with_token().await;
+    let (_, staff) = app
+        .post("/v2/groups", &owner, &json!({"name": "Staff"}))
+        .await;
+    let (_, other) = app
+        .post("/v2/groups", &owner, &json!({"name": "Other"}))
+        .await;
+    for (email, group) in [("s@acme.test", &staff), ("o@acme.test", &other)] {
+        let id = app.add_user(&owner, "custCreate", email, 1).await;
+        app.patch(
+            &format!("/v2/users/{id}"),
+            &owner,
+            &json!({"group_id": group["id"]}),
+        )
+        .await;
+    }
+    app.add_user(&owner, "custCreate", "head@acme.test", 1)
+        .await;
+    let (_, role) = app
+        .post(
+            "/v2/roles",
+            &owner,
+            &json!({"name": "Staff desk", "privileges": ["User:Read", "User:Add", "User:Edit"],
+                    "group_ids": [staff["id"]]}),
+        )
+        .await;
+    let (s, v) = app
+        .post(
+            &format!("/v2/roles/{}/members", role["id"].as_str().unwrap()),
+            &owner,
+            &json!({"members": [{"email": "head@acme.test"}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let head = app.token_for_user(&acct, "head@acme.test").await;
+    let (s, v) = import(
+        &app,
+        &head,
+        "",
+        b"email,group,first name\nnew1@acme.test,Staff,A\nnew2@acme.test,,B\no@acme.test,,Renamed\ns@acme.test,,Renamed\n",
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let kinds: Vec<String> = outcomes(&v).into_iter().map(|(_, k, _)| k).collect();
+    assert_eq!(kinds, ["created", "error", "error", "updated"], "{v}");
+    let (_, o) = app.get("/v2/users/o@acme.test", &owner).await;
+    assert_eq!(o["first_name"], "", "outside the role's groups");
+    let (s, csv) = text(&app, &head, "/v2/users/export").await;
+    assert_eq!(s, 200, "{csv}");
+    assert!(
+        csv.contains("s@acme.test,") && !csv.contains("o@acme.test"),
+        "{csv}"
+    );
+
+    // A free account without a verified payment method manages no users, by file either.
+    let free = app.create_account("Free", "f@free.test", &[]).await;
+    let token = app.token(&free).await;
+    let (s, v) = import(&app, &token, "", b"email\nn@free.test\n").await;
+    assert_zoom_error(s, &v, 400, 200);
+    assert!(
+        v["message"].as_str().unwrap().contains("verify-payment"),
+        "{v}"
+    );
+}
+
+both_backends!(
+    group_scoped_roles_and_the_payment_gate,
+    creates_updates_and_reports_each_row,
+    dry_run_stores_nothing,
+    overselling_refuses_the_whole_file,
+    bom_semicolons_crlf_quotes_and_auto_create,
+    bad_files_are_refused_and_store_nothing,
+    emails_of_other_accounts_are_error_rows,
+    privileges_and_role_rules_hold,
+    export_escapes_formulas_and_round_trips,
+    cli_imports_with_a_report_and_exports,
+);
+
+mod crash {
+    use crate::binary::{serve_with, sigterm_and_wait};
+    use crate::support::{run_cli, token_at, Backend, TestDb};
+    use roster_service::users::import::IMPORT_BATCH;
+    use serde_json::Value;
+    use std::time::Duration;
+
+    const ROWS: usize = 40_000;
+
+    async fn imported(db: &TestDb) -> i64 {
+        db.count("users WHERE email LIKE 'c%@crash.test'").await
+    }
+
+    async fn post(
+        client: &reqwest::Client,
+        base: &str,
+        token: &str,
+        csv: &str,
+    ) -> reqwest::Result<Value> {
+        client
+            .post(format!("{base}/v2/users/import?mode=autoCreate"))
+            .bearer_auth(token)
+            .body(csv.to_owned())
+            .send()
+            .await?
+            .json()
+            .await
+    }
+
+    /// A server killed mid-import keeps exactly the batches it committed (with their events and
+    /// counts); the same file run again completes the import without duplicates.
+    async fn a_killed_import_keeps_whole_batches_and_resumes(b: Backend) {
+        let db = TestDb::new(b).await;
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_cli(
+            &db,
+            &[
+                "account",
+                "create",
+                "--name",
+                "Crash",
+                "--owner-email",
+                "o@crash.test",
+                "--plan",
+                "business",
+                "--json",
+            ],
+        )
+        .await
+        .unwrap();
+        let acct: Value = serde_json::from_str(out.trim()).unwrap();
+        run_cli(
+            &db,
+            &[
+                "account",
+                "add-domain",
+                acct["account_id"].as_str().unwrap(),
+                "crash.test",
+            ],
+        )
+        .await
+        .unwrap();
+        let mut csv = String::from("email,first name,last name,department\n");
+        for i in 0..ROWS {
+            csv.push_str(&format!(
+                "c{i:06}@crash.test,First{i},Last,Dept {}\n",
+                i % 7
+            ));
+        }
+
+        let (mut first, base, _) = serve_with(&db, dir.path(), &[]).await;
+        let client = reqwest::Client::new();
+        let token = token_at(&client, &base, &acct).await;
+        let request = tokio::spawn({
+            let (client, base, token, csv) =
+                (client.clone(), base.clone(), token.clone(), csv.clone());
+            async move { post(&client, &base, &token, &csv).await }
+        });
+        let mut seen = 0;
+        for _ in 0..3000 {
+            seen = imported(&db).await;
+            if seen >= 2 * IMPORT_BATCH as i64 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        first.kill().await.unwrap();
+        assert!(
+            request.await.unwrap().is_err(),
+            "the request died with the server"
+        );
+        let committed = imported(&db).await;
+        assert!(
+            committed >= seen && committed < ROWS as i64,
+            "killed mid-import: {committed}"
+        );
+        assert_eq!(
+            committed % IMPORT_BATCH as i64,
+            0,
+            "whole batches only: {committed}"
+        );
+        let created_events = db
+            .count("events WHERE type = 'user.created' AND target IN (SELECT id FROM users WHERE email LIKE 'c%@crash.test')")
+            .await;
+        assert_eq!(
+            created_events, committed,
+            "each committed user has its event"
+        );
+        let counted = db.count("users").await;
+        let db2 = db.open().await;
+        let mut conn = db2.read().await.unwrap();
+        let n: i64 = conn
+            .fetch_one("SELECT CAST(SUM(n) AS BIGINT) FROM user_counts", &[])
+            .await
+            .unwrap();
+        assert_eq!(n, counted, "counts stayed exact");
+        drop(conn);
+        db2.close().await;
+
+        let (second, base, _) = serve_with(&db, dir.path(), &[]).await;
+        let token = token_at(&client, &base, &acct).await;
+        let v = post(&client, &base, &token, &csv).await.unwrap();
+        assert_eq!(v["unchanged"], committed, "{}", v["errors"]);
+        assert_eq!(v["created"], ROWS as i64 - committed);
+        assert_eq!(v["errors"], 0);
+        assert_eq!(imported(&db).await, ROWS as i64);
+        assert_eq!(
+            db.count("(SELECT DISTINCT email FROM users WHERE email LIKE 'c%@crash.test') AS d")
+                .await,
+            ROWS as i64
+        );
+        sigterm_and_wait(second).await;
+    }
+
+    both_backends!(a_killed_import_keeps_whole_batches_and_resumes);
+}

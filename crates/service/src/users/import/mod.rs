@@ -1,0 +1,359 @@
+//! CSV import (`POST /v2/users/import`, `roster users import`): new rows add users (invitations
+//! or `autoCreate` on managed domains), rows naming a user of the account update the columns
+//! they fill, identical rows are unchanged, and bad rows are reported with their reason.
+//!
+//! Two passes over the file, both streaming: the first checks every row (and, for a dry run,
+//! reports) and sums the seats the file needs, refusing the whole file before anything is
+//! written if any pool would be oversold; the second evaluates each batch again inside its own
+//! transaction and writes it with `users::insert_many` and its events. A crash loses at most the
+//! batch in flight, and running the same file again completes it: the rows already written then
+//! come out unchanged.
+
+mod file;
+mod plan;
+mod write;
+
+pub use file::{escape_cell, Column};
+
+use crate::users::{open_account, require};
+use crate::{Actor, Error, Result, Service};
+use file::{Reader, Row};
+use plan::{Context, Plan, Planned};
+use roster_domain::{AccountId, CreateAction, Principal, Privilege, Privileges, Role};
+use roster_store::accounts;
+use roster_store::users;
+use roster_store::Conn;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+/// Rows per transaction of the writing pass: a crash loses at most this many.
+pub const IMPORT_BATCH: usize = 2000;
+
+/// A file to import, which the import reads twice.
+pub trait ImportSource: Sync {
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>>;
+}
+
+impl ImportSource for std::path::PathBuf {
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(std::fs::File::open(self)?))
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// How new users are added: `create` (the default: invitations) or `autoCreate`.
+    pub mode: Option<String>,
+    /// Report what would happen, and change nothing.
+    pub dry_run: bool,
+}
+
+/// What happened to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Unchanged => "unchanged",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub line: u64,
+    pub email: String,
+    pub outcome: Outcome,
+    /// The user's id (created, updated or unchanged).
+    pub id: Option<String>,
+    /// Why the row is an error.
+    pub reason: String,
+}
+
+/// Totals of an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub errors: u64,
+    pub dry_run: bool,
+}
+
+/// Which pass is running, for progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Check,
+    Write,
+}
+
+/// Where the report goes, row by row, in file order.
+pub trait ImportSink: Send {
+    fn row(&mut self, row: &ReportRow) -> std::io::Result<()>;
+    /// `rows` of the file are done in `pass`.
+    fn progress(&mut self, _pass: Pass, _rows: u64) {}
+}
+
+fn parse_mode(mode: Option<&str>) -> Result<CreateAction> {
+    match mode.map(str::trim) {
+        None | Some("" | "create") => Ok(CreateAction::Create),
+        Some("autoCreate") => Ok(CreateAction::AutoCreate),
+        Some(_) => Err(Error::invalid("mode", "mode must be create or autoCreate")),
+    }
+}
+
+fn read_batch(reader: &mut Reader, batch: &mut Vec<Row>) -> Result<()> {
+    batch.clear();
+    while batch.len() < IMPORT_BATCH {
+        match reader.next_row()? {
+            Some(row) => batch.push(row),
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> ReportRow {
+    summary.rows += 1;
+    let (outcome, reason) = match p.plan {
+        Plan::Create(_) => (Outcome::Created, String::new()),
+        Plan::Update { .. } => (Outcome::Updated, String::new()),
+        Plan::Unchanged(_) => (Outcome::Unchanged, String::new()),
+        Plan::Error(reason) => (Outcome::Error, reason),
+    };
+    match outcome {
+        Outcome::Created => summary.created += 1,
+        Outcome::Updated => summary.updated += 1,
+        Outcome::Unchanged => summary.unchanged += 1,
+        Outcome::Error => summary.errors += 1,
+    }
+    ReportRow {
+        line: p.line,
+        email: p.email,
+        outcome,
+        id,
+        reason,
+    }
+}
+
+fn planned_id(p: &Planned) -> Option<String> {
+    match &p.plan {
+        Plan::Create(u) => Some(u.id.to_string()),
+        Plan::Update { new, .. } => Some(new.id.to_string()),
+        Plan::Unchanged(id) => Some(id.clone()),
+        Plan::Error(_) => None,
+    }
+}
+
+fn sink_error(e: std::io::Error) -> Error {
+    Error::Internal(format!("writing the import report: {e}"))
+}
+
+impl Service {
+    /// Imports a CSV file into the caller's account (see the module's documentation).
+    #[tracing::instrument(skip_all)]
+    pub async fn import_users(
+        &self,
+        principal: &Principal,
+        source: &dyn ImportSource,
+        options: &ImportOptions,
+        sink: &mut dyn ImportSink,
+    ) -> Result<ImportSummary> {
+        self.import(
+            &Actor::Principal(principal),
+            principal,
+            source,
+            options,
+            sink,
+        )
+        .await
+    }
+
+    /// Imports as the operator (the CLI), with the Owner's powers in `account_id`; events name
+    /// the operator.
+    #[tracing::instrument(skip_all)]
+    pub async fn import_users_as_operator(
+        &self,
+        account_id: &str,
+        source: &dyn ImportSource,
+        options: &ImportOptions,
+        sink: &mut dyn ImportSink,
+    ) -> Result<ImportSummary> {
+        let principal = self.operator_principal(account_id).await?;
+        self.import(&Actor::Operator, &principal, source, options, sink)
+            .await
+    }
+
+    /// The account the operator's CLI means without `--account-id`: the only one there is.
+    pub async fn sole_account_id(&self) -> Result<String> {
+        let mut conn = self.db.read().await?;
+        let ids = accounts::first_ids(&mut conn, 2).await?;
+        match ids.as_slice() {
+            [only] => Ok(only.clone()),
+            [] => Err(Error::AccountNotFound("(none yet)".to_owned())),
+            _ => Err(Error::invalid(
+                "account_id",
+                "there are several accounts: say which one",
+            )),
+        }
+    }
+
+    /// The Owner's powers in `account_id`, for the operator's CLI.
+    pub(crate) async fn operator_principal(&self, account_id: &str) -> Result<Principal> {
+        let not_found = || Error::AccountNotFound(account_id.trim().to_owned());
+        let id = AccountId::parse(account_id.trim()).ok_or_else(not_found)?;
+        let mut conn = self.db.read().await?;
+        let account = accounts::find(&mut conn, &id)
+            .await?
+            .ok_or_else(not_found)?;
+        let owner_id = account.owner_id.ok_or_else(not_found)?;
+        let owner = users::find_by_id(&mut conn, &id, &owner_id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok(Principal {
+            account_id: id,
+            user_id: owner.id,
+            email: owner.email,
+            acts_as: Role::Owner,
+            privileges: Privileges::all(),
+            group_scope: None,
+            scopes: String::new(),
+        })
+    }
+
+    async fn import(
+        &self,
+        actor: &Actor<'_>,
+        principal: &Principal,
+        source: &dyn ImportSource,
+        options: &ImportOptions,
+        sink: &mut dyn ImportSink,
+    ) -> Result<ImportSummary> {
+        require(principal, Privilege::UserAdd)?;
+        let mode = parse_mode(options.mode.as_deref())?;
+        let open = |s: &dyn ImportSource| {
+            s.open()
+                .map_err(|e| Error::Internal(format!("opening the import file: {e}")))
+                .and_then(Reader::open)
+        };
+        // On PostgreSQL the check pass reads inside a transaction (it writes nothing) so that
+        // its batch lookups get plans for the table's real size; on SQLite a transaction would
+        // hold the writer, so it reads from the pool.
+        let mut read_tx;
+        let mut read_conn;
+        let conn: &mut Conn = if self.db.backend() == roster_store::Backend::Postgres {
+            read_tx = self.db.begin().await?;
+            users::plan_for_growth(&mut read_tx).await?;
+            &mut read_tx
+        } else {
+            read_conn = self.db.read().await?;
+            &mut read_conn
+        };
+        let account = open_account(conn, principal).await?;
+        let ctx = Context::load(conn, principal, account, mode).await?;
+
+        // Pass 1: check every row, find repeated emails, sum the seats.
+        let hasher = RandomState::new();
+        let mut seen: HashMap<u64, u32> = HashMap::new();
+        let mut duplicates: HashMap<u64, u64> = HashMap::new();
+        let mut seats = [0i64; 3];
+        let mut summary = ImportSummary {
+            dry_run: options.dry_run,
+            ..ImportSummary::default()
+        };
+        let mut reader = open(source)?;
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut done = 0u64;
+        loop {
+            read_batch(&mut reader, &mut batch)?;
+            if batch.is_empty() {
+                break;
+            }
+            for row in &batch {
+                let Some(email) = row
+                    .get(Column::Email)
+                    .and_then(|e| roster_domain::Email::parse(e).ok())
+                else {
+                    continue;
+                };
+                let line = u32::try_from(row.line).unwrap_or(u32::MAX);
+                match seen.entry(hasher.hash_one(email.as_str())) {
+                    std::collections::hash_map::Entry::Occupied(first) => {
+                        duplicates.insert(row.line, u64::from(*first.get()));
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(line);
+                    }
+                }
+            }
+            let planned = plan::evaluate(conn, &ctx, &batch, &duplicates).await?;
+            done += planned.len() as u64;
+            for p in planned {
+                for (total, n) in seats.iter_mut().zip(p.seats()) {
+                    *total += n;
+                }
+                if options.dry_run {
+                    let id = planned_id(&p);
+                    sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
+                }
+            }
+            sink.progress(Pass::Check, done);
+        }
+        drop(seen);
+        let a = &ctx.account;
+        let pools = [
+            ("Licensed", a.licensed_used, a.seats.licensed),
+            ("Large Meeting", a.large_meeting_used, a.seats.large_meeting),
+            ("Webinar", a.webinar_used, a.seats.webinar),
+        ];
+        for ((name, used, total), need) in pools.into_iter().zip(seats) {
+            if need > 0 && used + need > i64::from(total) {
+                return Err(Error::SeatsExhausted(name));
+            }
+        }
+        if options.dry_run {
+            return Ok(summary);
+        }
+
+        // Pass 2: each batch again, in its own transaction.
+        let mut reader = open(source)?;
+        let mut done = 0u64;
+        loop {
+            read_batch(&mut reader, &mut batch)?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut tx = self.db.begin().await?;
+            users::plan_for_growth(&mut tx).await?;
+            let planned = plan::evaluate(&mut tx, &ctx, &batch, &duplicates).await?;
+            let planned = self.write(&mut tx, &ctx, actor, planned).await?;
+            tx.commit().await?;
+            done += planned.len() as u64;
+            for p in planned {
+                let id = planned_id(&p);
+                sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
+            }
+            sink.progress(Pass::Write, done);
+        }
+        tracing::info!(
+            created = summary.created,
+            updated = summary.updated,
+            unchanged = summary.unchanged,
+            errors = summary.errors,
+            "import done"
+        );
+        Ok(summary)
+    }
+}
