@@ -182,15 +182,6 @@ pub async fn first_ids(conn: &mut Conn, limit: i64) -> Result<Vec<String>> {
     .await
 }
 
-/// The domains `account` manages: those it has verified.
-pub async fn managed_domains(conn: &mut Conn, account: &AccountId) -> Result<Vec<String>> {
-    conn.fetch_all(
-        "SELECT domain FROM managed_domains WHERE account_id = $1 AND status = 'verified' ORDER BY domain",
-        params![account.as_str()],
-    )
-    .await
-}
-
 /// How many users an account has, whatever their status (from the exact counts).
 pub async fn user_total(conn: &mut Conn, id: &AccountId) -> Result<i64> {
     conn.fetch_one(

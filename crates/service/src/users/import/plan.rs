@@ -47,7 +47,12 @@ impl<'a> Context<'a> {
             .into_iter()
             .map(|r| (r.name.to_lowercase(), r.id, r.privileges))
             .collect();
-        let managed = roster_store::accounts::managed_domains(conn, &account.id).await?;
+        let managed = roster_store::managed_domains::list(conn, &account.id)
+            .await?
+            .into_iter()
+            .filter(|d| d.status == roster_domain::DomainStatus::Verified)
+            .map(|d| d.domain.as_str().to_owned())
+            .collect();
         let attributes = crate::admin::attributes::definitions(conn, &account.id).await?;
         Ok(Self {
             principal,
