@@ -538,7 +538,47 @@ async fn group_scoped_roles_and_the_payment_gate(b: Backend) {
     );
 }
 
+async fn managed_domain_defaults_apply_to_new_rows(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    let (_, g) = app
+        .post("/v2/groups", &token, &serde_json::json!({"name": "Staff"}))
+        .await;
+    let staff = g["id"].as_str().unwrap().to_owned();
+    app.cli(&[
+        "account",
+        "domain",
+        "add",
+        &acct.account_id,
+        "acme.test",
+        "--verified",
+        "--default-type",
+        "2",
+        "--default-group",
+        &staff,
+    ])
+    .await
+    .unwrap();
+    let csv = b"Email,Type\nlic@acme.test,\nbasic@acme.test,Basic\nout@other.test,\n";
+    let (s, report) = import(&app, &token, "?mode=create", csv).await;
+    assert_eq!(s, 200, "{report}");
+    assert_eq!(report["created"], 3, "{report}");
+    let (_, u) = app.get("/v2/users/lic@acme.test", &token).await;
+    assert_eq!(
+        (u["type"].as_i64(), u["group_ids"][0].as_str()),
+        (Some(2), Some(staff.as_str()))
+    );
+    let (_, u) = app.get("/v2/users/basic@acme.test", &token).await;
+    assert_eq!(u["type"], 1, "the row's own type wins");
+    let (_, u) = app.get("/v2/users/out@other.test", &token).await;
+    assert_eq!(
+        (u["type"].as_i64(), u["group_ids"].as_array().map(Vec::len)),
+        (Some(1), Some(0))
+    );
+}
+
 both_backends!(
+    managed_domain_defaults_apply_to_new_rows,
     group_scoped_roles_and_the_payment_gate,
     creates_updates_and_reports_each_row,
     dry_run_stores_nothing,

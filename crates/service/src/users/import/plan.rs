@@ -25,7 +25,8 @@ pub(super) struct Context<'a> {
     groups: Vec<(String, String)>,
     /// Custom roles: lower-case name, id, privileges.
     roles: Vec<(String, String, Privileges)>,
-    managed: Vec<String>,
+    /// The account's verified domains, with their defaults for new users.
+    managed: Vec<roster_store::managed_domains::DomainRecord>,
     /// The account's custom attribute definitions: values are checked as PATCH checks them.
     attributes: roster_domain::custom_attribute::Definitions,
 }
@@ -51,7 +52,6 @@ impl<'a> Context<'a> {
             .await?
             .into_iter()
             .filter(|d| d.status == roster_domain::DomainStatus::Verified)
-            .map(|d| d.domain.as_str().to_owned())
             .collect();
         let attributes = crate::admin::attributes::definitions(conn, &account.id).await?;
         Ok(Self {
@@ -192,7 +192,11 @@ fn reason(e: &Error) -> String {
 }
 
 fn create(ctx: &Context<'_>, row: &Row, email: Email) -> Result<Plan> {
-    if ctx.mode == CreateAction::AutoCreate && !ctx.managed.iter().any(|d| d == email.domain()) {
+    let domain = ctx
+        .managed
+        .iter()
+        .find(|d| d.domain.as_str() == email.domain());
+    if ctx.mode == CreateAction::AutoCreate && domain.is_none() {
         return Err(Error::NotManagedDomain);
     }
     let mut user = UserRecord {
@@ -201,6 +205,14 @@ fn create(ctx: &Context<'_>, row: &Row, email: Email) -> Result<Plan> {
         language: ctx.account.language.clone(),
         ..UserRecord::new(UserId::generate(), ctx.account.id.clone(), email, 0, now())
     };
+    // A managed domain's default type and group, unless the row says otherwise (as for one
+    // added user); the check pass sees them, so seats are counted with them.
+    if let Some(d) = domain {
+        if let Some(t) = d.default_type {
+            user.user_type = t;
+        }
+        user.group_id.clone_from(&d.default_group_id);
+    }
     let mut changes = Changes::default();
     apply(ctx, row, &mut user, &mut changes)?;
     user.user_type
