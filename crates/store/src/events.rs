@@ -47,16 +47,9 @@ pub async fn append_many(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<()>
             if r > 0 {
                 sql.push_str(", ");
             }
-            let b = r * 6;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            ));
+            sql.push('(');
+            sql.push_str(&crate::placeholders(conn.backend(), r * 6 + 1, 6));
+            sql.push(')');
             let row: [crate::Param<'_>; 6] = [
                 e.account_id.map(AccountId::as_str).into(),
                 e.kind.into(),

@@ -266,12 +266,11 @@ pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
                 sql.push_str(", ");
             }
             sql.push('(');
-            for c in 0..COLUMNS {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", r * COLUMNS + c + 1));
-            }
+            sql.push_str(&crate::placeholders(
+                conn.backend(),
+                r * COLUMNS + 1,
+                COLUMNS,
+            ));
             sql.push(')');
             params.extend(row_params(u, chat));
         }
@@ -420,10 +419,9 @@ pub async fn find_by_emails(conn: &mut Conn, emails: &[&str]) -> Result<Vec<User
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=emails.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         concat!("SELECT ", columns!(), " FROM users WHERE email IN ({})"),
-        list.join(", ")
+        crate::placeholders(conn.backend(), 1, emails.len())
     );
     let params: Vec<Param<'_>> = emails.iter().map(|e| (*e).into()).collect();
     conn.fetch_all(&sql, &params).await
@@ -446,8 +444,10 @@ pub async fn taken_pmis(conn: &mut Conn, pmis: &[i64]) -> Result<Vec<i64>> {
     if pmis.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=pmis.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT pmi FROM users WHERE pmi IN ({})", list.join(", "));
+    let sql = format!(
+        "SELECT pmi FROM users WHERE pmi IN ({})",
+        crate::placeholders(conn.backend(), 1, pmis.len())
+    );
     let params: Vec<Param<'_>> = pmis.iter().map(|p| (*p).into()).collect();
     conn.fetch_all(&sql, &params).await
 }
