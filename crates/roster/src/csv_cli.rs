@@ -116,9 +116,14 @@ pub async fn run(
                 w.flush()?;
             }
             let s = summary?;
+            let joins = if s.invited_to_join > 0 {
+                format!("{} invited to join, ", s.invited_to_join)
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "{}{} rows: {} created, {} updated, {} unchanged, {} errors.",
+                "{}{} rows: {} created, {}{} updated, {} unchanged, {} errors.",
                 if s.dry_run {
                     "Dry run (nothing changed): "
                 } else {
@@ -126,6 +131,7 @@ pub async fn run(
                 },
                 s.rows,
                 s.created,
+                joins,
                 s.updated,
                 s.unchanged,
                 s.errors

@@ -577,8 +577,112 @@ async fn managed_domain_defaults_apply_to_new_rows(b: Backend) {
     );
 }
 
+/// An email of the Owner of a single-person standalone account is an invitation to join, as in
+/// `POST /v2/users`: counted by the seat check and the dry run, refused in `autoCreate`.
+async fn standalone_owners_are_invited_to_join(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    // Unlinking gives the user a standalone account of their own.
+    let leaver = app
+        .add_user(&token, "custCreate", "leaver@acme.test", 1)
+        .await;
+    let (s, _) = app.delete(&format!("/v2/users/{leaver}"), &token).await;
+    assert_eq!(s, 204);
+    let beta = app
+        .create_account(
+            "Beta Clinic",
+            "owner@beta.test",
+            &["--plan", "business", "--licensed-seats", "2"],
+        )
+        .await;
+    let token_b = app.token(&beta).await;
+    app.add_user(&token_b, "custCreate", "taken@beta.test", 2)
+        .await;
+    let counts = || async {
+        (
+            app.db.count("users").await,
+            app.db.count("events").await,
+            app.db.count("mail_outbox").await,
+            app.db.count("invitations").await,
+        )
+    };
+    let before = counts().await;
+
+    // Two Licensed rows where one seat is free: the join counts, the whole file is refused.
+    let file = b"email,type\nleaver@acme.test,Licensed\nnew@beta.test,Licensed\n";
+    let (s, v) = import(&app, &token_b, "", file).await;
+    assert_zoom_error(s, &v, 400, 3412);
+    assert_eq!(counts().await, before);
+
+    let file = b"email,first name\nleaver@acme.test,\nnew@beta.test,New\n";
+    let (s, v) = import(&app, &token_b, "?dry_run=true", file).await;
+    assert_eq!(s, 200, "{v}");
+    let o = outcomes(&v);
+    assert_eq!(
+        (o[0].1.as_str(), o[1].1.as_str()),
+        ("invited_to_join", "created")
+    );
+    assert_eq!(
+        (&v["invited_to_join"], &v["created"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(counts().await, before);
+
+    // autoCreate cannot invite anyone to join (and leaver@acme.test is on no managed domain).
+    let (s, v) = import(
+        &app,
+        &token_b,
+        "?mode=autoCreate",
+        b"email\nleaver@acme.test\n",
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(outcomes(&v)[0].1, "error", "{v}");
+    assert_eq!(counts().await, before);
+
+    let (s, v) = import(&app, &token_b, "", file).await;
+    assert_eq!(s, 200, "{v}");
+    let o = outcomes(&v);
+    assert_eq!(
+        (o[0].1.as_str(), o[1].1.as_str()),
+        ("invited_to_join", "created")
+    );
+    let placeholder = v["rows"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = '{placeholder}' AND joins_user_id = '{leaver}' \
+             AND status = 'pending' AND email = 'leaver@acme.test'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM mail_outbox WHERE to_addr = 'leaver@acme.test' AND kind = 'join'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM events WHERE type = 'user.created' AND target = '{placeholder}'"
+        ))
+        .await,
+        1
+    );
+    // Running the file again changes nothing: the invitation is there.
+    let (s, v) = import(&app, &token_b, "", file).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        (&v["unchanged"], &v["invited_to_join"]),
+        (&json!(2), &json!(0)),
+        "{v}"
+    );
+}
+
 both_backends!(
     managed_domain_defaults_apply_to_new_rows,
+    standalone_owners_are_invited_to_join,
     group_scoped_roles_and_the_payment_gate,
     creates_updates_and_reports_each_row,
     dry_run_stores_nothing,

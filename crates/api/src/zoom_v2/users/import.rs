@@ -164,8 +164,8 @@ pub async fn import_users(
             .into_response());
     }
     let head = format!(
-        "{{\"dry_run\":{},\"total_rows\":{},\"created\":{},\"updated\":{},\"unchanged\":{},\"errors\":{},\"rows\":[",
-        summary.dry_run, summary.rows, summary.created, summary.updated, summary.unchanged, summary.errors
+        "{{\"dry_run\":{},\"total_rows\":{},\"created\":{},\"invited_to_join\":{},\"updated\":{},\"unchanged\":{},\"errors\":{},\"rows\":[",
+        summary.dry_run, summary.rows, summary.created, summary.invited_to_join, summary.updated, summary.unchanged, summary.errors
     );
     Ok((
         [(header::CONTENT_TYPE, "application/json")],

@@ -53,6 +53,9 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Created,
+    /// The email is the Owner of a single-person standalone account: they are invited to join
+    /// with their data (as `POST /users` does), `create` mode only.
+    InvitedToJoin,
     Updated,
     Unchanged,
     Error,
@@ -62,6 +65,7 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Created => "created",
+            Self::InvitedToJoin => "invited_to_join",
             Self::Updated => "updated",
             Self::Unchanged => "unchanged",
             Self::Error => "error",
@@ -86,6 +90,7 @@ pub struct ReportRow {
 pub struct ImportSummary {
     pub rows: u64,
     pub created: u64,
+    pub invited_to_join: u64,
     pub updated: u64,
     pub unchanged: u64,
     pub errors: u64,
@@ -128,6 +133,7 @@ fn read_batch(reader: &mut Reader, batch: &mut Vec<Row>) -> Result<()> {
 fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> ReportRow {
     summary.rows += 1;
     let (outcome, reason) = match p.plan {
+        Plan::Create(u) if u.joins_user_id.is_some() => (Outcome::InvitedToJoin, String::new()),
         Plan::Create(_) => (Outcome::Created, String::new()),
         Plan::Update { .. } => (Outcome::Updated, String::new()),
         Plan::Unchanged(_) => (Outcome::Unchanged, String::new()),
@@ -135,6 +141,7 @@ fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> Report
     };
     match outcome {
         Outcome::Created => summary.created += 1,
+        Outcome::InvitedToJoin => summary.invited_to_join += 1,
         Outcome::Updated => summary.updated += 1,
         Outcome::Unchanged => summary.unchanged += 1,
         Outcome::Error => summary.errors += 1,
@@ -194,6 +201,38 @@ impl Service {
         let principal = self.operator_principal(account_id).await?;
         self.import(&Actor::Operator, &principal, source, options, sink)
             .await
+    }
+
+    /// The writing pass: each batch evaluated again and written in its own transaction, its
+    /// rows reported once it is committed.
+    async fn write_pass(
+        &self,
+        actor: &Actor<'_>,
+        ctx: &Context<'_>,
+        mut reader: Reader,
+        duplicates: &HashMap<u64, u64>,
+        summary: &mut ImportSummary,
+        sink: &mut dyn ImportSink,
+    ) -> Result<()> {
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut done = 0u64;
+        loop {
+            read_batch(&mut reader, &mut batch)?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let mut tx = self.db.begin().await?;
+            users::plan_for_growth(&mut tx).await?;
+            let planned = plan::evaluate(&mut tx, ctx, &batch, duplicates).await?;
+            let planned = self.write(&mut tx, ctx, actor, planned).await?;
+            tx.commit().await?;
+            done += planned.len() as u64;
+            for p in planned {
+                let id = planned_id(&p);
+                sink.row(&report(p, summary, id)).map_err(sink_error)?;
+            }
+            sink.progress(Pass::Write, done);
+        }
     }
 
     /// The account the operator's CLI means without `--account-id`: the only one there is.
@@ -328,27 +367,16 @@ impl Service {
         }
 
         // Pass 2: each batch again, in its own transaction.
-        let mut reader = open(source)?;
-        let mut done = 0u64;
-        loop {
-            read_batch(&mut reader, &mut batch)?;
-            if batch.is_empty() {
-                break;
-            }
-            let mut tx = self.db.begin().await?;
-            users::plan_for_growth(&mut tx).await?;
-            let planned = plan::evaluate(&mut tx, &ctx, &batch, &duplicates).await?;
-            let planned = self.write(&mut tx, &ctx, actor, planned).await?;
-            tx.commit().await?;
-            done += planned.len() as u64;
-            for p in planned {
-                let id = planned_id(&p);
-                sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
-            }
-            sink.progress(Pass::Write, done);
-        }
+        let reader = open(source)?;
+        self.db.bulk_writes(true).await?;
+        let written = self
+            .write_pass(actor, &ctx, reader, &duplicates, &mut summary, sink)
+            .await;
+        self.db.bulk_writes(false).await?;
+        written?;
         tracing::info!(
             created = summary.created,
+            invited_to_join = summary.invited_to_join,
             updated = summary.updated,
             unchanged = summary.unchanged,
             errors = summary.errors,

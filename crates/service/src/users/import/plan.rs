@@ -92,6 +92,7 @@ impl<'a> Context<'a> {
 
 /// What a row does.
 pub(super) enum Plan {
+    /// A new user, or (with `joins_user_id`) an invitation to join for a standalone Owner.
     Create(Box<UserRecord>),
     Update {
         old: Box<UserRecord>,
@@ -147,6 +148,11 @@ pub(super) async fn evaluate(
         .collect();
     let lookup: Vec<&str> = emails.iter().flatten().map(Email::as_str).collect();
     let found = users::find_by_emails(conn, &lookup).await?;
+    // Placeholders of invitations to join share their person's email.
+    let mut holders: HashMap<&str, Vec<&UserRecord>> = HashMap::with_capacity(found.len());
+    for u in &found {
+        holders.entry(u.email.as_str()).or_default().push(u);
+    }
     let mut out = Vec::with_capacity(rows.len());
     for (row, email) in rows.iter().zip(emails) {
         let raw = row.get(Column::Email).unwrap_or_default().to_owned();
@@ -157,17 +163,27 @@ pub(super) async fn evaluate(
             (None, _) if raw.is_empty() => Plan::Error("Email is required.".to_owned()),
             (None, _) => Plan::Error(format!("\"{raw}\" is not a valid email address")),
             (Some(email), None) => {
-                let mine = found
+                let held_by = holders
+                    .get(email.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let mine = held_by
                     .iter()
-                    .filter(|u| u.email == email && u.account_id == ctx.account.id)
+                    .filter(|u| u.account_id == ctx.account.id)
                     .min_by_key(|u| u.joins_user_id.is_some());
-                let elsewhere = found
-                    .iter()
-                    .any(|u| u.email == email && u.joins_user_id.is_none());
-                let result = match mine {
-                    Some(old) => update(ctx, row, old),
-                    None if elsewhere => Err(Error::EmailTaken(email)),
-                    None => create(ctx, row, email),
+                let elsewhere = held_by.iter().any(|u| u.joins_user_id.is_none());
+                // Someone with a standalone account of their own is invited to join with their
+                // data, as POST /users does (only in `create` mode); anyone else's email is taken.
+                let person = if mine.is_none() && elsewhere && ctx.mode == CreateAction::Create {
+                    crate::joining::standalone_owner(conn, &email, &ctx.account.id).await?
+                } else {
+                    None
+                };
+                let result = match (mine, person) {
+                    (Some(old), _) => update(ctx, row, old),
+                    (None, Some(person)) => join(ctx, row, email, &person),
+                    (None, None) if elsewhere => Err(Error::EmailTaken(email)),
+                    (None, None) => create(ctx, row, email),
                 };
                 result.unwrap_or_else(|e| Plan::Error(reason(&e)))
             }
@@ -192,6 +208,26 @@ fn reason(e: &Error) -> String {
 }
 
 fn create(ctx: &Context<'_>, row: &Row, email: Email) -> Result<Plan> {
+    new_user(ctx, row, email).map(|u| Plan::Create(Box::new(u)))
+}
+
+/// An invitation for `person`, the Owner of a standalone account, to join with their data: a
+/// pending placeholder pointing at their user (see `crate::joining`), named as they are unless
+/// the row names them.
+fn join(ctx: &Context<'_>, row: &Row, email: Email, person: &UserRecord) -> Result<Plan> {
+    let mut user = new_user(ctx, row, email)?;
+    if user.first_name.is_empty() && user.last_name.is_empty() {
+        user.first_name.clone_from(&person.first_name);
+        user.last_name.clone_from(&person.last_name);
+        user.display_name.clone_from(&person.display_name);
+    }
+    // Mail to them speaks their language, not the organisation's.
+    user.language.clone_from(&person.language);
+    user.joins_user_id = Some(person.id.clone());
+    Ok(Plan::Create(Box::new(user)))
+}
+
+fn new_user(ctx: &Context<'_>, row: &Row, email: Email) -> Result<UserRecord> {
     let domain = ctx
         .managed
         .iter()
@@ -226,7 +262,7 @@ fn create(ctx: &Context<'_>, row: &Row, email: Email) -> Result<Plan> {
             ));
         }
     }
-    Ok(Plan::Create(Box::new(user)))
+    Ok(user)
 }
 
 fn update(ctx: &Context<'_>, row: &Row, old: &UserRecord) -> Result<Plan> {

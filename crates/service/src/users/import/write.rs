@@ -48,7 +48,10 @@ impl Service {
         }
         assign_pmis(tx, &mut created).await?;
         users::insert_many(tx, &created).await.map_err(|e| {
-            if e.is_unique("users.email") {
+            // A racing invitation to join: PostgreSQL names the index, SQLite its columns.
+            let join_taken =
+                e.is_unique("users.joins") || e.is_unique("users.account_id, users.email");
+            if e.is_unique("users.email") || join_taken {
                 Error::invalid(
                     "file",
                     "another request added one of these emails meanwhile; run the import again",
