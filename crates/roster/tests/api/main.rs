@@ -29,6 +29,7 @@ mod invitation_link;
 mod joining;
 mod mail;
 mod mail_language;
+mod meetings;
 mod oauth;
 mod ops;
 mod privileges;
