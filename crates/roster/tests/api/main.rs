@@ -30,6 +30,7 @@ mod joining;
 mod mail;
 mod mail_language;
 mod meetings;
+mod meetings_access;
 mod oauth;
 mod ops;
 mod privileges;
