@@ -97,6 +97,13 @@ async fn schedules_and_reads_meetings(b: Backend) {
         "{l}"
     );
 
+    // The user object links their personal meeting room.
+    let (_, me) = app.get("/v2/users/me", &ann_token).await;
+    let pmi = me["pmi"].as_i64().unwrap();
+    assert_eq!(
+        me["personal_meeting_url"],
+        format!("{}/j/{pmi}", app.base).as_str()
+    );
     let (s, e) = app.get("/v2/meetings/12345678901", &ann_token).await;
     assert_zoom_error(s, &e, 404, 3001);
     let (s, e) = app.get("/v2/meetings/not-a-number", &ann_token).await;
