@@ -70,6 +70,11 @@ pub mod code {
     pub const CONTACT_NOT_FOUND: u32 = 5401;
     pub const CHANNEL_NOT_FOUND: u32 = 5402;
     pub const CONTACT_EXISTS: u32 = 5403;
+    pub const MEETING_NOT_FOUND: u32 = 3001;
+    pub const MEETING_IN_PROGRESS: u32 = 3002;
+    pub const NOT_MEETING_HOST: u32 = 3003;
+    /// Roster's own: Zoom documents no code for a host who is not active.
+    pub const HOST_NOT_ACTIVE: u32 = 3010;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -167,6 +172,13 @@ impl From<Error> for ZoomError {
             Error::TooManyAttributes(_) => {
                 Self::new(S::BAD_REQUEST, code::TOO_MANY_ATTRIBUTES, msg)
             }
+            Error::MeetingNotFound(_) => Self::new(S::NOT_FOUND, code::MEETING_NOT_FOUND, msg),
+            Error::MeetingInProgress(_) => {
+                Self::new(S::BAD_REQUEST, code::MEETING_IN_PROGRESS, msg)
+            }
+            Error::NotMeetingHost(_) => Self::new(S::BAD_REQUEST, code::NOT_MEETING_HOST, msg),
+            Error::HostNotActive(_) => Self::new(S::BAD_REQUEST, code::HOST_NOT_ACTIVE, msg),
+            Error::NotAssistant(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
             }

@@ -107,6 +107,11 @@ impl From<Error> for OAuthError {
             | Error::AttributeNotFound(_)
             | Error::AttributeNameTaken(_)
             | Error::TooManyAttributes(_)
+            | Error::MeetingNotFound(_)
+            | Error::NotMeetingHost(_)
+            | Error::MeetingInProgress(_)
+            | Error::HostNotActive(_)
+            | Error::NotAssistant(_)
             | Error::CannotRemoveOwner
             | Error::DomainClaimed(_)
             | Error::DomainAlreadyAdded(_)

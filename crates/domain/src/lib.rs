@@ -14,6 +14,7 @@ pub mod html;
 pub mod ids;
 pub mod language;
 pub mod managed_domain;
+pub mod meeting;
 pub mod paging;
 pub mod password;
 pub mod pmi;

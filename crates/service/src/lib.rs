@@ -17,6 +17,7 @@ pub mod groups;
 mod hashing;
 pub mod joining;
 pub mod mail;
+pub mod meetings;
 mod oauth;
 mod paging;
 pub mod roles;

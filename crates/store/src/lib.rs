@@ -29,6 +29,7 @@ pub mod groups;
 pub mod invitations;
 pub mod mail;
 pub mod managed_domains;
+pub mod meetings;
 pub mod oauth;
 pub mod personal;
 pub mod roles;

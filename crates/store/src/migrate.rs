@@ -107,6 +107,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_external_contacts.sql"),
         postgres: include_str!("../migrations/postgres/0014_external_contacts.sql"),
     },
+    Migration {
+        version: 15,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0015_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0015_meetings.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -29,6 +29,8 @@ mod invitation_link;
 mod joining;
 mod mail;
 mod mail_language;
+mod meetings;
+mod meetings_access;
 mod oauth;
 mod ops;
 mod privileges;
