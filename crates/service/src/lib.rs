@@ -9,6 +9,7 @@ pub mod admin;
 pub mod audit;
 pub mod billing;
 pub mod chat;
+mod clock;
 mod dns;
 pub mod domains;
 mod error;
@@ -25,6 +26,7 @@ pub mod signup;
 pub mod users;
 
 pub use accounts::{CreatedAccount, NewAccount};
+pub use clock::Clock;
 pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
@@ -67,11 +69,26 @@ impl Default for Settings {
 pub struct Service {
     db: Db,
     settings: Settings,
+    clock: Clock,
 }
 
 impl Service {
     pub fn new(db: Db, settings: Settings) -> Self {
-        Self { db, settings }
+        Self {
+            db,
+            settings,
+            clock: Clock::system(),
+        }
+    }
+
+    /// The clock every use case and worker of this service reads; advance a clone in tests.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current time, by [`Service::clock`].
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
     }
 
     /// The same service, verifying managed domains through another DNS server.
@@ -114,6 +131,9 @@ impl Actor<'_> {
     }
 }
 
-fn now() -> time::OffsetDateTime {
+/// The time for records written by helper functions that do not hold the [`Service`] (and so
+/// its [`Clock`]): user-management timestamps and page-token issue times, never a limit a test
+/// moves the clock for. Use cases read [`Service::now`].
+fn record_time() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
