@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod chat;
 pub mod custom_attribute;
 pub mod email;
+pub mod host_token;
 pub mod html;
 pub mod ids;
 pub mod language;
