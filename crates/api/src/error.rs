@@ -70,6 +70,14 @@ pub mod code {
     pub const CONTACT_NOT_FOUND: u32 = 5401;
     pub const CHANNEL_NOT_FOUND: u32 = 5402;
     pub const CONTACT_EXISTS: u32 = 5403;
+    pub const MEETING_NOT_FOUND: u32 = 3001;
+    pub const NOT_MEETING_HOST: u32 = 3003;
+    /// The Meeting SDK's code for a wrong passcode.
+    pub const WRONG_PASSCODE: u32 = 3004;
+    // Live meetings: Zoom documents no API codes for these, so they are Roster's own.
+    pub const HOST_BUSY: u32 = 3060;
+    pub const MEETING_NOT_LIVE: u32 = 3061;
+    pub const MEETING_FULL: u32 = 3062;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -167,6 +175,14 @@ impl From<Error> for ZoomError {
             Error::TooManyAttributes(_) => {
                 Self::new(S::BAD_REQUEST, code::TOO_MANY_ATTRIBUTES, msg)
             }
+            Error::MeetingNotFound(_) => Self::new(S::NOT_FOUND, code::MEETING_NOT_FOUND, msg),
+            Error::NotMeetingHost => Self::new(S::FORBIDDEN, code::NOT_MEETING_HOST, msg),
+            Error::HostBusy(_) => Self::new(S::CONFLICT, code::HOST_BUSY, msg),
+            Error::MeetingNotLive { .. } => Self::new(S::BAD_REQUEST, code::MEETING_NOT_LIVE, msg),
+            Error::MeetingFull(_) => Self::new(S::CONFLICT, code::MEETING_FULL, msg),
+            Error::WrongPasscode => Self::new(S::FORBIDDEN, code::WRONG_PASSCODE, msg),
+            Error::CannotHost(_) => Self::new(S::BAD_REQUEST, code::USER_TYPE, msg),
+            Error::HostToken(_) => Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg),
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
             }

@@ -108,6 +108,14 @@ impl From<Error> for OAuthError {
             | Error::AttributeNameTaken(_)
             | Error::TooManyAttributes(_)
             | Error::CannotRemoveOwner
+            | Error::MeetingNotFound(_)
+            | Error::NotMeetingHost
+            | Error::HostBusy(_)
+            | Error::MeetingNotLive { .. }
+            | Error::MeetingFull(_)
+            | Error::WrongPasscode
+            | Error::CannotHost(_)
+            | Error::HostToken(_)
             | Error::DomainClaimed(_)
             | Error::DomainAlreadyAdded(_)
             | Error::DomainNotFound(_)

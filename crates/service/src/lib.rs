@@ -17,6 +17,7 @@ mod events;
 pub mod groups;
 mod hashing;
 pub mod joining;
+pub mod live;
 pub mod mail;
 mod oauth;
 mod paging;
@@ -51,6 +52,8 @@ pub struct Settings {
     pub allow_signup: bool,
     /// The DNS server that verifies managed domains (`IP:PORT`); `None`: the system's resolver.
     pub dns_resolver: Option<std::net::SocketAddr>,
+    /// Where people admitted to a live meeting go (`--media`).
+    pub media: live::MediaEngine,
 }
 
 impl Default for Settings {
@@ -60,6 +63,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".to_owned(),
             allow_signup: false,
             dns_resolver: None,
+            media: live::MediaEngine::Builtin,
         }
     }
 }
@@ -70,6 +74,8 @@ pub struct Service {
     db: Db,
     settings: Settings,
     clock: Clock,
+    /// The host-token key, once read from the database (see `live::zak`).
+    host_key: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>,
 }
 
 impl Service {
@@ -78,6 +84,7 @@ impl Service {
             db,
             settings,
             clock: Clock::system(),
+            host_key: Default::default(),
         }
     }
 
@@ -119,6 +126,8 @@ pub enum Actor<'a> {
     System,
     /// An authenticated API caller.
     Principal(&'a domain::Principal),
+    /// A host proven by their host token (starting a meeting through its `start_url`).
+    Host { id: &'a str, email: &'a str },
 }
 
 impl Actor<'_> {
@@ -127,6 +136,7 @@ impl Actor<'_> {
             Self::Operator => "operator".to_owned(),
             Self::System => "system".to_owned(),
             Self::Principal(p) => format!("user:{}", p.user_id),
+            Self::Host { id, .. } => format!("user:{id}"),
         }
     }
 }

@@ -83,6 +83,33 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<LiveMeeting>> {
         .await
 }
 
+/// A meeting's passcode and the token its join link carries instead (`pwd`); empty for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Passcode {
+    pub password: String,
+    pub encrypted: String,
+}
+
+impl FromRow for Passcode {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            password: r.text(0)?,
+            encrypted: r.text(1)?,
+        })
+    }
+}
+
+/// The passcode of meeting `id` (schema v15's columns).
+pub async fn passcode(conn: &mut Conn, id: i64) -> Result<Passcode> {
+    Ok(conn
+        .fetch_optional(
+            "SELECT password, encrypted_password FROM meetings WHERE id = $1",
+            params![id],
+        )
+        .await?
+        .unwrap_or_default())
+}
+
 /// Marks a waiting meeting started; `false` when it was not waiting (someone else started or
 /// finished it first: on PostgreSQL the row lock makes concurrent starts of one meeting queue
 /// here, and the losers see it started).
