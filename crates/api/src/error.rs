@@ -176,7 +176,7 @@ impl From<Error> for ZoomError {
                 Self::new(S::BAD_REQUEST, code::TOO_MANY_ATTRIBUTES, msg)
             }
             Error::MeetingNotFound(_) => Self::new(S::NOT_FOUND, code::MEETING_NOT_FOUND, msg),
-            Error::NotMeetingHost => Self::new(S::FORBIDDEN, code::NOT_MEETING_HOST, msg),
+            Error::NotMeetingHost(_) => Self::new(S::BAD_REQUEST, code::NOT_MEETING_HOST, msg),
             Error::HostBusy(_) => Self::new(S::CONFLICT, code::HOST_BUSY, msg),
             Error::MeetingNotLive { .. } => Self::new(S::BAD_REQUEST, code::MEETING_NOT_LIVE, msg),
             Error::MeetingFull(_) => Self::new(S::CONFLICT, code::MEETING_FULL, msg),

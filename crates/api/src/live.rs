@@ -177,7 +177,9 @@ pub async fn join(
             let z = ZoomError::from(e);
             match state.service.meeting_page(id).await {
                 // Still a page the person can correct and send again.
-                Ok(m) if z.status == StatusCode::BAD_REQUEST || z.status == StatusCode::FORBIDDEN => {
+                Ok(m)
+                    if z.status == StatusCode::BAD_REQUEST || z.status == StatusCode::FORBIDDEN =>
+                {
                     let body = join_form(&m, &req.passcode, Some(&z.message));
                     (z.status, Html(page(&m.topic, &body))).into_response()
                 }

@@ -109,7 +109,7 @@ impl From<Error> for OAuthError {
             | Error::TooManyAttributes(_)
             | Error::CannotRemoveOwner
             | Error::MeetingNotFound(_)
-            | Error::NotMeetingHost
+            | Error::NotMeetingHost(_)
             | Error::HostBusy(_)
             | Error::MeetingNotLive { .. }
             | Error::MeetingFull(_)

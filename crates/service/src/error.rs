@@ -56,12 +56,12 @@ pub enum Error {
     ChannelNotFound(String),
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
-    /// Zoom's 3001: no such meeting (in the caller's account), or it is over.
+    /// No such meeting, or one the caller may not see (the two look the same).
     #[error("Meeting {0} is not found or has expired.")]
-    MeetingNotFound(i64),
-    /// Zoom's 3003.
-    #[error("Not meeting host.")]
-    NotMeetingHost,
+    MeetingNotFound(String),
+    /// The caller sees the meeting but may not change it.
+    #[error("Not meeting host: only the host, their scheduling assistants and admins with Meeting:Edit can change meeting {0}.")]
+    NotMeetingHost(i64),
     /// The host already runs as many live meetings as their type allows.
     #[error("You are already hosting {0} live meeting(s), as many as your user type allows at a time. End one (PUT /v2/meetings/{{meetingId}}/status with action end) before starting another.")]
     HostBusy(u32),

@@ -21,7 +21,9 @@ pub(crate) fn meeting_id(raw: &str) -> Result<i64, ZoomError> {
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| ZoomError::validation("meetingId", "Invalid meetingId: a number is expected."))
+        .ok_or_else(|| {
+            ZoomError::validation("meetingId", "Invalid meetingId: a number is expected.")
+        })
 }
 
 #[utoipa::path(put, path = "/v2/meetings/{meetingId}/status", tag = "meetings",

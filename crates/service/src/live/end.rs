@@ -49,7 +49,14 @@ async fn end_in(
     if !live::free_slot(conn, m.id).await? {
         return Ok(false);
     }
-    live::mark_ended(conn, m.id, status_after_end(m.meeting_type), reason.as_str(), at).await?;
+    live::mark_ended(
+        conn,
+        m.id,
+        status_after_end(m.meeting_type),
+        reason.as_str(),
+        at,
+    )
+    .await?;
     let mut object = meeting_object(m);
     if let Some(o) = object.as_object_mut() {
         o.insert("end_time".into(), json!(super::rfc3339(at)));
@@ -77,9 +84,9 @@ impl Service {
         let m = live::find(&mut tx, meeting_id)
             .await?
             .filter(|m| m.account_id == principal.account_id)
-            .ok_or(Error::MeetingNotFound(meeting_id))?;
+            .ok_or(Error::MeetingNotFound(meeting_id.to_string()))?;
         if m.host_id != principal.user_id && !principal.acts_as.is_admin() {
-            return Err(Error::NotMeetingHost);
+            return Err(Error::NotMeetingHost(meeting_id));
         }
         let actor = Actor::Principal(principal);
         if !end_in(&mut tx, &m, &actor, EndReason::Host, self.now()).await? {

@@ -129,7 +129,7 @@ impl Service {
         let mut conn = self.db.read().await?;
         let m = live::find(&mut conn, meeting_id)
             .await?
-            .ok_or(Error::MeetingNotFound(meeting_id))?;
+            .ok_or(Error::MeetingNotFound(meeting_id.to_string()))?;
         let passcode = live::passcode(&mut conn, meeting_id).await?;
         Ok(page_of(&m, !passcode.password.is_empty()))
     }
@@ -142,9 +142,9 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let m = live::find(&mut tx, meeting_id)
             .await?
-            .ok_or(Error::MeetingNotFound(meeting_id))?;
+            .ok_or(Error::MeetingNotFound(meeting_id.to_string()))?;
         if m.host_id != user {
-            return Err(Error::NotMeetingHost);
+            return Err(Error::NotMeetingHost(meeting_id));
         }
         let host = Person {
             id: m.host_id.as_str(),
@@ -157,7 +157,7 @@ impl Service {
             return self.admission(&m, &host, page_of(&m, false));
         }
         if m.status != "waiting" {
-            return Err(Error::MeetingNotFound(meeting_id));
+            return Err(Error::MeetingNotFound(meeting_id.to_string()));
         }
         let limits = MeetingLimits::for_host(m.host_type, m.host_add_ons, m.plan);
         if !limits.may_host() {
@@ -165,11 +165,13 @@ impl Service {
         }
         let ends_at = now + limits.cap;
         if !live::mark_started(&mut tx, m.id, now, ends_at).await? {
-            // Started or ended by someone else meanwhile (PostgreSQL waited for them).
-            return Err(Error::MeetingNotLive {
-                id: m.id,
-                status: "changed".to_owned(),
-            });
+            // Started (or ended) by another request meanwhile; PostgreSQL waited for it.
+            drop(tx);
+            let mut conn = self.db.read().await?;
+            return match live::find(&mut conn, meeting_id).await? {
+                Some(m) if m.status == "started" => self.admission(&m, &host, page_of(&m, false)),
+                _ => Err(Error::MeetingNotFound(meeting_id.to_string())),
+            };
         }
         let slot = NewSlot {
             host_id: &m.host_id,
@@ -238,7 +240,7 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let m = live::find(&mut tx, meeting_id)
             .await?
-            .ok_or(Error::MeetingNotFound(meeting_id))?;
+            .ok_or(Error::MeetingNotFound(meeting_id.to_string()))?;
         let passcode = live::passcode(&mut tx, meeting_id).await?;
         if !passcode.password.is_empty() && !passcode_matches(&passcode, &req.passcode) {
             return Err(Error::WrongPasscode);
