@@ -62,6 +62,10 @@ impl Application {
                 media: config.media.engine().map_err(|e| anyhow::anyhow!(e))?,
             },
         );
+        service
+            .prepare_host_tokens()
+            .await
+            .context("reading the host-token key")?;
         let mail = config
             .smtp_url
             .as_ref()

@@ -18,6 +18,8 @@ pub struct LiveMeeting {
     pub host_email: String,
     pub host_name: String,
     pub host_type: UserType,
+    /// Whether the host's user is active (pending and deactivated users host nothing).
+    pub host_active: bool,
     pub host_add_ons: AddOns,
     pub plan: Plan,
     pub topic: String,
@@ -66,6 +68,7 @@ impl FromRow for LiveMeeting {
             end_reason: r.opt_text(18)?,
             participants: r.opt_int(19)?.unwrap_or(0),
             capacity: r.opt_int(20)?.unwrap_or(0),
+            host_active: r.text(21)? == "active",
         })
     }
 }
@@ -73,7 +76,7 @@ impl FromRow for LiveMeeting {
 const SELECT: &str = "SELECT m.id, m.uuid, m.account_id, m.host_id, u.email, u.first_name, \
      u.last_name, u.display_name, u.type, u.large_meeting_capacity, \
      u.webinar_capacity, a.plan, m.topic, m.type, m.status, m.started_at, m.ends_at, \
-     m.ended_at, m.end_reason, l.participants, l.capacity \
+     m.ended_at, m.end_reason, l.participants, l.capacity, u.status \
      FROM meetings m JOIN users u ON u.id = m.host_id JOIN accounts a ON a.id = m.account_id \
      LEFT JOIN live_meetings l ON l.meeting_id = m.id";
 
@@ -244,6 +247,18 @@ pub async fn mark_ended(
     )
     .await
     .map(drop)
+}
+
+/// Whether any running meeting's cap has passed at `now` (a read, so an idle sweep takes no
+/// write lock).
+pub async fn any_expired(conn: &mut Conn, now: OffsetDateTime) -> Result<bool> {
+    let n: Option<i64> = conn
+        .fetch_optional(
+            "SELECT meeting_id FROM live_meetings WHERE ends_at <= $1 LIMIT 1",
+            params![now],
+        )
+        .await?;
+    Ok(n.is_some())
 }
 
 /// Claims up to `limit` running meetings whose cap has passed at `now`, for the caller's

@@ -104,6 +104,9 @@ impl Service {
     /// LOCKED`; SQLite's single writer) in the transaction that ends them.
     pub async fn end_expired_meetings(&self, limit: i64) -> Result<usize> {
         let now = self.now();
+        if !live::any_expired(&mut self.db.read().await?, now).await? {
+            return Ok(0);
+        }
         let mut tx = self.db.begin().await?;
         let ids = live::claim_expired(&mut tx, now, limit).await?;
         let mut ended = 0;

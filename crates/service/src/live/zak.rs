@@ -2,9 +2,9 @@
 //! starting. The signing key is one random secret in `server_keys`, made by whichever process
 //! needs it first and then cached, so any server verifies what another minted.
 
-use crate::{Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::host_token::{sign_host_token, verify_host_token, HOST_TOKEN_TTL_SECS};
-use roster_domain::{Principal, Secret, UserId};
+use roster_domain::{AccountId, Secret, UserId};
 use roster_store::live;
 
 const KEY_NAME: &str = "host_token";
@@ -36,24 +36,45 @@ impl Service {
             .map_err(Error::HostToken)
     }
 
+    /// Reads (or makes) the host-token key now, so that [`Service::start_url`], which does not
+    /// touch the database, can sign. Servers call it at start-up.
+    pub async fn prepare_host_tokens(&self) -> Result<()> {
+        self.host_token_key().await.map(drop)
+    }
+
     /// A meeting's `start_url` as `viewer` sees it: with the host's token when the viewer may
-    /// start it on the host's behalf (the host, or an admin of the host's account: Zoom hands
-    /// the host's start link to admin apps that schedule for others), else without one (opening
-    /// it then asks for a token).
-    pub async fn start_url(
+    /// start it on the host's behalf (the host; an admin of the host's account, since Zoom
+    /// hands the host's start link to admin apps that schedule for others; the operator), else
+    /// without one (opening it then asks for a token). Without the key loaded (see
+    /// [`Service::prepare_host_tokens`]) there is no token either.
+    pub fn start_url(
         &self,
         meeting_id: i64,
         host: &UserId,
-        viewer: &Principal,
-        host_account: &roster_domain::AccountId,
-    ) -> Result<String> {
-        let base = format!("{}/s/{meeting_id}", self.settings.public_url);
-        let may = viewer.user_id == *host
-            || (viewer.account_id == *host_account && viewer.acts_as.is_admin());
-        if may {
-            Ok(format!("{base}?zak={}", self.host_token(host).await?))
-        } else {
-            Ok(base)
+        host_account: &AccountId,
+        viewer: &Actor<'_>,
+    ) -> String {
+        let base = format!(
+            "{}/s/{meeting_id}",
+            self.settings.public_url.trim_end_matches('/')
+        );
+        let may = match viewer {
+            Actor::Operator => true,
+            Actor::System => false,
+            Actor::Host { id, .. } => *id == host.as_str(),
+            Actor::Principal(p) => {
+                p.user_id == *host || (p.account_id == *host_account && p.acts_as.is_admin())
+            }
+        };
+        match self.host_key.get() {
+            Some(key) if may => {
+                let exp = self.now().unix_timestamp() + HOST_TOKEN_TTL_SECS;
+                format!(
+                    "{base}?zak={}",
+                    sign_host_token(key.as_bytes(), host.as_str(), exp)
+                )
+            }
+            _ => base,
         }
     }
 }

@@ -26,10 +26,11 @@ CREATE TABLE live_meetings (
     participants INTEGER NOT NULL DEFAULT 0,
     capacity     INTEGER NOT NULL,
     PRIMARY KEY (host_id, slot),
-    CONSTRAINT "live_meetings.meeting_id" UNIQUE (meeting_id),
     CONSTRAINT "live_meetings.slot" CHECK (slot >= 0 AND slot < 2),
     CONSTRAINT "live_meetings.participants" CHECK (participants >= 0 AND participants <= capacity)
 );
+-- A meeting holds at most one slot.
+CREATE UNIQUE INDEX "live_meetings.meeting_id" ON live_meetings (meeting_id);
 -- The cap worker's scan.
 CREATE INDEX live_meetings_ends ON live_meetings (ends_at);
 
