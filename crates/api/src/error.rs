@@ -71,9 +71,12 @@ pub mod code {
     pub const CHANNEL_NOT_FOUND: u32 = 5402;
     pub const CONTACT_EXISTS: u32 = 5403;
     pub const MEETING_NOT_FOUND: u32 = 3001;
+    pub const MEETING_IN_PROGRESS: u32 = 3002;
     pub const NOT_MEETING_HOST: u32 = 3003;
     /// The Meeting SDK's code for a wrong passcode.
     pub const WRONG_PASSCODE: u32 = 3004;
+    /// Roster's own: Zoom documents no code for a host who is not active.
+    pub const HOST_NOT_ACTIVE: u32 = 3010;
     // Live meetings: Zoom documents no API codes for these, so they are Roster's own.
     pub const HOST_BUSY: u32 = 3060;
     pub const MEETING_NOT_LIVE: u32 = 3061;
@@ -176,7 +179,12 @@ impl From<Error> for ZoomError {
                 Self::new(S::BAD_REQUEST, code::TOO_MANY_ATTRIBUTES, msg)
             }
             Error::MeetingNotFound(_) => Self::new(S::NOT_FOUND, code::MEETING_NOT_FOUND, msg),
+            Error::MeetingInProgress(_) => {
+                Self::new(S::BAD_REQUEST, code::MEETING_IN_PROGRESS, msg)
+            }
             Error::NotMeetingHost(_) => Self::new(S::BAD_REQUEST, code::NOT_MEETING_HOST, msg),
+            Error::HostNotActive(_) => Self::new(S::BAD_REQUEST, code::HOST_NOT_ACTIVE, msg),
+            Error::NotAssistant(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::HostBusy(_) => Self::new(S::CONFLICT, code::HOST_BUSY, msg),
             Error::MeetingNotLive { .. } => Self::new(S::BAD_REQUEST, code::MEETING_NOT_LIVE, msg),
             Error::MeetingFull(_) => Self::new(S::CONFLICT, code::MEETING_FULL, msg),

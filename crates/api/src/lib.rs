@@ -151,6 +151,10 @@ pub fn router(state: AppState) -> Router {
             "/im/groups",
             zoom_v2::groups::routes(roster_service::groups::Kind::Chat),
         );
+    use zoom_v2::meetings;
+    let v2 = v2
+        .route("/users/{userId}/meetings", post(meetings::create_meeting))
+        .route("/meetings/{meetingId}", get(meetings::get_meeting));
     use zoom_v2::{chat, external};
     let v2 = v2
         .route(

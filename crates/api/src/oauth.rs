@@ -107,9 +107,12 @@ impl From<Error> for OAuthError {
             | Error::AttributeNotFound(_)
             | Error::AttributeNameTaken(_)
             | Error::TooManyAttributes(_)
-            | Error::CannotRemoveOwner
             | Error::MeetingNotFound(_)
             | Error::NotMeetingHost(_)
+            | Error::MeetingInProgress(_)
+            | Error::HostNotActive(_)
+            | Error::NotAssistant(_)
+            | Error::CannotRemoveOwner
             | Error::HostBusy(_)
             | Error::MeetingNotLive { .. }
             | Error::MeetingFull(_)

@@ -27,6 +27,8 @@ use utoipa::{Modify, OpenApi};
         crate::zoom_v2::users::invitation::issue_invitation_link,
         crate::zoom_v2::users::settings::get_settings,
         crate::zoom_v2::users::settings::update_settings,
+        crate::zoom_v2::meetings::create_meeting,
+        crate::zoom_v2::meetings::get_meeting,
         crate::zoom_v2::groups::list,
         crate::zoom_v2::groups::create,
         crate::zoom_v2::groups::read,

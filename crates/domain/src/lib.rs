@@ -15,6 +15,7 @@ pub mod html;
 pub mod ids;
 pub mod language;
 pub mod managed_domain;
+pub mod meeting;
 pub mod meeting_limits;
 pub mod paging;
 pub mod password;

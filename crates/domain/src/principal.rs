@@ -139,6 +139,22 @@ impl Principal {
                 || (self.has(Privilege::UserRead) && self.covers(t.group_id)))
     }
 
+    /// Whether the caller may see (`write` = false) or schedule, change and delete (`write` =
+    /// true) the meetings `host` hosts: their own, always; anyone's in their account with
+    /// `Meeting:Read` / `Meeting:Edit` (Owner and Admin hold both), within a custom role's
+    /// group scope. Scheduling assistants are the service's to check (they are stored).
+    pub fn may_for_meetings_of(&self, host: Target<'_>, write: bool) -> bool {
+        if self.account_id != *host.account_id {
+            return false;
+        }
+        let p = if write {
+            Privilege::MeetingEdit
+        } else {
+            Privilege::MeetingRead
+        };
+        self.user_id == *host.id || (self.has(p) && self.covers(host.group_id))
+    }
+
     /// Whether the caller may change `target`: everyone manages themselves; the Owner manages
     /// everyone; an Admin manages everyone but the Owner and other Admins; a custom role with
     /// `User:Edit` manages non-admin users within its group scope; a Member only themselves.
@@ -262,6 +278,30 @@ mod tests {
         assert!(w.helper.may_view_user(target(&w.member, &Role::Member)));
         assert!(!stranger.may_view_user(target(&w.member, &Role::Member)));
         let _ = w.account;
+    }
+
+    #[test]
+    fn who_sees_and_changes_whose_meetings() {
+        let w = world();
+        let stranger = principal(Role::Owner, &AccountId::generate());
+        let member = target(&w.member, &Role::Member);
+        let owner = target(&w.owner, &Role::Owner);
+        for write in [false, true] {
+            assert!(w.member.may_for_meetings_of(member, write), "their own");
+            assert!(w.admin.may_for_meetings_of(member, write));
+            assert!(
+                w.admin.may_for_meetings_of(owner, write),
+                "admins see everyone's"
+            );
+            assert!(!w.member.may_for_meetings_of(owner, write));
+            assert!(!stranger.may_for_meetings_of(member, write));
+            // The helpdesk role holds user privileges only.
+            assert!(!w.helper.may_for_meetings_of(member, write));
+        }
+        let mut reader = w.helper.clone();
+        reader.privileges = Privileges::parse(["Meeting:Read"]).unwrap_or_default();
+        assert!(reader.may_for_meetings_of(member, false));
+        assert!(!reader.may_for_meetings_of(member, true));
     }
 
     #[test]

@@ -17,10 +17,14 @@ pub enum Privilege {
     AuditLogRead,
     AccountSettingRead,
     AccountSettingEdit,
+    /// See every meeting of the users one manages (Zoom's `meeting:read:admin`).
+    MeetingRead,
+    /// Schedule, change and delete meetings for the users one manages.
+    MeetingEdit,
 }
 
 impl Privilege {
-    pub const ALL: [Privilege; 11] = [
+    pub const ALL: [Privilege; 13] = [
         Self::UserRead,
         Self::UserAdd,
         Self::UserEdit,
@@ -32,6 +36,8 @@ impl Privilege {
         Self::AuditLogRead,
         Self::AccountSettingRead,
         Self::AccountSettingEdit,
+        Self::MeetingRead,
+        Self::MeetingEdit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +53,8 @@ impl Privilege {
             Self::AuditLogRead => "AuditLog:Read",
             Self::AccountSettingRead => "AccountSetting:Read",
             Self::AccountSettingEdit => "AccountSetting:Edit",
+            Self::MeetingRead => "Meeting:Read",
+            Self::MeetingEdit => "Meeting:Edit",
         }
     }
 
@@ -60,7 +68,7 @@ impl Privilege {
 pub struct Privileges(u32);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown privilege {0:?}; known privileges: User:Read, User:Add, User:Edit, User:Delete, Group:Read, Group:Edit, Role:Read, Role:Edit, AuditLog:Read, AccountSetting:Read, AccountSetting:Edit")]
+#[error("unknown privilege {0:?}; known privileges: User:Read, User:Add, User:Edit, User:Delete, Group:Read, Group:Edit, Role:Read, Role:Edit, AuditLog:Read, AccountSetting:Read, AccountSetting:Edit, Meeting:Read, Meeting:Edit")]
 pub struct UnknownPrivilege(pub String);
 
 impl Privileges {

@@ -56,12 +56,6 @@ pub enum Error {
     ChannelNotFound(String),
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
-    /// No such meeting, or one the caller may not see (the two look the same).
-    #[error("Meeting {0} is not found or has expired.")]
-    MeetingNotFound(String),
-    /// The caller sees the meeting but may not change it.
-    #[error("Not meeting host: only the host, their scheduling assistants and admins with Meeting:Edit can change meeting {0}.")]
-    NotMeetingHost(i64),
     /// The host already runs as many live meetings as their type allows.
     #[error("You are already hosting {0} live meeting(s), as many as your user type allows at a time. End one (PUT /v2/meetings/{{meetingId}}/status with action end) before starting another.")]
     HostBusy(u32),
@@ -129,6 +123,22 @@ pub enum Error {
     /// An account has as many custom attribute definitions as it may.
     #[error("An account can have at most {0} custom attributes: delete one first.")]
     TooManyAttributes(usize),
+
+    /// No such meeting, or one the caller may not see (the two look the same).
+    #[error("Meeting {0} is not found or has expired.")]
+    MeetingNotFound(String),
+    /// The caller sees the meeting but may not change it.
+    #[error("Not meeting host: only the host, their scheduling assistants and admins with Meeting:Edit can change meeting {0}.")]
+    NotMeetingHost(i64),
+    /// A live meeting cannot be deleted (end it first).
+    #[error("Meeting {0} is in progress and cannot be deleted: end it first (PUT /v2/meetings/{0}/status {{\"action\":\"end\"}}).")]
+    MeetingInProgress(i64),
+    /// Only active users host meetings.
+    #[error("User {0} is not active (pending or deactivated), so they cannot host meetings: activate them first.")]
+    HostNotActive(String),
+    /// `schedule_for` someone who has not made the caller their scheduling assistant.
+    #[error("You cannot schedule meetings for {0}: they must add you as a scheduling assistant (POST /v2/users/{{userId}}/assistants), or an admin with Meeting:Edit must do it.")]
+    NotAssistant(String),
 
     /// No client id and secret in the request.
     #[error("Client ID or client secret is missing.")]
@@ -202,6 +212,12 @@ impl From<roster_domain::settings::SettingsError> for Error {
             field: e.field,
             message: e.message,
         }
+    }
+}
+
+impl From<roster_domain::meeting::MeetingError> for Error {
+    fn from(e: roster_domain::meeting::MeetingError) -> Self {
+        Self::invalid(e.field(), e)
     }
 }
 

@@ -19,6 +19,7 @@ mod hashing;
 pub mod joining;
 pub mod live;
 pub mod mail;
+pub mod meetings;
 mod oauth;
 mod paging;
 pub mod roles;

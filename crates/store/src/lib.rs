@@ -30,6 +30,7 @@ pub mod invitations;
 pub mod live;
 pub mod mail;
 pub mod managed_domains;
+pub mod meetings;
 pub mod oauth;
 pub mod personal;
 pub mod roles;

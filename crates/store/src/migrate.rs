@@ -108,6 +108,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0014_external_contacts.sql"),
     },
     Migration {
+        version: 15,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0015_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0015_meetings.sql"),
+    },
+    Migration {
         version: 16,
         name: "live_meetings",
         sqlite: include_str!("../migrations/sqlite/0016_live_meetings.sql"),

@@ -31,6 +31,7 @@ mod live_limits;
 mod live_meetings;
 mod mail;
 mod mail_language;
+mod meetings;
 mod oauth;
 mod ops;
 mod privileges;

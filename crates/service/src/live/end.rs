@@ -5,6 +5,7 @@
 
 use super::meeting_object;
 use crate::events::{self, Event};
+use crate::meetings::meeting_for;
 use crate::{Actor, Error, Result, Service};
 use roster_domain::Principal;
 use roster_store::live::{self, LiveMeeting};
@@ -77,18 +78,16 @@ async fn end_in(
 }
 
 impl Service {
-    /// Ends a live meeting (`PUT /v2/meetings/{id}/status {"action":"end"}`): its host or an
-    /// admin of its account. Ending one that is not live is refused; nothing changes.
+    /// Ends a live meeting (`PUT /v2/meetings/{id}/status {"action":"end"}`): whoever may
+    /// change it (its host, their scheduling assistants, admins with `Meeting:Edit`). Ending one that is not live is refused; nothing changes.
     pub async fn end_meeting(&self, principal: &Principal, meeting_id: i64) -> Result<()> {
         let mut tx = self.db.begin().await?;
+        let actor = Actor::Principal(principal);
+        // Who may end it is who may change it: the host, their assistants, admins.
+        meeting_for(&mut tx, &actor, &meeting_id.to_string(), true).await?;
         let m = live::find(&mut tx, meeting_id)
             .await?
-            .filter(|m| m.account_id == principal.account_id)
             .ok_or(Error::MeetingNotFound(meeting_id.to_string()))?;
-        if m.host_id != principal.user_id && !principal.acts_as.is_admin() {
-            return Err(Error::NotMeetingHost(meeting_id));
-        }
-        let actor = Actor::Principal(principal);
         if !end_in(&mut tx, &m, &actor, EndReason::Host, self.now()).await? {
             return Err(Error::MeetingNotLive {
                 id: meeting_id,

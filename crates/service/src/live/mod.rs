@@ -159,6 +159,9 @@ impl Service {
         if m.status != "waiting" {
             return Err(Error::MeetingNotFound(meeting_id.to_string()));
         }
+        if !m.host_active {
+            return Err(Error::HostNotActive(m.host_email.clone()));
+        }
         let limits = MeetingLimits::for_host(m.host_type, m.host_add_ons, m.plan);
         if !limits.may_host() {
             return Err(Error::CannotHost(m.host_type.name()));
