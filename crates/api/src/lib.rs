@@ -153,8 +153,27 @@ pub fn router(state: AppState) -> Router {
         );
     use zoom_v2::meetings;
     let v2 = v2
-        .route("/users/{userId}/meetings", post(meetings::create_meeting))
-        .route("/meetings/{meetingId}", get(meetings::get_meeting));
+        .route(
+            "/users/{userId}/meetings",
+            get(meetings::list_meetings).post(meetings::create_meeting),
+        )
+        .route(
+            "/meetings/{meetingId}",
+            get(meetings::get_meeting)
+                .patch(meetings::update_meeting)
+                .delete(meetings::delete_meeting),
+        )
+        .route(
+            "/users/{userId}/assistants",
+            get(meetings::list_assistants)
+                .post(meetings::add_assistants)
+                .delete(meetings::remove_all_assistants),
+        )
+        .route(
+            "/users/{userId}/assistants/{assistantId}",
+            axum::routing::delete(meetings::remove_assistant),
+        )
+        .route("/users/{userId}/schedulers", get(meetings::list_schedulers));
     use zoom_v2::{chat, external};
     let v2 = v2
         .route(

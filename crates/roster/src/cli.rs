@@ -76,6 +76,9 @@ pub enum Command {
     /// Team chat: an account's external contacts.
     #[command(subcommand)]
     Chat(crate::chat_cli::ChatCommand),
+    /// Meetings: schedule, list, show and delete any user's meetings.
+    #[command(subcommand)]
+    Meeting(crate::meeting_cli::MeetingCommand),
     /// Administer every user of an account at once: summary, type changes, unlinking, group
     /// switches, CSV import and export.
     #[command(subcommand)]
@@ -435,6 +438,23 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             db.migrate().await.context("migrating the database")?;
             let service = Service::new(db.clone(), Settings::default());
             let result = admin::users(&service, cmd, out).await;
+            db.close().await;
+            result
+        }
+        Command::Meeting(cmd) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let settings = Settings {
+                public_url: config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| Settings::default().public_url),
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
+            // The operator's start links carry the host's token.
+            service.prepare_host_tokens().await?;
+            let result = crate::meeting_cli::run(&service, cmd, out).await;
             db.close().await;
             result
         }

@@ -5,6 +5,7 @@ pub mod chat_cli;
 pub mod cli;
 pub mod config;
 mod csv_cli;
+pub mod meeting_cli;
 pub mod startup;
 pub mod telemetry;
 

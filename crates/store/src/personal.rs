@@ -33,6 +33,8 @@ pub async fn move_to_account(
             params![to.as_str(), user.as_str(), from.as_str()],
         )
         .await?;
+    // Scheduling assistants are colleagues: the relation ends when either leaves the account.
+    crate::meetings::forget_delegations(conn, user).await?;
     conn.execute(
         "DELETE FROM chat_channel_members WHERE user_id = $1 AND channel_id IN \
          (SELECT id FROM chat_channels WHERE account_id = $2)",
@@ -46,21 +48,19 @@ pub async fn move_to_account(
 }
 
 /// Gives a leaving user's meetings and/or recordings to another user of the same account.
+/// Only meetings still to come move (waiting, with a start from `now` on or no fixed time);
+/// past, live and instant ones stay with the leaving user (and go when they are deleted).
 pub async fn transfer(
     conn: &mut Conn,
     from: &UserId,
     to: &UserId,
     meetings: bool,
     recordings: bool,
+    now: time::OffsetDateTime,
 ) -> Result<Moved> {
     let mut moved = Moved::default();
     if meetings {
-        moved.meetings = conn
-            .execute(
-                "UPDATE meetings SET host_id = $1 WHERE host_id = $2",
-                params![to.as_str(), from.as_str()],
-            )
-            .await?;
+        moved.meetings = crate::meetings::transfer_upcoming(conn, from, to, now).await?;
     }
     if recordings {
         moved.recordings = conn
@@ -86,6 +86,7 @@ pub async fn delete_all(conn: &mut Conn, user: &UserId) -> Result<()> {
         params![user.as_str()],
     )
     .await?;
+    crate::meetings::forget_delegations(conn, user).await?;
     for sql in [
         "DELETE FROM meetings WHERE host_id = $1",
         "DELETE FROM recordings WHERE user_id = $1",

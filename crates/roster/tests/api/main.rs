@@ -32,6 +32,7 @@ mod live_meetings;
 mod mail;
 mod mail_language;
 mod meetings;
+mod meetings_access;
 mod oauth;
 mod ops;
 mod privileges;

@@ -103,4 +103,341 @@ async fn schedules_and_reads_meetings(b: Backend) {
     assert_zoom_error(s, &e, 404, 3001);
 }
 
-both_backends!(schedules_and_reads_meetings);
+async fn recurring_meetings_have_occurrences(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, _, ann_token, _, _) = acme(&app).await;
+    let start = future(2);
+    let (s, m) = app
+        .post(
+            "/v2/users/me/meetings",
+            &ann_token,
+            &json!({"topic": "Daily", "type": 8, "start_time": start, "duration": 15,
+                    "recurrence": {"type": 1, "end_times": 3}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let occ = m["occurrences"].as_array().unwrap();
+    assert_eq!(occ.len(), 3);
+    assert_eq!(occ[0]["start_time"], start.as_str());
+    assert_eq!(occ[0]["status"], "available");
+    assert_eq!(occ[0]["duration"], 15);
+    assert_eq!(
+        m["recurrence"],
+        json!({"type": 1, "repeat_interval": 1, "end_times": 3})
+    );
+    let second = occ[1]["occurrence_id"].as_str().unwrap().to_owned();
+
+    // One occurrence moves, another goes.
+    let (s, e) = app
+        .patch(
+            &format!("/v2/meetings/{id}?occurrence_id={second}"),
+            &ann_token,
+            &json!({"duration": 50}),
+        )
+        .await;
+    assert_eq!(s, 204, "{e}");
+    let (_, one) = app
+        .get(
+            &format!("/v2/meetings/{id}?occurrence_id={second}"),
+            &ann_token,
+        )
+        .await;
+    assert_eq!(one["duration"], 50);
+    let third = occ[2]["occurrence_id"].as_str().unwrap().to_owned();
+    let (s, _) = app
+        .delete(
+            &format!("/v2/meetings/{id}?occurrence_id={third}"),
+            &ann_token,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, m) = app.get(&format!("/v2/meetings/{id}"), &ann_token).await;
+    assert_eq!(m["occurrences"].as_array().unwrap().len(), 2);
+    assert_eq!(m["occurrences"][1]["duration"], 50);
+    let (s, e) = app
+        .delete(
+            &format!("/v2/meetings/{id}?occurrence_id={third}"),
+            &ann_token,
+        )
+        .await;
+    assert_zoom_error(s, &e, 404, 3001);
+
+    // A type 3 meeting has no start time and no occurrences, and is always upcoming.
+    let (s, r) = app
+        .post(
+            "/v2/users/me/meetings",
+            &ann_token,
+            &json!({"type": 3, "topic": "Any time"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert!(r.get("start_time").is_none(), "{r}");
+    assert!(r.get("occurrences").is_none(), "{r}");
+    let (_, up) = app
+        .get("/v2/users/me/meetings?type=upcoming", &ann_token)
+        .await;
+    assert_eq!(up["total_records"], 2, "{up}");
+}
+
+async fn lists_page_and_split_by_kind(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, admin, ann_token, ann, _) = acme(&app).await;
+    for d in 1..=5 {
+        let (s, m) = app
+            .post(
+                "/v2/users/me/meetings",
+                &ann_token,
+                &json!({"topic": format!("m{d}"), "start_time": future(d)}),
+            )
+            .await;
+        assert_eq!(s, 201, "{m}");
+    }
+    // Instant meetings are not listed as scheduled.
+    app.post("/v2/users/me/meetings", &ann_token, &json!({"type": 1}))
+        .await;
+    // One that ended (part 2 sets the status; here the row says so).
+    let db = app.db.open().await;
+    {
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(
+            "UPDATE meetings SET status = 'finished' WHERE topic = 'm5'",
+            &[],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    db.close().await;
+
+    let (s, p1) = app
+        .get("/v2/users/me/meetings?page_size=2", &ann_token)
+        .await;
+    assert_eq!(s, 200, "{p1}");
+    assert_eq!(p1["total_records"], 5);
+    assert_eq!(p1["page_size"], 2);
+    assert_eq!(p1["page_count"], 3);
+    let topics = |v: &serde_json::Value| -> Vec<String> {
+        v["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["topic"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(topics(&p1), ["m1", "m2"]);
+    let token = p1["next_page_token"].as_str().unwrap();
+    let (_, p2) = app
+        .get(
+            &format!("/v2/users/me/meetings?page_size=2&next_page_token={token}"),
+            &ann_token,
+        )
+        .await;
+    assert_eq!(topics(&p2), ["m3", "m4"]);
+    let (_, p3) = app
+        .get(
+            "/v2/users/me/meetings?page_size=2&page_number=3",
+            &ann_token,
+        )
+        .await;
+    assert_eq!(topics(&p3), ["m5"]);
+    assert_eq!(p3["next_page_token"], "");
+    let (_, up) = app
+        .get("/v2/users/me/meetings?type=upcoming", &ann_token)
+        .await;
+    assert_eq!(topics(&up), ["m1", "m2", "m3", "m4"]);
+    let (_, prev) = app
+        .get("/v2/users/me/meetings?type=previous_meetings", &ann_token)
+        .await;
+    assert_eq!(topics(&prev), ["m5"]);
+    let (_, live) = app.get("/v2/users/me/meetings?type=live", &ann_token).await;
+    assert_eq!(live["total_records"], 0);
+    // The Owner lists ann's; bad parameters are refused.
+    let (s, by_admin) = app.get(&format!("/v2/users/{ann}/meetings"), &admin).await;
+    assert_eq!(s, 200);
+    assert_eq!(by_admin["total_records"], 5);
+    for bad in [
+        "type=soon",
+        "page_size=301",
+        "page_size=0",
+        "next_page_token=xyz",
+    ] {
+        let (s, e) = app
+            .get(&format!("/v2/users/me/meetings?{bad}"), &ann_token)
+            .await;
+        assert_zoom_error(s, &e, 400, 300);
+    }
+}
+
+async fn patch_and_delete(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, _, ann_token, _, _) = acme(&app).await;
+    let (_, m) = app
+        .post(
+            "/v2/users/me/meetings",
+            &ann_token,
+            &json!({"topic": "Old", "start_time": future(4), "password": "a1"}),
+        )
+        .await;
+    let id = m["id"].as_i64().unwrap();
+    let url = format!("/v2/meetings/{id}");
+    let (s, e) = app
+        .patch(
+            &url,
+            &ann_token,
+            &json!({"topic": "New", "duration": 90, "password": "", "start_time": future(6)}),
+        )
+        .await;
+    assert_eq!(s, 204, "{e}");
+    let (_, got) = app.get(&url, &ann_token).await;
+    assert_eq!(got["topic"], "New");
+    assert_eq!(got["duration"], 90);
+    assert_eq!(got["password"], "");
+    assert_eq!(got["start_time"], future(6).as_str());
+    assert!(!got["join_url"].as_str().unwrap().contains("pwd"));
+    assert_eq!(count_events(&app, "meeting.updated").await, 1);
+
+    // A bad change changes nothing.
+    for bad in [
+        json!({"duration": 0}),
+        json!({"start_time": "2001-01-01T00:00:00Z"}),
+        json!({"timezone": "Nowhere/Land"}),
+        json!({"password": "far too long!"}),
+        json!({"type": 8, "recurrence": {"type": 3, "monthly_day": 32}}),
+    ] {
+        let (s, e) = app.patch(&url, &ann_token, &bad).await;
+        assert_zoom_error(s, &e, 400, 300);
+    }
+    let (_, after) = app.get(&url, &ann_token).await;
+    assert_eq!(after, got);
+    assert_eq!(count_events(&app, "meeting.updated").await, 1);
+
+    // A live meeting cannot be deleted (3002); once it is not, it can.
+    let db = app.db.open().await;
+    let set = |status: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            tx.execute(
+                &format!("UPDATE meetings SET status = '{status}' WHERE id = {id}"),
+                &[],
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    set("started").await;
+    let (s, e) = app.delete(&url, &ann_token).await;
+    assert_zoom_error(s, &e, 400, 3002);
+    assert_eq!(app.db.count("meetings").await, 1);
+    set("waiting").await;
+    db.close().await;
+    let (s, _) = app.delete(&url, &ann_token).await;
+    assert_eq!(s, 204);
+    assert_eq!(app.db.count("meetings").await, 0);
+    assert_eq!(count_events(&app, "meeting.deleted").await, 1);
+    let (s, e) = app.get(&url, &ann_token).await;
+    assert_zoom_error(s, &e, 404, 3001);
+}
+
+async fn bad_input_stores_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, admin, ann_token, ann, bob) = acme(&app).await;
+    let ok_start = future(2);
+    let cases = [
+        json!({"start_time": "2001-01-01T10:00:00Z"}),
+        json!({"type": 8, "start_time": "2001-01-01T10:00:00Z", "recurrence": {"type": 1}}),
+        json!({"start_time": ok_start, "timezone": "Mars/Olympus"}),
+        json!({"start_time": ok_start, "duration": 0}),
+        json!({"start_time": ok_start, "duration": -30}),
+        json!({"start_time": ok_start, "duration": 100000}),
+        json!({"start_time": "next tuesday"}),
+        json!({}),
+        json!({"type": 5, "start_time": ok_start}),
+        json!({"type": 8, "start_time": ok_start}),
+        json!({"type": 8, "start_time": ok_start, "recurrence": {"end_times": 2}}),
+        json!({"type": 8, "start_time": ok_start, "recurrence": {"type": 2}}),
+        json!({"type": 8, "start_time": ok_start, "recurrence": {"type": 3, "monthly_day": 32}}),
+        json!({"type": 8, "start_time": ok_start, "recurrence": {"type": 1, "end_times": 0}}),
+        json!({"type": 8, "start_time": ok_start, "recurrence": {"type": 1, "end_times": 61}}),
+        json!({"type": 8, "start_time": ok_start, "recurrence": {"type": 1, "end_times": 2,
+               "end_date_time": "2040-01-01T00:00:00Z"}}),
+        json!({"start_time": ok_start, "password": "12345678901"}),
+        json!({"start_time": ok_start, "password": "no spaces"}),
+        json!({"start_time": ok_start, "settings": "loud"}),
+    ];
+    for body in &cases {
+        let (s, e) = app.post("/v2/users/me/meetings", &ann_token, body).await;
+        assert_zoom_error(s, &e, 400, 300);
+    }
+    let (s, e) = app
+        .post(
+            "/v2/users/me/meetings",
+            &ann_token,
+            &json!({"start_time": "x"}),
+        )
+        .await;
+    assert_eq!(e["errors"][0]["field"], "start_time", "{s} {e}");
+    // Unknown user, another account's user, a member scheduling for someone else.
+    let (s, e) = app
+        .post(
+            "/v2/users/nobody@acme.test/meetings",
+            &admin,
+            &json!({"start_time": ok_start}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 404, 1001);
+    let other = app
+        .create_account(
+            "Other",
+            "boss@other.test",
+            &["--plan", "business", "--licensed-seats", "2"],
+        )
+        .await;
+    let other_token = app.token(&other).await;
+    let (s, e) = app
+        .post(
+            &format!("/v2/users/{ann}/meetings"),
+            &other_token,
+            &json!({"start_time": ok_start}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 404, 1001);
+    let (s, e) = app
+        .post(
+            &format!("/v2/users/{bob}/meetings"),
+            &ann_token,
+            &json!({"start_time": ok_start}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 400, 200);
+    let (s, e) = app
+        .post(
+            "/v2/users/me/meetings",
+            &ann_token,
+            &json!({"start_time": ok_start, "schedule_for": "bob@acme.test"}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 400, 200);
+    // A pending host cannot get meetings.
+    app.add_user(&admin, "create", "pia@acme.test", 1).await;
+    let (s, e) = app
+        .post(
+            "/v2/users/pia@acme.test/meetings",
+            &admin,
+            &json!({"start_time": ok_start}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 400, 3010);
+    assert_eq!(app.db.count("meetings").await, 0);
+    assert_eq!(count_events(&app, "meeting.created").await, 0);
+}
+
+both_backends!(
+    schedules_and_reads_meetings,
+    recurring_meetings_have_occurrences,
+    lists_page_and_split_by_kind,
+    patch_and_delete,
+    bad_input_stores_nothing,
+);

@@ -7,8 +7,13 @@
 //! scope); a user's scheduling assistants see and change theirs. Another account's meeting,
 //! or one the caller may not see, is "not found" (Zoom's 3001): its existence never leaks.
 
+pub mod assistants;
+mod change;
+mod list;
 mod schedule;
 
+pub use change::DeleteOptions;
+pub use list::{MeetingPage, MeetingQuery};
 pub use schedule::MeetingInput;
 
 use crate::events::{self, Event};

@@ -205,6 +205,7 @@ impl Service {
                         &to.id,
                         req.transfer_meeting,
                         req.transfer_recording,
+                        self.now(),
                     )
                     .await?
                 }
