@@ -311,6 +311,13 @@ async fn a_standalone_person_joins_with_their_data(b: Backend) {
         )
     };
     assert_eq!(app.scalar(&in_org("meetings", "host_id")).await, 1);
+    // Through the API, the organisation's admin now sees the meeting as bo's.
+    let (s, m) = app.get("/v2/meetings/81234567890", &token).await;
+    assert_eq!(s, 200, "{m}");
+    assert_eq!(m["host_id"], bo.as_str());
+    assert_eq!(m["topic"], "Algebra");
+    let (_, list) = app.get(&format!("/v2/users/{bo}/meetings"), &token).await;
+    assert_eq!(list["total_records"], 1, "{list}");
     assert_eq!(app.scalar(&in_org("recordings", "user_id")).await, 1);
     assert_eq!(
         app.scalar(&format!(

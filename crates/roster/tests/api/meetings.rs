@@ -64,7 +64,14 @@ async fn schedules_and_reads_meetings(b: Backend) {
         m["join_url"],
         format!("{}/j/{id}?pwd={pwd}", app.base).as_str()
     );
-    assert_eq!(m["start_url"], format!("{}/s/{id}", app.base).as_str());
+    // The host's start link carries their host token (see live_meetings).
+    assert!(
+        m["start_url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}/s/{id}?zak=", app.base)),
+        "{m}"
+    );
     assert_eq!(m["uuid"].as_str().unwrap().len(), 24);
 
     let (s, got) = app.get(&format!("/v2/meetings/{id}"), &ann_token).await;
@@ -97,6 +104,13 @@ async fn schedules_and_reads_meetings(b: Backend) {
         "{l}"
     );
 
+    // The user object links their personal meeting room.
+    let (_, me) = app.get("/v2/users/me", &ann_token).await;
+    let pmi = me["pmi"].as_i64().unwrap();
+    assert_eq!(
+        me["personal_meeting_url"],
+        format!("{}/j/{pmi}", app.base).as_str()
+    );
     let (s, e) = app.get("/v2/meetings/12345678901", &ann_token).await;
     assert_zoom_error(s, &e, 404, 3001);
     let (s, e) = app.get("/v2/meetings/not-a-number", &ann_token).await;

@@ -203,6 +203,35 @@ async fn upcoming_meetings_move_with_a_transfer(b: Backend) {
     assert_eq!(list["total_records"], 1);
 }
 
+async fn unlinked_people_keep_their_meetings(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, admin) = app.account_with_token().await;
+    let ann = app.add_user(&admin, "custCreate", "ann@acme.test", 1).await;
+    let token = app.token_for_user(&acct, "ann@acme.test").await;
+    let id = meeting(&app, &token, "me", "Mine to keep").await;
+    let (s, e) = app
+        .delete(&format!("/v2/users/{ann}?action=disassociate"), &admin)
+        .await;
+    assert_eq!(s, 204, "{e}");
+    // The organisation no longer sees it; it is still Ann's, in her own account.
+    let (s, e) = app.get(&format!("/v2/meetings/{id}"), &admin).await;
+    assert_zoom_error(s, &e, 404, 3001);
+    let shown = app
+        .cli(&["meeting", "show", &id.to_string()])
+        .await
+        .unwrap();
+    let m: serde_json::Value = serde_json::from_str(shown.trim()).unwrap();
+    assert_eq!(m["host_id"], ann.as_str());
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM meetings WHERE id = {id} AND account_id <> '{}'",
+            acct.account_id
+        ))
+        .await,
+        1
+    );
+}
+
 async fn the_operator_manages_meetings_from_the_cli(b: Backend) {
     let app = spawn_app(b).await;
     let (_, admin) = app.account_with_token().await;
@@ -259,5 +288,6 @@ both_backends!(
     members_admins_and_other_accounts,
     assistants_schedule_for_their_users,
     upcoming_meetings_move_with_a_transfer,
+    unlinked_people_keep_their_meetings,
     the_operator_manages_meetings_from_the_cli,
 );

@@ -125,7 +125,9 @@ impl Service {
                 changed.last_start = last_start(&changed);
                 changed.updated_at = Some(self.now());
                 meetings::update(&mut tx, &changed).await?;
-                object["occurrences"] = occurrences_json(&[one]);
+                if let Value::Object(o) = &mut object {
+                    o.insert("occurrences".into(), occurrences_json(&[one]));
+                }
             }
         }
         emit(

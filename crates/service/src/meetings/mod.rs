@@ -237,21 +237,25 @@ pub(crate) async fn meeting_for(
 /// The `object` of meeting events, as Zoom sends it.
 pub(crate) fn event_object(v: &MeetingView) -> Value {
     let m = &v.meeting;
-    let mut o = json!({
-        "uuid": m.uuid, "id": m.id, "host_id": m.host_id.as_str(), "topic": m.topic,
-        "type": m.meeting_type, "duration": m.duration, "timezone": m.timezone,
-        "join_url": v.join_url,
-    });
+    let mut o = Map::new();
+    o.insert("uuid".into(), json!(m.uuid));
+    o.insert("id".into(), json!(m.id));
+    o.insert("host_id".into(), json!(m.host_id.as_str()));
+    o.insert("topic".into(), json!(m.topic));
+    o.insert("type".into(), json!(m.meeting_type));
+    o.insert("duration".into(), json!(m.duration));
+    o.insert("timezone".into(), json!(m.timezone));
+    o.insert("join_url".into(), json!(v.join_url));
     if v.has_start_time() {
-        o["start_time"] = json!(zoom_utc(m.start_time));
+        o.insert("start_time".into(), json!(zoom_utc(m.start_time)));
     }
     if let Some(r) = &v.recurrence {
-        o["recurrence"] = r.clone();
+        o.insert("recurrence".into(), r.clone());
     }
     if !v.occurrences.is_empty() {
-        o["occurrences"] = occurrences_json(&v.occurrences);
+        o.insert("occurrences".into(), occurrences_json(&v.occurrences));
     }
-    o
+    Value::Object(o)
 }
 
 pub(crate) fn occurrences_json(list: &[Occurrence]) -> Value {

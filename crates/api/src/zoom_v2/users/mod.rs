@@ -71,6 +71,9 @@ pub struct UserObject {
     /// how often it was sent again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation: Option<InvitationObject>,
+    /// The personal meeting room's link (`GET /users/{userId}` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_meeting_url: Option<String>,
 }
 
 /// A pending user's invitation.
@@ -142,6 +145,7 @@ impl From<UserView> for UserObject {
             im_group_ids: u.chat_group_ids,
             custom_attributes: Some(serde_json::from_str(&u.custom_attributes).unwrap_or_default()),
             invitation,
+            personal_meeting_url: None,
         }
     }
 }
@@ -162,7 +166,13 @@ pub async fn get_user(
     Path(user_id): Path<String>,
 ) -> Result<Json<UserObject>, ZoomError> {
     let view = state.service.get_user(&principal, &user_id).await?;
-    Ok(Json(view.into()))
+    let mut user: UserObject = view.into();
+    user.personal_meeting_url = Some(format!(
+        "{}/j/{}",
+        state.public_url.trim_end_matches('/'),
+        user.pmi
+    ));
+    Ok(Json(user))
 }
 
 /// `PUT /users/{userId}/password`.
