@@ -322,7 +322,12 @@ async fn patch_and_delete(b: Backend) {
         let (s, e) = app.patch(&url, &ann_token, &bad).await;
         assert_zoom_error(s, &e, 400, 300);
     }
-    let (_, after) = app.get(&url, &ann_token).await;
+    let (_, mut after) = app.get(&url, &ann_token).await;
+    // The host token in start_url is minted per read (its expiry moves with the clock).
+    let mut got = got;
+    for v in [&mut after, &mut got] {
+        v.as_object_mut().unwrap().remove("start_url");
+    }
     assert_eq!(after, got);
     assert_eq!(count_events(&app, "meeting.updated").await, 1);
 
