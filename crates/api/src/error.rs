@@ -73,8 +73,14 @@ pub mod code {
     pub const MEETING_NOT_FOUND: u32 = 3001;
     pub const MEETING_IN_PROGRESS: u32 = 3002;
     pub const NOT_MEETING_HOST: u32 = 3003;
+    /// The Meeting SDK's code for a wrong passcode.
+    pub const WRONG_PASSCODE: u32 = 3004;
     /// Roster's own: Zoom documents no code for a host who is not active.
     pub const HOST_NOT_ACTIVE: u32 = 3010;
+    // Live meetings: Zoom documents no API codes for these, so they are Roster's own.
+    pub const HOST_BUSY: u32 = 3060;
+    pub const MEETING_NOT_LIVE: u32 = 3061;
+    pub const MEETING_FULL: u32 = 3062;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -179,6 +185,12 @@ impl From<Error> for ZoomError {
             Error::NotMeetingHost(_) => Self::new(S::BAD_REQUEST, code::NOT_MEETING_HOST, msg),
             Error::HostNotActive(_) => Self::new(S::BAD_REQUEST, code::HOST_NOT_ACTIVE, msg),
             Error::NotAssistant(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
+            Error::HostBusy(_) => Self::new(S::CONFLICT, code::HOST_BUSY, msg),
+            Error::MeetingNotLive { .. } => Self::new(S::BAD_REQUEST, code::MEETING_NOT_LIVE, msg),
+            Error::MeetingFull(_) => Self::new(S::CONFLICT, code::MEETING_FULL, msg),
+            Error::WrongPasscode => Self::new(S::FORBIDDEN, code::WRONG_PASSCODE, msg),
+            Error::CannotHost(_) => Self::new(S::BAD_REQUEST, code::USER_TYPE, msg),
+            Error::HostToken(_) => Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg),
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
             }

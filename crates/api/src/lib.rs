@@ -5,6 +5,7 @@
 pub mod activate;
 pub mod error;
 pub mod extract;
+pub mod live;
 pub mod metrics;
 pub mod oauth;
 pub mod openapi;
@@ -203,6 +204,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/chat/external_contacts/{email}",
             axum::routing::delete(external::remove_external_contact),
+        )
+        .route(
+            "/meetings/{meetingId}/status",
+            put(zoom_v2::meeting_status::update_meeting_status),
         );
     let metrics = Arc::clone(&state.metrics);
     Router::new()
@@ -210,6 +215,8 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/token", post(oauth::token))
         .route("/activate", get(activate::show).post(activate::submit))
         .route("/signup", get(signup::show).post(signup::submit))
+        .route("/s/{meetingId}", get(live::start))
+        .route("/j/{meetingId}", get(live::show).post(live::join))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))

@@ -113,6 +113,12 @@ impl From<Error> for OAuthError {
             | Error::HostNotActive(_)
             | Error::NotAssistant(_)
             | Error::CannotRemoveOwner
+            | Error::HostBusy(_)
+            | Error::MeetingNotLive { .. }
+            | Error::MeetingFull(_)
+            | Error::WrongPasscode
+            | Error::CannotHost(_)
+            | Error::HostToken(_)
             | Error::DomainClaimed(_)
             | Error::DomainAlreadyAdded(_)
             | Error::DomainNotFound(_)

@@ -89,6 +89,7 @@ use utoipa::{Modify, OpenApi};
         crate::zoom_v2::chat::list_messages,
         crate::zoom_v2::external::list_external_contacts,
         crate::zoom_v2::external::remove_external_contact,
+        crate::zoom_v2::meeting_status::update_meeting_status,
         crate::ops::healthz,
         crate::ops::metrics,
         crate::ops::openapi,
@@ -101,6 +102,7 @@ use utoipa::{Modify, OpenApi};
         (name = "report", description = "The audit log, as Zoom's operation-logs report"),
         (name = "groups", description = "Zoom v2 groups; chat groups are the same under /v2/im/groups"),
         (name = "chat", description = "Zoom v2 Team Chat, as far as external contacts need it: contacts, channels, messages; and Roster's admin view of external contacts"),
+        (name = "meetings", description = "Zoom v2 meetings"),
         (name = "oauth", description = "OAuth 2.0"),
         (name = "ops", description = "Health, metrics and this document"),
     )

@@ -40,6 +40,22 @@ pub enum Command {
         /// Let people sign up for their own free accounts at /signup (also ROSTER_ALLOW_SIGNUP).
         #[arg(long)]
         allow_signup: bool,
+        /// Where people admitted to a live meeting go: builtin (Roster's lobby page, the
+        /// default) or jitsi (also ROSTER_MEDIA__ENGINE).
+        #[arg(long, value_name = "ENGINE")]
+        media: Option<crate::config::MediaKind>,
+        /// The Jitsi Meet deployment's base URL, e.g. https://meet.example.com
+        /// (also ROSTER_MEDIA__URL).
+        #[arg(long, value_name = "URL")]
+        media_url: Option<String>,
+        /// The app id Jitsi's token authentication expects as the JWT issuer
+        /// (also ROSTER_MEDIA__APP_ID).
+        #[arg(long, value_name = "ID")]
+        media_app_id: Option<String>,
+        /// The secret Jitsi's tokens are signed with, HS256 (also ROSTER_MEDIA__SECRET; prefer
+        /// the variable: command lines are visible to other local users).
+        #[arg(long, value_name = "SECRET")]
+        media_secret: Option<String>,
     },
     /// Apply pending database migrations, then exit.
     Migrate,
@@ -268,8 +284,24 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     if let Command::Serve {
         listen,
         allow_signup,
+        media,
+        media_url,
+        media_app_id,
+        media_secret,
     } = &cli.command
     {
+        if let Some(m) = media {
+            config.media.engine = *m;
+        }
+        for (flag, key) in [
+            (media_url, &mut config.media.url),
+            (media_app_id, &mut config.media.app_id),
+            (media_secret, &mut config.media.secret),
+        ] {
+            if flag.is_some() {
+                key.clone_from(flag);
+            }
+        }
         if let Some(listen) = listen {
             config.listen = *listen;
         }
@@ -420,6 +452,8 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
                 ..Settings::default()
             };
             let service = Service::new(db.clone(), settings);
+            // The operator's start links carry the host's token.
+            service.prepare_host_tokens().await?;
             let result = crate::meeting_cli::run(&service, cmd, out).await;
             db.close().await;
             result

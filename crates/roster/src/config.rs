@@ -47,6 +47,76 @@ pub struct Config {
     /// `ROSTER_DNS_RESOLVER`: the DNS server (`IP:PORT`) that verifies managed domains' TXT
     /// records. Unset (the default): the system's resolver (`/etc/resolv.conf`).
     pub dns_resolver: Option<SocketAddr>,
+    /// `ROSTER_MEETING_CAP_SWEEP_MS`: how often the cap worker ends meetings whose time is up
+    /// (default 5000: a meeting runs at most this much past its cap).
+    pub meeting_cap_sweep_ms: u64,
+    /// `ROSTER_MEDIA__*`: where people admitted to a live meeting go.
+    pub media: MediaConfig,
+}
+
+/// Which media engine admitted people are handed to.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    /// Roster's own page is the meeting's lobby.
+    #[default]
+    Builtin,
+    /// A Jitsi Meet deployment with token authentication.
+    Jitsi,
+}
+
+/// The media engine's settings (`[media]` in roster.toml).
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct MediaConfig {
+    /// `ROSTER_MEDIA__ENGINE` / `--media`: `builtin` (default) or `jitsi`.
+    pub engine: MediaKind,
+    /// `ROSTER_MEDIA__URL` / `--media-url`: the deployment's base URL, e.g.
+    /// `https://meet.example.com`; its host name is the JWT's `sub`.
+    pub url: Option<String>,
+    /// `ROSTER_MEDIA__APP_ID` / `--media-app-id`: Prosody's `app_id` (the JWT's `iss`).
+    pub app_id: Option<String>,
+    /// `ROSTER_MEDIA__SECRET` / `--media-secret`: Prosody's `app_secret` (the HS256 key).
+    pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for MediaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaConfig")
+            .field("engine", &self.engine)
+            .field("url", &self.url)
+            .field("app_id", &self.app_id)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl MediaConfig {
+    /// The engine these settings describe; a Jitsi engine needs its URL, app id and secret.
+    pub fn engine(&self) -> Result<roster_service::live::MediaEngine, String> {
+        use roster_service::live::{JitsiConfig, MediaEngine};
+        match self.engine {
+            MediaKind::Builtin => Ok(MediaEngine::Builtin),
+            MediaKind::Jitsi => {
+                let need = |v: &Option<String>, what: &str| {
+                    v.as_deref()
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("--media jitsi needs {what}"))
+                };
+                let url = need(&self.url, "--media-url (ROSTER_MEDIA__URL)")?;
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(format!("--media-url must be an http(s) URL, not {url:?}"));
+                }
+                Ok(MediaEngine::Jitsi(JitsiConfig {
+                    url: url.trim_end_matches('/').to_owned(),
+                    app_id: need(&self.app_id, "--media-app-id (ROSTER_MEDIA__APP_ID)")?,
+                    secret: need(&self.secret, "--media-secret (ROSTER_MEDIA__SECRET)")?,
+                }))
+            }
+        }
+    }
 }
 
 /// How log lines are written.
@@ -75,6 +145,8 @@ impl Default for Config {
             invite_sweep_ms: 60_000,
             allow_signup: false,
             dns_resolver: None,
+            meeting_cap_sweep_ms: 5000,
+            media: MediaConfig::default(),
         }
     }
 }
@@ -118,6 +190,26 @@ mod tests {
             assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
             assert_eq!(c.log, "warn");
             assert_eq!(c.access_token_ttl_secs, 60);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn media_settings_come_from_nested_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ROSTER_MEDIA__ENGINE", "jitsi");
+            jail.set_env("ROSTER_MEDIA__URL", "https://meet.example.com/");
+            jail.set_env("ROSTER_MEDIA__APP_ID", "roster");
+            jail.set_env("ROSTER_MEDIA__SECRET", "s3cret");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.media.engine, MediaKind::Jitsi);
+            assert!(!format!("{:?}", c.media).contains("s3cret"));
+            assert!(c.media.engine().is_ok());
+            let incomplete = MediaConfig {
+                engine: MediaKind::Jitsi,
+                ..MediaConfig::default()
+            };
+            assert!(incomplete.engine().unwrap_err().contains("--media-url"));
             Ok(())
         });
     }

@@ -34,6 +34,7 @@ pub struct Application {
     state: AppState,
     mail: Option<roster_worker::mail::MailConfig>,
     invite_sweep: Duration,
+    cap_sweep: Duration,
 }
 
 impl Application {
@@ -58,8 +59,13 @@ impl Application {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 allow_signup: config.allow_signup,
                 dns_resolver: config.dns_resolver,
+                media: config.media.engine().map_err(|e| anyhow::anyhow!(e))?,
             },
         );
+        service
+            .prepare_host_tokens()
+            .await
+            .context("reading the host-token key")?;
         let mail = config
             .smtp_url
             .as_ref()
@@ -75,6 +81,7 @@ impl Application {
             address,
             mail,
             invite_sweep: Duration::from_millis(config.invite_sweep_ms.max(10)),
+            cap_sweep: Duration::from_millis(config.meeting_cap_sweep_ms.max(10)),
             state: AppState {
                 service,
                 metrics: Metrics::new(),
@@ -130,6 +137,11 @@ impl Application {
                 }
             },
         );
+        let cap_worker = roster_worker::caps::spawn(
+            self.state.service.clone(),
+            self.cap_sweep,
+            workers_stopped.clone(),
+        );
         let app = roster_api::app(self.state);
         axum::serve(
             self.listener,
@@ -140,6 +152,7 @@ impl Application {
         .context("serving HTTP")?;
         let _ = stop_workers.send(true);
         let _ = sweeper.await;
+        let _ = cap_worker.await;
         if let Some(worker) = mail_worker {
             let _ = worker.await;
         }

@@ -2,7 +2,7 @@
 //! payment method.
 
 use crate::events::{self, Event};
-use crate::{hashing, now, Actor, Error, Result, Service};
+use crate::{hashing, Actor, Error, Result, Service};
 use roster_domain::{
     app::S2S_DEFAULT_SCOPES, pmi, AccountId, AccountName, AppKind, AppStatus, ClientId, Email,
     LanguageTag, Password, Plan, Role, SeatPools, Secret, UserId, UserStatus,
@@ -102,7 +102,7 @@ impl Service {
             Some(pw) => Some(hashing::hash_password(pw).await?),
             None => None,
         };
-        let at = now();
+        let at = self.now();
         let account = AccountRecord {
             id: AccountId::generate(),
             name: p.name.as_str().to_owned(),
@@ -218,7 +218,7 @@ impl Service {
             object: json!({ "id": id.as_str(), "payment_verified": true }),
             extra: Map::new(),
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -258,7 +258,7 @@ impl Service {
                 ("users_following".to_owned(), json!(followed)),
             ]),
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok((tag, followed))
     }
@@ -288,7 +288,7 @@ impl Service {
             .await?
             .filter(|u| u.status == UserStatus::Active)
             .ok_or_else(|| Error::UserNotFound(email.to_string()))?;
-        let at = now();
+        let at = self.now();
         let secret = Secret::client_secret();
         let app = AppRecord {
             id: UserId::generate().to_string(),

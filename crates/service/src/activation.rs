@@ -5,7 +5,7 @@
 
 use crate::events::{self, Event};
 use crate::users::{event_object, text};
-use crate::{hashing, now, Actor, Error, Result, Service};
+use crate::{hashing, Actor, Error, Result, Service};
 use roster_domain::{Email, Password, Secret, UserStatus};
 use roster_store::invitations::{self, Pending};
 use roster_store::{accounts, users, Conn};
@@ -58,7 +58,7 @@ impl Service {
                 None => Error::InvitationNotFound,
             });
         };
-        if p.expires_at <= now() {
+        if p.expires_at <= self.now() {
             return Err(Error::InvitationExpired(p.expires_at.date().to_string()));
         }
         info(&mut conn, &p).await
@@ -91,7 +91,7 @@ impl Service {
         }
         let password_hash = hashing::hash_password(password).await?;
         let hash = Secret::presented(token.trim()).hash();
-        let at = now();
+        let at = self.now();
         let mut tx = self.db.begin().await?;
         let Some(p) = invitations::take_by_token(&mut tx, &hash, at).await? else {
             return Err(Error::InvitationNotFound);
@@ -143,7 +143,7 @@ impl Service {
     /// several servers sweeping at once. Returns how many were removed.
     #[tracing::instrument(skip_all)]
     pub async fn sweep_expired_invitations(&self, limit: i64) -> Result<usize> {
-        let at = now();
+        let at = self.now();
         let mut tx = self.db.begin().await?;
         let expired = invitations::lock_expired(&mut tx, at, limit).await?;
         for e in &expired {

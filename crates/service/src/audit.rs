@@ -2,7 +2,7 @@
 //! of `AuditLog:Read`. Served as Zoom's operation-logs report.
 
 use crate::users::require;
-use crate::{now, Error, Result, Service};
+use crate::{Error, Result, Service};
 use roster_domain::paging;
 use roster_domain::{Principal, Privilege};
 use roster_store::events::{self, EventFilter};
@@ -105,7 +105,7 @@ fn entry(e: events::EventRecord) -> AuditEntry {
 impl Service {
     pub async fn audit_log(&self, principal: &Principal, q: AuditQuery) -> Result<AuditPage> {
         require(principal, Privilege::AuditLogRead)?;
-        let today = now().date();
+        let today = self.now().date();
         let to = date("to", q.to.as_deref(), today)?;
         let from = date("from", q.from.as_deref(), to - Duration::days(30))?;
         if from > to {

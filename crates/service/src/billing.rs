@@ -3,7 +3,7 @@
 //! recorded by the use cases that owe them (joining another account).
 
 use crate::events::{self, Event};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::billing::{format_cents, Money};
 use roster_domain::{AccountId, Plan};
 use roster_store::accounts;
@@ -47,7 +47,7 @@ impl Service {
         if !(1..=36).contains(&input.months) {
             return Err(Error::invalid("months", "months must be between 1 and 36"));
         }
-        let at = now();
+        let at = self.now();
         let end = add_months(at, input.months)
             .ok_or_else(|| Error::invalid("months", "the period ends too far in the future"))?;
         let mut tx = self.db.begin().await?;

@@ -56,6 +56,21 @@ pub enum Error {
     ChannelNotFound(String),
     #[error("Group does not exist: {0}.")]
     GroupNotFound(String),
+    /// The host already runs as many live meetings as their type allows.
+    #[error("You are already hosting {0} live meeting(s), as many as your user type allows at a time. End one (PUT /v2/meetings/{{meetingId}}/status with action end) before starting another.")]
+    HostBusy(u32),
+    /// Ending (or joining) a meeting that is not live.
+    #[error("Meeting {id} is not in progress (its status is {status}). Nothing was changed.")]
+    MeetingNotLive { id: i64, status: String },
+    #[error("This meeting is full: it holds at most {0} people.")]
+    MeetingFull(i64),
+    #[error("The meeting passcode is wrong.")]
+    WrongPasscode,
+    /// The host's user type has no meetings (Unassigned, None).
+    #[error("Users of type {0} cannot host meetings.")]
+    CannotHost(&'static str),
+    #[error("{0}")]
+    HostToken(roster_domain::host_token::HostTokenError),
     #[error("A group named \"{0}\" already exists.")]
     GroupNameTaken(String),
     /// The user to transfer data to is not an active user of the same account.

@@ -29,6 +29,7 @@ impl Actor<'_> {
             Self::Operator => ("operator".to_owned(), String::new()),
             Self::System => ("system".to_owned(), String::new()),
             Self::Principal(p) => (p.email.to_string(), p.user_id.to_string()),
+            Self::Host { id, email } => ((*email).to_owned(), (*id).to_owned()),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::events::{self, Event};
 use crate::users::{open_account, require, require_manage, resolve, text};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::paging;
 use roster_domain::{Principal, Privilege, UserId};
 use roster_store::groups::{self, GroupKind, GroupRecord, MemberRecord};
@@ -120,7 +120,7 @@ impl Service {
             kind,
             name,
             total_members: 0,
-            created_at: now(),
+            created_at: self.now(),
         };
         groups::insert(&mut tx, &g).await.map_err(|e| {
             if e.is_unique("groups.account_id, groups.kind, groups.name") {
@@ -171,7 +171,7 @@ impl Service {
             json!({ "id": g.id, "name": name, "kind": kind.as_str() }),
         );
         ev.extra.insert("old_object".into(), object(&g));
-        events::emit(&mut tx, ev, now()).await?;
+        events::emit(&mut tx, ev, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -194,7 +194,7 @@ impl Service {
         events::emit(
             &mut tx,
             group_event(principal, &actor, "group.deleted", &g, object(&g)),
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -226,7 +226,7 @@ impl Service {
         let g = groups::find(&mut tx, &principal.account_id, kind, id)
             .await?
             .ok_or_else(|| Error::GroupNotFound(id.to_owned()))?;
-        let at = now();
+        let at = self.now();
         let actor = Actor::Principal(principal);
         let mut added = Vec::new();
         for m in members {
@@ -276,7 +276,7 @@ impl Service {
             "member".into(),
             json!({ "id": user.id.as_str(), "email": user.email.as_str() }),
         );
-        events::emit(&mut tx, ev, now()).await?;
+        events::emit(&mut tx, ev, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }

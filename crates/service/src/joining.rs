@@ -10,7 +10,7 @@
 use crate::activation::ActivationInfo;
 use crate::events::{self, Event};
 use crate::users::{event_object, move_seats};
-use crate::{hashing, now, Actor, Error, Result, Service};
+use crate::{hashing, Actor, Error, Result, Service};
 use roster_domain::billing::{format_cents, prorated_refund};
 use roster_domain::{AccountId, Email, Role, Secret, UserStatus};
 use roster_store::users::{self, UserRecord};
@@ -72,7 +72,7 @@ pub(crate) async fn join_info(conn: &mut Conn, placeholder: &UserRecord) -> Resu
     let from = accounts::find(conn, &person.account_id)
         .await?
         .ok_or_else(|| Error::JoinUnavailable(placeholder.email.to_string()))?;
-    let refund = refund_due(conn, &person.account_id, now())
+    let refund = refund_due(conn, &person.account_id, crate::record_time())
         .await?
         .filter(|(cents, ..)| *cents > 0)
         .map(|(cents, currency, _)| format!("{} {currency}", format_cents(cents)));
@@ -112,7 +112,7 @@ impl Service {
             }
         }
         let hash = Secret::presented(token.trim()).hash();
-        let at = now();
+        let at = self.now();
         let mut tx = self.db.begin().await?;
         let Some(p) = invitations::take_by_token(&mut tx, &hash, at).await? else {
             return Err(Error::InvitationNotFound);

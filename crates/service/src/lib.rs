@@ -9,6 +9,7 @@ pub mod admin;
 pub mod audit;
 pub mod billing;
 pub mod chat;
+mod clock;
 mod dns;
 pub mod domains;
 mod error;
@@ -16,6 +17,7 @@ mod events;
 pub mod groups;
 mod hashing;
 pub mod joining;
+pub mod live;
 pub mod mail;
 pub mod meetings;
 mod oauth;
@@ -26,6 +28,7 @@ pub mod signup;
 pub mod users;
 
 pub use accounts::{CreatedAccount, NewAccount};
+pub use clock::Clock;
 pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
@@ -50,6 +53,8 @@ pub struct Settings {
     pub allow_signup: bool,
     /// The DNS server that verifies managed domains (`IP:PORT`); `None`: the system's resolver.
     pub dns_resolver: Option<std::net::SocketAddr>,
+    /// Where people admitted to a live meeting go (`--media`).
+    pub media: live::MediaEngine,
 }
 
 impl Default for Settings {
@@ -59,6 +64,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".to_owned(),
             allow_signup: false,
             dns_resolver: None,
+            media: live::MediaEngine::Builtin,
         }
     }
 }
@@ -68,11 +74,29 @@ impl Default for Settings {
 pub struct Service {
     db: Db,
     settings: Settings,
+    clock: Clock,
+    /// The host-token key, once read from the database (see `live::zak`).
+    host_key: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>,
 }
 
 impl Service {
     pub fn new(db: Db, settings: Settings) -> Self {
-        Self { db, settings }
+        Self {
+            db,
+            settings,
+            clock: Clock::system(),
+            host_key: Default::default(),
+        }
+    }
+
+    /// The clock every use case and worker of this service reads; advance a clone in tests.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current time, by [`Service::clock`].
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
     }
 
     /// The same service, verifying managed domains through another DNS server.
@@ -103,6 +127,8 @@ pub enum Actor<'a> {
     System,
     /// An authenticated API caller.
     Principal(&'a domain::Principal),
+    /// A host proven by their host token (starting a meeting through its `start_url`).
+    Host { id: &'a str, email: &'a str },
 }
 
 impl Actor<'_> {
@@ -111,10 +137,14 @@ impl Actor<'_> {
             Self::Operator => "operator".to_owned(),
             Self::System => "system".to_owned(),
             Self::Principal(p) => format!("user:{}", p.user_id),
+            Self::Host { id, .. } => format!("user:{id}"),
         }
     }
 }
 
-fn now() -> time::OffsetDateTime {
+/// The time for records written by helper functions that do not hold the [`Service`] (and so
+/// its [`Clock`]): user-management timestamps and page-token issue times, never a limit a test
+/// moves the clock for. Use cases read [`Service::now`].
+fn record_time() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }

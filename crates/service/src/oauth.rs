@@ -2,7 +2,7 @@
 //! account-scoped bearer token (`grant_type=account_credentials`), and every API call presents
 //! that token. Tokens are random and stored only as hashes.
 
-use crate::{now, Error, Result, Service};
+use crate::{Error, Result, Service};
 use roster_domain::{AppStatus, ClientId, Principal, Privileges, Secret, UserStatus};
 use roster_store::oauth::{self, NewToken};
 
@@ -71,7 +71,7 @@ impl Service {
         drop(conn);
         let token = Secret::token();
         let hash = token.hash();
-        let issued = now();
+        let issued = self.now();
         let ttl = self.settings.access_token_ttl;
         let expires_at = issued + ttl;
         let mut tx = self.db.begin().await?;
@@ -106,7 +106,7 @@ impl Service {
         let grant = oauth::find_token(&mut conn, &Secret::presented(token).hash())
             .await?
             .ok_or(Error::InvalidToken)?;
-        if grant.expires_at <= now() {
+        if grant.expires_at <= self.now() {
             return Err(Error::ExpiredToken);
         }
         if grant.app_status != AppStatus::Active || grant.user_status != UserStatus::Active {

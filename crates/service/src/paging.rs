@@ -1,12 +1,12 @@
 //! Keyset paging shared by every list: decode the caller's `next_page_token`, and after fetching
 //! one row more than the page, cut the page and make the token for the next one.
 
-use crate::{now, Error, Result};
+use crate::{Error, Result};
 use roster_domain::paging::PageToken;
 
 /// Milliseconds since the epoch, for page-token issue times.
 pub(crate) fn now_ms() -> i64 {
-    i64::try_from(now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+    i64::try_from(crate::record_time().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
 /// Where the page starts: the key after which rows follow; `None` for the first page.

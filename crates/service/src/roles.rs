@@ -7,7 +7,7 @@
 use crate::events::{self, Event};
 use crate::groups::{settings_group_exists, MemberPage, MemberRef};
 use crate::users::{event_object, open_account, require, resolve, target, text};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::paging;
 use roster_domain::{Principal, Privilege, Privileges, Role, UserId, UserStatus};
 use roster_store::roles::{self, RoleRecord};
@@ -168,7 +168,7 @@ impl Service {
             description,
             privileges,
             group_scope,
-            created_at: now(),
+            created_at: self.now(),
         };
         roles::insert(&mut tx, &role).await?;
         let actor = Actor::Principal(principal);
@@ -245,7 +245,7 @@ impl Service {
             object: json!({ "id": new.id, "name": new.name, "privileges": new.privileges.names(), "group_ids": new.group_scope }),
             extra,
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -285,7 +285,7 @@ impl Service {
             object: json!({ "id": role.id, "name": role.name }),
             extra: Map::new(),
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -397,7 +397,7 @@ pub(crate) async fn set_role(
 ) -> Result<()> {
     let mut new = user.clone();
     new.role = role;
-    new.updated_at = now();
+    new.updated_at = crate::record_time();
     users::update(conn, user, &new).await?;
     let actor = Actor::Principal(principal);
     let mut extra = Map::new();

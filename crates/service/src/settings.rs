@@ -5,7 +5,7 @@
 
 use crate::events::{self, Event};
 use crate::users::open_account;
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::settings::{LockedBy, Locks, LocksPatch, Settings, SettingsPatch};
 use roster_domain::{AccountId, Principal, Privilege};
 use roster_store::settings::{self as stored, Holder, LevelRecord};
@@ -134,7 +134,7 @@ impl Service {
             object: json!({ "id": id, name: new }),
             extra,
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }

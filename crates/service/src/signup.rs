@@ -8,7 +8,7 @@ use crate::events::{self, Event};
 use crate::mail::{Activation, InviteKind};
 use crate::users::create::INVITATION_TTL;
 use crate::users::event_object;
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::{
     pmi, AccountId, CreateAction, Email, Plan, Role, SeatPools, Secret, UserId, UserStatus,
     UserType,
@@ -36,7 +36,7 @@ impl Service {
             return Err(Error::SignupClosed);
         }
         let email = Email::parse(email).map_err(|e| Error::invalid("email", e))?;
-        let at = now();
+        let at = self.now();
         let token = Secret::token();
         let expires_at = at + INVITATION_TTL;
         let mut tx = self.db.begin().await?;

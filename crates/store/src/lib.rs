@@ -27,6 +27,7 @@ pub mod contacts;
 pub mod events;
 pub mod groups;
 pub mod invitations;
+pub mod live;
 pub mod mail;
 pub mod managed_domains;
 pub mod meetings;

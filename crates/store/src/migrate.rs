@@ -113,6 +113,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_meetings.sql"),
         postgres: include_str!("../migrations/postgres/0015_meetings.sql"),
     },
+    Migration {
+        version: 16,
+        name: "live_meetings",
+        sqlite: include_str!("../migrations/sqlite/0016_live_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0016_live_meetings.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod domains;
 pub mod external;
 pub mod groups;
+pub mod meeting_status;
 pub mod meetings;
 pub mod report;
 pub mod roles;

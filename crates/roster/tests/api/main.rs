@@ -27,6 +27,8 @@ mod groups;
 mod import;
 mod invitation_link;
 mod joining;
+mod live_limits;
+mod live_meetings;
 mod mail;
 mod mail_language;
 mod meetings;

@@ -163,6 +163,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// The server's clock: advancing it moves time for its use cases and workers.
+    pub clock: roster_service::Clock,
 }
 
 /// Credentials printed by `roster account create --json`.
@@ -194,11 +196,13 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     tweak(&mut config);
     let app = Application::build(&config).await.unwrap();
     let base = format!("http://{}", app.address());
+    let clock = app.service().clock().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base,
         client: reqwest::Client::new(),
         db,
+        clock,
     }
 }
 

@@ -6,7 +6,7 @@
 use super::{readable, writable, Admin};
 use crate::events::{self, Event};
 use crate::users::CustomAttribute;
-use crate::{now, Error, Result, Service};
+use crate::{Error, Result, Service};
 use roster_domain::custom_attribute::{Definition, Definitions, RawValue, MAX_DEFINITIONS};
 use roster_domain::{AccountId, Privilege, UserId};
 use roster_store::attributes::{self, DefinitionRecord};
@@ -120,7 +120,7 @@ async fn emit(
         object: json!({"key": def.key, "name": def.name, "type": def.kind, "allowed_values": def.allowed_values}),
         extra,
     };
-    events::emit(conn, event, now()).await
+    events::emit(conn, event, crate::record_time()).await
 }
 
 fn taken(name: &str) -> Error {
@@ -169,7 +169,7 @@ impl Service {
             kind: def.kind.as_str().to_owned(),
             allowed_values: serde_json::to_string(&def.allowed)
                 .map_err(|e| Error::Internal(e.to_string()))?,
-            created_at: now(),
+            created_at: self.now(),
         };
         attributes::insert(&mut tx, &record).await.map_err(|e| {
             if e.is_unique("custom_attributes.account_id, custom_attributes.name") {

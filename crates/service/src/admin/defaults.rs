@@ -5,7 +5,7 @@
 
 use super::{readable, writable, Admin};
 use crate::events::{self, Event};
-use crate::{now, Error, Result, Service};
+use crate::{Error, Result, Service};
 use roster_domain::{AccountId, Privilege};
 use roster_store::admin::{self, Defaults};
 use roster_store::groups::{self, GroupKind};
@@ -39,7 +39,7 @@ pub async fn apply_user_defaults(
         admin::put_groupless_in(conn, account, user_ids, g).await?;
     }
     if let Some(c) = &d.chat_group_id {
-        admin::join_chat_group(conn, user_ids, c, now()).await?;
+        admin::join_chat_group(conn, user_ids, c, crate::record_time()).await?;
     }
     Ok(AppliedDefaults {
         group_id: d.group_id,
@@ -149,7 +149,7 @@ impl Service {
                 json!({"id": account.id.as_str(), "group_id": old.group_id, "im_group_id": old.chat_group_id}),
             )]),
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok(new)
     }
@@ -168,7 +168,7 @@ impl Service {
             group(&mut tx, &account.id, GroupKind::Settings, f).await?;
         }
         let to = group(&mut tx, &account.id, GroupKind::Settings, &s.to).await?;
-        let at = now();
+        let at = self.now();
         let moved = admin::move_to_group(&mut tx, &account.id, from, &to, at).await?;
         if moved > 0 {
             let actor = admin.actor();
@@ -208,7 +208,7 @@ impl Service {
             group(&mut tx, &account.id, GroupKind::Chat, f).await?;
         }
         let to = group(&mut tx, &account.id, GroupKind::Chat, &s.to).await?;
-        let at = now();
+        let at = self.now();
         let (joined, left) =
             admin::switch_chat_group(&mut tx, &account.id, from, &to, s.leave, at).await?;
         if joined + left > 0 {

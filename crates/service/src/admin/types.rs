@@ -4,7 +4,7 @@
 
 use super::{writable, Admin};
 use crate::events::{self, Event};
-use crate::{now, Error, Result, Service};
+use crate::{Error, Result, Service};
 use roster_domain::bulk::{type_change_seats, SeatDelta};
 use roster_domain::{CreateAction, Privilege, TypeError, UserType};
 use roster_store::accounts::{self, Pool};
@@ -61,7 +61,7 @@ impl Service {
         let account = writable(&mut tx, &admin, Privilege::UserEdit).await?;
         to.check_allowed(CreateAction::Create, account.on_prem_enabled)
             .map_err(Error::UserType)?;
-        let at = now();
+        let at = self.now();
         let drop_add_ons = !to.takes_licensed_seat();
         let affected =
             roster_store::admin::change_type_all(&mut tx, &account.id, from, to, drop_add_ons, at)

@@ -9,7 +9,7 @@ use super::{writable, Admin};
 use crate::events::{self, Event};
 use crate::users::status::{revoke_tokens, unlink};
 use crate::users::{event_object, move_seats};
-use crate::{now, Error, Result, Service};
+use crate::{Error, Result, Service};
 use roster_domain::bulk::{unlink_skip, UnlinkSkip};
 use roster_domain::{Privilege, TypeError, UserStatus, UserType};
 use roster_store::{accounts, users};
@@ -117,7 +117,7 @@ impl Service {
                         ("bulk".to_owned(), json!(true)),
                     ]),
                 };
-                events::emit(&mut tx, event, now()).await?;
+                events::emit(&mut tx, event, self.now()).await?;
                 report.unlinked += 1;
             }
             tx.commit().await?;

@@ -3,7 +3,7 @@
 //! anyone else (a user of another account who is not a contact) is refused.
 
 use super::{chat_user, emit};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::chat::{self, ChannelType, ContactKind, MAX_MEMBERS_PER_REQUEST};
 use roster_domain::{paging, Email, Principal, UserId};
 use roster_store::chat::{self as store, ChannelRecord, Member, MemberRecord};
@@ -117,7 +117,7 @@ async fn admit_all(
         ));
     }
     let channel_type = ChannelType::from_code(Some(channel.channel_type))?;
-    let at = now();
+    let at = crate::record_time();
     let mut added = Vec::new();
     for (id, email) in members {
         let m = resolve_member(conn, actor, id.as_deref(), email.as_deref()).await?;
@@ -183,7 +183,7 @@ impl Service {
             name,
             channel_type: channel_type.code(),
             created_by: owner.id.to_string(),
-            created_at: now(),
+            created_at: self.now(),
         };
         store::insert_channel(&mut tx, &channel).await?;
         store::add_member(
@@ -275,7 +275,7 @@ impl Service {
             &channel.id,
             object(&channel),
             extra,
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

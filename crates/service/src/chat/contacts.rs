@@ -2,7 +2,7 @@
 
 use super::{chat_user, emit};
 use crate::users::text;
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::chat::{classify_contact, ContactKind};
 use roster_domain::{paging, Email, Principal};
 use roster_store::contacts::{self, ContactRecord};
@@ -73,7 +73,7 @@ impl Service {
             ContactKind::Internal => ("", ""),
             ContactKind::External => (first_name.as_str(), last_name.as_str()),
         };
-        let at = now();
+        let at = self.now();
         // A concurrent add of the same contact loses on the primary key, under whatever name
         // the backend gives it.
         contacts::insert(&mut tx, &owner.id, &email, first, last, at)
@@ -129,7 +129,7 @@ impl Service {
             owner.id.as_str(),
             json!({"email": email.as_str(), "type": kind_name(&found)}),
             extra,
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@
 
 use super::emit;
 use crate::users::{require, resolve};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::{paging, AccountId, Email, Principal, Privilege};
 use roster_store::contacts::{self, ExternalContact, ExternalFilter};
 use roster_store::{accounts, chat, users, Conn};
@@ -196,7 +196,7 @@ async fn remove(
         email.as_str(),
         json!({"email": email.as_str()}),
         extra,
-        now(),
+        crate::record_time(),
     )
     .await?;
     Ok(ExternalRemoval {

@@ -9,7 +9,7 @@
 //! to, internal member or external, and is written in the channel's account.
 
 use super::{chat_user, emit};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::chat::{self, Recipient};
 use roster_domain::{paging, Principal, UserId};
 use roster_store::chat::{self as store, MessageFilter, MessageRecord, Thread};
@@ -82,7 +82,7 @@ impl Service {
             to_channel: None,
             to_account_id: None,
             message: text,
-            sent_at: now(),
+            sent_at: self.now(),
         };
         let event_account = match &to {
             Recipient::Contact(email) => {

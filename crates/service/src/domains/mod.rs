@@ -10,7 +10,7 @@ mod signup;
 mod verify;
 
 use crate::events::{self, Event};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::managed_domain::zone_line;
 use roster_domain::{
     AccountId, DomainName, DomainStatus, Principal, TypeError, UserType, VerificationToken,
@@ -248,7 +248,7 @@ impl Service {
         verified: bool,
     ) -> Result<DomainView> {
         let domain = parse_domain(&input.domain)?;
-        let at = now();
+        let at = self.now();
         let mut tx = self.db.begin().await?;
         let acct = account(&mut tx, id).await?;
         let default_type = input
@@ -362,7 +362,7 @@ impl Service {
             "account.managed_domain_updated",
             &view,
             extra,
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -406,7 +406,7 @@ impl Service {
             "account.managed_domain_removed",
             &view,
             Map::new(),
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -4,7 +4,7 @@
 //! account win.
 
 use super::{claimed, emit, parse_account_id, parse_domain, require_admin, DomainView};
-use crate::{dns, now, Actor, Error, Result, Service};
+use crate::{dns, Actor, Error, Result, Service};
 use roster_domain::{AccountId, DomainStatus, Principal};
 use roster_store::accounts;
 use roster_store::managed_domains::{self as stored, DomainRecord};
@@ -65,7 +65,8 @@ impl Service {
             });
         }
         let tx = self.db.begin().await?;
-        self.finish_verification(tx, &actor, record, now()).await
+        self.finish_verification(tx, &actor, record, self.now())
+            .await
     }
 
     /// Marks a pending domain verified, in `tx`, with its event, and commits.

@@ -4,7 +4,7 @@
 //! names their own assistants; admins with `Meeting:Edit` name anyone's.
 
 use super::{may, user_of};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::UserStatus;
 use roster_store::meetings::{self, Delegate};
 
@@ -31,7 +31,7 @@ impl Service {
         if !may(&mut tx, actor, &user, true).await? {
             return Err(Error::NoPrivilege);
         }
-        let at = now();
+        let at = self.now();
         let mut added = Vec::new();
         for a in assistants {
             let assistant = user_of(&mut tx, actor, a.trim()).await?;

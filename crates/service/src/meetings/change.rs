@@ -3,7 +3,7 @@
 
 use super::schedule::{apply, MeetingInput};
 use super::{emit, event_object, last_start, meeting_for, occurrences, occurrences_json};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::meeting::{self, Zone};
 use roster_store::meetings;
 use serde_json::{json, Map, Value};
@@ -28,7 +28,7 @@ impl Service {
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let (old, host) = meeting_for(&mut tx, actor, meeting_ref, true).await?;
-        let at = now();
+        let at = self.now();
         let mut m = old.clone();
         match occurrence_id.map(str::trim).filter(|o| !o.is_empty()) {
             None => apply(&mut m, input, &host, at)?,
@@ -64,8 +64,8 @@ impl Service {
         }
         m.updated_at = Some(at);
         meetings::update(&mut tx, &m).await?;
-        let old_view = self.meeting_view(old, None);
-        let view = self.meeting_view(m, None);
+        let old_view = self.meeting_view(old, None, actor);
+        let view = self.meeting_view(m, None, actor);
         let mut extra = Map::new();
         extra.insert("old_object".into(), event_object(&old_view));
         extra.insert("time_stamp".into(), json!(meeting::epoch_ms(at)));
@@ -97,7 +97,7 @@ impl Service {
         if m.status == "started" {
             return Err(Error::MeetingInProgress(m.id));
         }
-        let view = self.meeting_view(m.clone(), None);
+        let view = self.meeting_view(m.clone(), None, actor);
         let mut object = event_object(&view);
         match opts
             .occurrence_id
@@ -123,7 +123,7 @@ impl Service {
                 changes.insert(occ.to_owned(), json!({"deleted": true}));
                 changed.occurrence_changes = Value::Object(changes).to_string();
                 changed.last_start = last_start(&changed);
-                changed.updated_at = Some(now());
+                changed.updated_at = Some(self.now());
                 meetings::update(&mut tx, &changed).await?;
                 if let Value::Object(o) = &mut object {
                     o.insert("occurrences".into(), occurrences_json(&[one]));

@@ -2,7 +2,7 @@
 //! are: keyset `next_page_token` (by start time, then id), or Zoom's older `page_number`.
 
 use super::{may, user_of, MeetingView};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::paging;
 use roster_store::meetings::{self, ListKind};
 use time::OffsetDateTime;
@@ -91,7 +91,7 @@ impl Service {
         if !may(&mut conn, actor, &host, false).await? {
             return Err(Error::NoPrivilege);
         }
-        let at = now();
+        let at = self.now();
         let offset = if after.is_some() {
             0
         } else {
@@ -106,7 +106,7 @@ impl Service {
         Ok(MeetingPage {
             meetings: rows
                 .into_iter()
-                .map(|m| self.meeting_view(m, Some(at)))
+                .map(|m| self.meeting_view(m, Some(at), &Actor::System))
                 .collect(),
             page_size,
             page_number,

@@ -18,7 +18,7 @@ pub use schedule::MeetingInput;
 
 use crate::events::{self, Event};
 use crate::users::{resolve, target};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::meeting::{epoch_ms, recurrence::zoom_utc, MeetingType, Recurrence, Zone};
 use roster_domain::{AccountId, Email, UserId};
 use roster_store::meetings::{self, MeetingRecord};
@@ -125,25 +125,31 @@ pub(crate) fn last_start(m: &MeetingRecord) -> Option<OffsetDateTime> {
 }
 
 impl Service {
-    /// The meeting's links, built in this one place: `join_url` = `{public_url}/j/{id}` (with
-    /// `?pwd=` and the passcode's token when it has one), `start_url` = `{public_url}/s/{id}`.
-    pub fn meeting_links(&self, m: &MeetingRecord) -> (String, String) {
+    /// The meeting's links as `viewer` sees them, built in this one place: `join_url` =
+    /// `{public_url}/j/{id}` (with `?pwd=` and the passcode's token when it has one),
+    /// `start_url` = `{public_url}/s/{id}`, with the host's token (`?zak=`) when the viewer may
+    /// start it (see [`Service::start_url`]).
+    pub fn meeting_links(&self, m: &MeetingRecord, viewer: &Actor<'_>) -> (String, String) {
         let base = self.settings.public_url.trim_end_matches('/');
         let mut join = format!("{base}/j/{}", m.id);
         if !m.encrypted_password.is_empty() {
             join.push_str("?pwd=");
             join.push_str(&m.encrypted_password);
         }
-        (join, format!("{base}/s/{}", m.id))
+        (
+            join,
+            self.start_url(m.id, &m.host_id, &m.account_id, viewer),
+        )
     }
 
-    /// The view of `m`: links, and occurrences from `from` on (all when `None`).
+    /// The view of `m` for `viewer`: links, and occurrences from `from` on (all when `None`).
     pub(crate) fn meeting_view(
         &self,
         m: MeetingRecord,
         from: Option<OffsetDateTime>,
+        viewer: &Actor<'_>,
     ) -> MeetingView {
-        let (join_url, start_url) = self.meeting_links(&m);
+        let (join_url, start_url) = self.meeting_links(&m, viewer);
         let occurrences = occurrences(&m)
             .into_iter()
             .filter(|o| from.is_none_or(|f| o.start_time + time::Duration::minutes(o.duration) > f))
@@ -195,6 +201,8 @@ pub(crate) async fn may(
             || (p.account_id == host.account_id
                 && meetings::is_assistant(conn, &host.id, &p.user_id).await?)),
         Actor::Operator | Actor::System => Ok(true),
+        // A host proven by their start link sees and changes their own meetings only.
+        Actor::Host { id, .. } => Ok(*id == host.id.as_str()),
     }
 }
 
@@ -281,7 +289,7 @@ pub(crate) async fn emit(
             object,
             extra,
         },
-        now(),
+        crate::record_time(),
     )
     .await
 }

@@ -4,7 +4,7 @@
 
 use super::{emit, event_object, last_start, may, meeting_for, user_of, MeetingView};
 use crate::users::text;
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::meeting::{self, MeetingType, Recurrence, Zone};
 use roster_domain::UserStatus;
 use roster_store::meetings::{self, MeetingRecord};
@@ -172,7 +172,7 @@ impl Service {
         if host.status != UserStatus::Active {
             return Err(Error::HostNotActive(host.email.to_string()));
         }
-        let at = now();
+        let at = self.now();
         let mut m = MeetingRecord {
             id: 0,
             uuid: meeting::generate_uuid(),
@@ -213,7 +213,7 @@ impl Service {
                 Err(e) => return Err(e.into()),
             }
         }
-        let view = self.meeting_view(m, None);
+        let view = self.meeting_view(m, None, actor);
         let mut extra = Map::new();
         if let Some(by) = &view.meeting.created_by {
             extra.insert("scheduled_by".into(), Value::String(by.clone()));
@@ -244,8 +244,8 @@ impl Service {
     ) -> Result<MeetingView> {
         let mut conn = self.db.read().await?;
         let (m, _) = meeting_for(&mut conn, actor, meeting_ref, false).await?;
-        let from = (!show_previous_occurrences).then(now);
-        let mut view = self.meeting_view(m, from);
+        let from = (!show_previous_occurrences).then(|| self.now());
+        let mut view = self.meeting_view(m, from, actor);
         if let Some(occ) = occurrence_id.map(str::trim).filter(|o| !o.is_empty()) {
             let all = super::occurrences(&view.meeting);
             let one = all

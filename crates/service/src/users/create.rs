@@ -3,7 +3,7 @@
 
 use super::{event_object, move_seats, open_account, text, UserView};
 use crate::events::{self, Event};
-use crate::{hashing, now, Actor, Error, Result, Service};
+use crate::{hashing, Actor, Error, Result, Service};
 use roster_domain::{
     pmi, AddOns, CreateAction, Email, Password, Principal, Secret, TypeError, UserId, UserType,
 };
@@ -147,7 +147,7 @@ impl Service {
             Some(pw) => Some(hashing::hash_password(pw).await?),
             None => None,
         };
-        let at = now();
+        let at = self.now();
         let display_name = if p.display_name.is_empty() {
             format!("{} {}", p.first_name, p.last_name)
                 .trim()

@@ -6,7 +6,7 @@ use super::create::INVITATION_TTL;
 use super::{event_object, open_account, require, require_manage, resolve};
 use crate::events::{self, Event};
 use crate::mail::{self, Activation, InviteKind};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::{Email, Principal, Privilege, Secret, UserStatus};
 use roster_store::accounts::{self, AccountRecord};
 use roster_store::users::{self, UserRecord};
@@ -38,7 +38,7 @@ async fn reissue(conn: &mut Conn, user: &UserRecord, mailed: bool) -> Result<Rei
         ));
     }
     let token = Secret::token();
-    let at = now();
+    let at = crate::record_time();
     let expires_at = at + INVITATION_TTL;
     if !invitations::reissue(conn, &user.id, &token.hash(), at, expires_at, mailed).await? {
         return Err(Error::InvitationNotFound);

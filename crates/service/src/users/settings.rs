@@ -4,7 +4,7 @@
 
 use super::{move_seats, open_account, require_manage, resolve, target};
 use crate::events::{self, Event};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::settings::{effective, Level, Settings, SettingsPatch};
 use roster_domain::{AddOns, Principal, Privilege, UserStatus, UserType};
 use roster_store::settings::{self as stored, UserSettingsRecord};
@@ -131,7 +131,7 @@ async fn update_features(
     }
     let mut new = old.clone();
     new.add_ons = add_ons;
-    new.updated_at = now();
+    new.updated_at = crate::record_time();
     if old.status != UserStatus::Inactive {
         move_seats(conn, old, -1).await?;
         move_seats(conn, &new, 1).await?;
@@ -164,7 +164,7 @@ async fn update_sections(
     if !own.apply(&allowed) {
         return Ok(None);
     }
-    if !stored::update_for_user(conn, &u.account_id, &u.id, &own, now()).await? {
+    if !stored::update_for_user(conn, &u.account_id, &u.id, &own, crate::record_time()).await? {
         return Err(Error::UserNotFound(u.id.to_string()));
     }
     Ok(Some((current.own.to_json(), own.to_json())))
@@ -244,7 +244,7 @@ impl Service {
             object: json!({ "id": old.id.as_str(), "settings": new_settings }),
             extra,
         };
-        events::emit(&mut tx, event, now()).await?;
+        events::emit(&mut tx, event, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use super::{event_object, move_seats, open_account, require_manage, resolve};
 use crate::events::{self, Event};
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::{
     AccountId, AddOns, Email, Plan, Principal, Role, SeatPools, UserStatus, UserType,
 };
@@ -57,7 +57,7 @@ async fn emit_user_event(
         object: event_object(user),
         extra,
     };
-    events::emit(conn, event, now()).await
+    events::emit(conn, event, crate::record_time()).await
 }
 
 /// Removes a user's live tokens (they belong to the account's apps).
@@ -113,7 +113,7 @@ impl Service {
         }
         let mut new = old.clone();
         new.status = target;
-        new.updated_at = now();
+        new.updated_at = self.now();
         users::update(&mut tx, &old, &new).await?;
         emit_user_event(&mut tx, principal, kind, &new, Map::new()).await?;
         tx.commit().await?;
@@ -205,7 +205,7 @@ impl Service {
                         &to.id,
                         req.transfer_meeting,
                         req.transfer_recording,
-                        crate::now(),
+                        self.now(),
                     )
                     .await?
                 }
@@ -242,7 +242,7 @@ impl Service {
 /// Moves `user` into a new standalone free account of their own, as its Owner, keeping their
 /// profile and data; licences stay with the organisation.
 pub(crate) async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<AccountId> {
-    let at = now();
+    let at = crate::record_time();
     let name = if user.display_name.is_empty() {
         user.email.to_string()
     } else {

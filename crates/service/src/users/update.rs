@@ -3,7 +3,7 @@
 
 use super::{event_object, move_seats, open_account, require_manage, resolve, text};
 use crate::events::{self, Event};
-use crate::{hashing, now, Actor, Error, Result, Service};
+use crate::{hashing, Actor, Error, Result, Service};
 use roster_domain::{CreateAction, Password, Principal, TypeError, UserStatus, UserType};
 use roster_store::users::{self, UserRecord};
 use roster_store::Conn;
@@ -184,7 +184,7 @@ pub(crate) async fn write_changes(
         move_seats(conn, old, -1).await?;
         move_seats(conn, &new, 1).await?;
     }
-    let at = now();
+    let at = crate::record_time();
     new.updated_at = at;
     if !users::update(conn, old, &new).await? {
         return Err(Error::UserNotFound(old.id.to_string()));
@@ -302,7 +302,7 @@ impl Service {
         let target = self.get_user(principal, user_ref).await?.user;
         require_manage(principal, &target)?;
         let hash = hashing::hash_password(password).await?;
-        let at = now();
+        let at = self.now();
         let mut tx = self.db.begin().await?;
         if users::set_password(&mut tx, &target.account_id, &target.id, &hash, at).await? == 0 {
             return Err(Error::UserNotFound(user_ref.to_owned()));

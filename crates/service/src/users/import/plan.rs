@@ -5,7 +5,7 @@
 use super::file::{Column, Row};
 use crate::users::update::{apply_type, Changes};
 use crate::users::{require_manage, target, text, CustomAttribute};
-use crate::{now, Error, Result};
+use crate::{Error, Result};
 use roster_domain::{
     CreateAction, Email, Principal, Privilege, Privileges, Role, UserId, UserStatus, UserType,
 };
@@ -239,7 +239,13 @@ fn new_user(ctx: &Context<'_>, row: &Row, email: Email) -> Result<UserRecord> {
         status: ctx.mode.initial_status(),
         creation_type: ctx.mode,
         language: ctx.account.language.clone(),
-        ..UserRecord::new(UserId::generate(), ctx.account.id.clone(), email, 0, now())
+        ..UserRecord::new(
+            UserId::generate(),
+            ctx.account.id.clone(),
+            email,
+            0,
+            crate::record_time(),
+        )
     };
     // A managed domain's default type and group, unless the row says otherwise (as for one
     // added user); the check pass sees them, so seats are counted with them.

@@ -6,7 +6,7 @@ use crate::events::{self, Event};
 use crate::users::create::INVITATION_TTL;
 use crate::users::event_object;
 use crate::users::update::Changes;
-use crate::{now, Actor, Error, Result, Service};
+use crate::{Actor, Error, Result, Service};
 use roster_domain::{pmi, CreateAction, Secret};
 use roster_store::accounts::{self, Pool};
 use roster_store::invitations::{self, NewInvitation};
@@ -65,7 +65,7 @@ impl Service {
             let ids: Vec<&str> = created.iter().map(|u| u.id.as_str()).collect();
             crate::admin::apply_user_defaults(tx, &first.account_id, &ids).await?;
         }
-        let at = now();
+        let at = self.now();
         let mut list = Vec::with_capacity(created.len());
         for u in &created {
             if ctx.mode == CreateAction::Create {
@@ -106,7 +106,7 @@ impl Service {
         user: &UserRecord,
     ) -> Result<()> {
         let token = Secret::token();
-        let at = now();
+        let at = self.now();
         let expires_at = at + INVITATION_TTL;
         invitations::insert(
             tx,
