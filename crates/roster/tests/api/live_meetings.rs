@@ -294,6 +294,33 @@ async fn passcode_guards_the_join_page(b: Backend) {
     }
 }
 
+/// A Basic host's meeting admits 100 people (the host included); the 101st is refused with
+/// 409 code 3062 and the count does not move.
+async fn a_full_meeting_turns_people_away(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let host = app
+        .add_user(&token, "custCreate", "full@acme.test", 1)
+        .await;
+    let m = create_meeting(&app, &token, &host, json!({"topic": "Assembly"})).await;
+    assert_eq!(open(&m.start_url).await.0, 200);
+    for i in 1..100 {
+        let (s, page) = join(&m, &format!("Pupil {i}"), None).await;
+        assert_eq!(s, 200, "join {i}: {page}");
+    }
+    assert_eq!(
+        app.scalar("SELECT participants FROM live_meetings").await,
+        100
+    );
+    let (s, page) = join(&m, "One too many", None).await;
+    assert_eq!(s, 409, "{page}");
+    assert_eq!(page_code(&page), Some(3062), "{page}");
+    assert_eq!(
+        app.scalar("SELECT participants FROM live_meetings").await,
+        100
+    );
+}
+
 /// The claims Roster puts in a Jitsi JWT.
 #[derive(Debug, serde::Deserialize)]
 struct Claims {
@@ -395,5 +422,6 @@ both_backends!(
     recurring_meetings_wait_again_after_end,
     refusals_change_nothing,
     passcode_guards_the_join_page,
+    a_full_meeting_turns_people_away,
     jitsi_hand_off_carries_a_signed_jwt,
 );
