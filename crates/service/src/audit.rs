@@ -19,7 +19,8 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// `yyyy-mm-dd` (inclusive), default today.
     pub to: Option<String>,
-    /// `all` (default), `user`, `group`, `role`, `account`, `app`, `mail`.
+    /// `all` (default), `user`, `group`, `role`, `account`, `app`, `mail`, `meeting`, `chat`
+    /// (or Zoom's `im`).
     pub category_type: Option<String>,
     pub page_size: Option<i64>,
     pub next_page_token: Option<String>,
@@ -56,19 +57,23 @@ fn date(field: &'static str, raw: Option<&str>, default: Date) -> Result<Date> {
     }
 }
 
-fn category(raw: Option<&str>) -> Result<Option<&'static str>> {
+/// The event type prefixes a `category_type` covers (`None`: every event).
+fn category(raw: Option<&str>) -> Result<Option<&'static [&'static str]>> {
     Ok(match raw.map(str::trim).unwrap_or("all") {
         "" | "all" => None,
-        "user" => Some("user."),
-        "group" => Some("group."),
-        "role" => Some("role."),
-        "account" => Some("account."),
-        "app" => Some("app."),
-        "mail" => Some("mail."),
+        "user" => Some(&["user."]),
+        "group" => Some(&["group."]),
+        "role" => Some(&["role."]),
+        "account" => Some(&["account."]),
+        "app" => Some(&["app."]),
+        "mail" => Some(&["mail."]),
+        "meeting" => Some(&["meeting."]),
+        // Zoom calls chat `im` in its operation logs.
+        "chat" | "im" => Some(&["contact.", "chat_channel.", "chat_message."]),
         _ => {
             return Err(Error::invalid(
                 "category_type",
-                "category_type must be all, user, group, role, account, app or mail",
+                "category_type must be all, user, group, role, account, app, mail, meeting or chat",
             ))
         }
     })
@@ -137,7 +142,7 @@ impl Service {
             to: (to + Duration::days(1))
                 .with_time(Time::MIDNIGHT)
                 .assume_utc(),
-            type_prefix: prefix,
+            type_prefixes: prefix.unwrap_or_default(),
             before_id,
             limit: page_size + 1,
         };

@@ -98,8 +98,8 @@ pub struct EventFilter<'a> {
     pub from: OffsetDateTime,
     /// Exclusive.
     pub to: OffsetDateTime,
-    /// A type prefix such as `user.`.
-    pub type_prefix: Option<&'a str>,
+    /// Type prefixes such as `user.` (any of them); empty: every type.
+    pub type_prefixes: &'a [&'a str],
     /// Keyset: only events older than this id.
     pub before_id: Option<i64>,
     pub limit: u32,
@@ -107,16 +107,20 @@ pub struct EventFilter<'a> {
 
 /// A page of an account's events, newest first.
 pub async fn page(conn: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRecord>> {
-    let pattern = f.type_prefix.map(|p| format!("{p}%"));
+    let patterns: Vec<String> = f.type_prefixes.iter().map(|p| format!("{p}%")).collect();
     let mut sql = String::from(
         "SELECT id, account_id, type, actor, target, payload, created_at FROM events \
          WHERE account_id = $1 AND created_at >= $2 AND created_at < $3",
     );
     let mut params: Vec<crate::Param<'_>> =
         vec![f.account.as_str().into(), f.from.into(), f.to.into()];
-    if let Some(p) = &pattern {
-        params.push(p.as_str().into());
-        sql.push_str(&format!(" AND type LIKE ${}", params.len()));
+    if !patterns.is_empty() {
+        let mut any = Vec::with_capacity(patterns.len());
+        for p in &patterns {
+            params.push(p.as_str().into());
+            any.push(format!("type LIKE ${}", params.len()));
+        }
+        sql.push_str(&format!(" AND ({})", any.join(" OR ")));
     }
     if let Some(id) = f.before_id {
         params.push(id.into());

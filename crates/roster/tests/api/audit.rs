@@ -80,4 +80,49 @@ async fn audit_log_lists_changes(b: Backend) {
     assert_zoom_error(s, &v, 400, 200);
 }
 
-both_backends!(audit_log_lists_changes);
+/// Chat (Zoom's `im`) and meeting changes have categories of their own.
+async fn chat_and_meeting_categories(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let (s, c) = app
+        .post(
+            "/v2/chat/users/me/contacts",
+            &token,
+            &json!({"email": "zoe@else.test"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    let (s, m) = app
+        .post(
+            "/v2/users/me/meetings",
+            &token,
+            &json!({"topic": "Sync", "type": 2, "start_time": "2099-01-01T10:00:00Z"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let actions = |log: &serde_json::Value| -> Vec<String> {
+        log["operation_logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for category in ["chat", "im"] {
+        let (s, log) = app
+            .get(
+                &format!("/v2/report/operationlogs?category_type={category}"),
+                &token,
+            )
+            .await;
+        assert_eq!(s, 200, "{log}");
+        assert_eq!(actions(&log), ["contact.added"], "{category}");
+        assert_eq!(log["operation_logs"][0]["category_type"], "Contact");
+    }
+    let (_, log) = app
+        .get("/v2/report/operationlogs?category_type=meeting", &token)
+        .await;
+    assert_eq!(actions(&log), ["meeting.created"]);
+}
+
+both_backends!(audit_log_lists_changes, chat_and_meeting_categories);
