@@ -3,7 +3,7 @@
 //! record to publish; `verify` looks it up through the configured resolver.
 
 use clap::Subcommand;
-use roster_service::domains::{DomainView, NewDomain};
+use roster_service::domains::{DomainPatch, DomainView, NewDomain};
 use roster_service::Service;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -38,6 +38,21 @@ pub enum DomainCommand {
         /// The DNS server to ask (IP:PORT); default: dns_resolver, else the system's.
         #[arg(long, value_name = "ADDR")]
         resolver: Option<SocketAddr>,
+    },
+    /// Change the defaults new users on a domain get: `--default-type 1|2|3` and
+    /// `--default-group GROUP_ID`; `none` clears one. Options left out stay as they are.
+    SetDefaults {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// The domain.
+        domain: String,
+        /// The type new users on the domain get when none is asked for: 1, 2, 3 or none.
+        #[arg(long, value_name = "N|none")]
+        default_type: Option<String>,
+        /// The settings group new users on the domain are put in, or none.
+        #[arg(long, value_name = "GROUP_ID|none")]
+        default_group: Option<String>,
     },
     /// List an account's domains with their status and record.
     List {
@@ -141,6 +156,35 @@ pub async fn run(
                 d.domain,
                 account_id.trim()
             )?;
+            Ok(())
+        }
+        DomainCommand::SetDefaults {
+            account_id,
+            domain,
+            default_type,
+            default_group,
+        } => {
+            let default_type = match default_type.as_deref().map(str::trim) {
+                None => None,
+                Some("none") => Some(None),
+                Some(n) => Some(Some(n.parse::<i64>().map_err(|_| {
+                    anyhow::anyhow!("--default-type: give 1, 2, 3 or none, not {n:?}")
+                })?)),
+            };
+            let default_group_id = match default_group.as_deref().map(str::trim) {
+                None => None,
+                Some("none") => Some(None),
+                Some(g) => Some(Some(g.to_owned())),
+            };
+            let patch = DomainPatch {
+                default_type,
+                default_group_id,
+            };
+            let d = service
+                .update_domain_as_operator(&account_id, &domain, patch)
+                .await
+                .map_err(super::cli_error)?;
+            writeln!(out, "{}", describe(&d))?;
             Ok(())
         }
         DomainCommand::List {

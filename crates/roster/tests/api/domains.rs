@@ -627,6 +627,73 @@ async fn the_cli_adds_verifies_lists_and_removes(b: Backend) {
         (d["domain"].as_str(), d["status"].as_str()),
         (Some("cli.edu"), Some("verified"))
     );
+    // Defaults: set, refused (nothing changes), cleared.
+    let out = app
+        .cli(&[
+            "account",
+            "domain",
+            "set-defaults",
+            id,
+            "cli.edu",
+            "--default-type",
+            "1",
+        ])
+        .await
+        .unwrap();
+    assert!(out.contains("defaults: type 1"), "{out}");
+    for bad in ["7", "two"] {
+        let err = app
+            .cli(&[
+                "account",
+                "domain",
+                "set-defaults",
+                id,
+                "cli.edu",
+                "--default-type",
+                bad,
+            ])
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("--default-type"), "{err}");
+    }
+    let err = app
+        .cli(&[
+            "account",
+            "domain",
+            "set-defaults",
+            id,
+            "cli.edu",
+            "--default-group",
+            "nope",
+        ])
+        .await
+        .unwrap_err();
+    assert!(!err.to_string().is_empty());
+    let out = app
+        .cli(&["account", "domain", "list", id, "--json"])
+        .await
+        .unwrap();
+    let d: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(d["default_type"], 1, "refusals changed nothing");
+    assert_eq!(d["default_group_id"], Value::Null);
+    assert_eq!(events_of(&app, "account.managed_domain_updated").await, 1);
+    app.cli(&[
+        "account",
+        "domain",
+        "set-defaults",
+        id,
+        "cli.edu",
+        "--default-type",
+        "none",
+    ])
+    .await
+    .unwrap();
+    let out = app
+        .cli(&["account", "domain", "list", id, "--json"])
+        .await
+        .unwrap();
+    let d: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(d["default_type"], Value::Null);
     let err = app
         .cli(&["account", "domain", "add", id, "bad domain"])
         .await

@@ -321,7 +321,33 @@ impl Service {
         patch: DomainPatch,
     ) -> Result<DomainView> {
         require_admin(principal, account_ref)?;
-        let id = &principal.account_id;
+        self.update(
+            Actor::Principal(principal),
+            &principal.account_id,
+            domain,
+            patch,
+        )
+        .await
+    }
+
+    /// [`Service::update_domain`] for the operator.
+    pub async fn update_domain_as_operator(
+        &self,
+        account_id: &str,
+        domain: &str,
+        patch: DomainPatch,
+    ) -> Result<DomainView> {
+        let id = parse_account_id(account_id)?;
+        self.update(Actor::Operator, &id, domain, patch).await
+    }
+
+    async fn update(
+        &self,
+        actor: Actor<'_>,
+        id: &AccountId,
+        domain: &str,
+        patch: DomainPatch,
+    ) -> Result<DomainView> {
         let domain = parse_domain(domain)?;
         let mut tx = self.db.begin().await?;
         let acct = account(&mut tx, id).await?;
@@ -357,7 +383,7 @@ impl Service {
         extra.insert("old_object".into(), DomainView::of(&old).event_object());
         emit(
             &mut tx,
-            &Actor::Principal(principal),
+            &actor,
             id,
             "account.managed_domain_updated",
             &view,
