@@ -95,22 +95,16 @@ pub async fn add_member(
         Member::User(u) => (Some(u.as_str()), None),
         Member::External(e) => (None, Some(e.as_str())),
     };
-    let exists: Option<i64> = conn
-        .fetch_optional(
-            "SELECT 1 FROM chat_channel_members WHERE channel_id = $1 AND (user_id = $2 OR email = $3)",
-            params![channel, user, email],
+    // One statement, so two requests adding the same member at once cannot both pass a check
+    // and then collide on the unique index: the second waits for the first and inserts nothing.
+    let n = conn
+        .execute(
+            "INSERT INTO chat_channel_members (channel_id, user_id, email, role, added_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            params![channel, user, email, role, at],
         )
         .await?;
-    if exists.is_some() {
-        return Ok(false);
-    }
-    conn.execute(
-        "INSERT INTO chat_channel_members (channel_id, user_id, email, role, added_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-        params![channel, user, email, role, at],
-    )
-    .await?;
-    Ok(true)
+    Ok(n > 0)
 }
 
 /// Removes a member; `false` when they were not one.

@@ -323,7 +323,49 @@ async fn leaving_or_deleted_users_leave_their_channels(b: Backend) {
     assert_eq!(app.db.count("chat_messages").await, 1);
 }
 
+/// The same member added by several requests at once: no error, one membership, one event.
+async fn one_member_added_by_requests_at_once_is_one_membership(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, admin) = app.account_with_token().await;
+    let carl = app
+        .add_user(&admin, "custCreate", "carl@acme.test", 1)
+        .await;
+    app.add_user(&admin, "custCreate", "bob@acme.test", 1).await;
+    let (s, ch) = app
+        .post(
+            "/v2/chat/users/me/channels",
+            &admin,
+            &json!({"name": "Team", "members": [{"id": carl}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{ch}");
+    let path = format!(
+        "/v2/chat/users/me/channels/{}/members",
+        ch["id"].as_str().unwrap()
+    );
+    let body = json!({"members": [{"email": "bob@acme.test"}]});
+    let invited = "SELECT COUNT(*) FROM events WHERE type = 'chat_channel.member_invited'";
+    let before = app.scalar(invited).await;
+    let (a1, a2, a3, a4) = tokio::join!(
+        app.post(&path, &admin, &body),
+        app.post(&path, &admin, &body),
+        app.post(&path, &admin, &body),
+        app.post(&path, &admin, &body),
+    );
+    let answers = [a1, a2, a3, a4];
+    for (s, v) in &answers {
+        assert!((200..300).contains(s), "{s} {v}");
+    }
+    assert_eq!(app.db.count("chat_channel_members").await, 3);
+    assert_eq!(
+        app.scalar(invited).await,
+        before + 1,
+        "bob was invited once"
+    );
+}
+
 both_backends!(
+    one_member_added_by_requests_at_once_is_one_membership,
     admins_list_and_remove_an_external_contact,
     leaving_or_deleted_users_leave_their_channels,
 );
