@@ -119,6 +119,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_live_meetings.sql"),
         postgres: include_str!("../migrations/postgres/0016_live_meetings.sql"),
     },
+    Migration {
+        version: 17,
+        name: "integrations",
+        sqlite: include_str!("../migrations/sqlite/0017_integrations.sql"),
+        postgres: include_str!("../migrations/postgres/0017_integrations.sql"),
+    },
 ];
 
 /// What [`run`] did.
