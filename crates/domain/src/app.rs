@@ -47,10 +47,17 @@ impl AppStatus {
     }
 }
 
-/// The scopes a server-to-server app is created with: the classic admin scopes for what Roster
-/// serves. Later capabilities add theirs.
-pub const S2S_DEFAULT_SCOPES: &str =
-    "user:read:admin user:write:admin meeting:read:admin meeting:write:admin";
+/// The scopes a server-to-server app is created with unless others are chosen: the classic
+/// `:admin` scope of every `/v2` endpoint Roster serves (see roster-api's scope table), so such
+/// an app reaches everything its creator's role allows. Later capabilities add theirs.
+pub const S2S_DEFAULT_SCOPES: &str = "user:read:admin user:write:admin \
+     meeting:read:admin meeting:write:admin \
+     group:read:admin group:write:admin imgroup:read:admin imgroup:write:admin \
+     role:read:admin role:write:admin account:read:admin account:write:admin \
+     report:read:admin \
+     chat_contact:read:admin chat_contact:write:admin \
+     chat_channel:read:admin chat_channel:write:admin \
+     chat_message:read:admin chat_message:write:admin";
 
 #[cfg(test)]
 mod tests {
@@ -66,5 +73,12 @@ mod tests {
             assert_eq!(AppStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(AppKind::parse("x"), None);
+    }
+
+    #[test]
+    fn default_scopes_are_known_admin_scopes() {
+        let s = crate::Scopes::parse_known(S2S_DEFAULT_SCOPES).unwrap();
+        assert!(s.iter().all(|n| n.ends_with(":admin")));
+        assert!(!S2S_DEFAULT_SCOPES.contains("  "));
     }
 }

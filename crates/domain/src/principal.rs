@@ -1,6 +1,7 @@
 //! Who is acting, and the access rules that depend only on who they are: who may see and
 //! manage whom, and who may give whom which role.
 
+use crate::scope::{Reach, Scopes};
 use crate::{AccountId, Email, Privilege, Privileges, UserId};
 
 /// A role. The built-in ones have Zoom's well-known ids "0", "1" and "2"; custom roles carry
@@ -75,8 +76,12 @@ pub struct Principal {
     pub privileges: Privileges,
     /// For a custom role limited to some groups: those groups. `None`: the whole account.
     pub group_scope: Option<Vec<String>>,
-    /// Space-separated OAuth scopes the token was granted.
-    pub scopes: String,
+    /// The OAuth scopes the token was granted.
+    pub scopes: Scopes,
+    /// How far the request may reach, by the scope that admitted it: a user-level scope
+    /// (`meeting:write`) reaches only the caller and what they own, whatever their role.
+    /// `Account` until an endpoint's scope check narrows it.
+    pub reach: Reach,
 }
 
 /// A user as the access rules see them.
@@ -110,6 +115,19 @@ impl Principal {
         self.privileges.has(p)
     }
 
+    /// Whether the request reaches other users than the caller (see [`Reach`]).
+    pub fn reaches_others(&self) -> bool {
+        self.reach == Reach::Account
+    }
+
+    /// Whether `user_ref` (a path's `userId`: `me`, an id or an email, any case) names the
+    /// caller.
+    pub fn is_self_ref(&self, user_ref: &str) -> bool {
+        user_ref == "me"
+            || user_ref == self.user_id.as_str()
+            || Email::parse(user_ref).is_ok_and(|e| e == self.email)
+    }
+
     /// Whether a group-scoped caller's scope covers a user in `group`.
     fn covers(&self, group: Option<&str>) -> bool {
         match &self.group_scope {
@@ -135,8 +153,9 @@ impl Principal {
     pub fn may_view_user(&self, t: Target<'_>) -> bool {
         self.account_id == *t.account_id
             && (self.user_id == *t.id
-                || self.acts_as.is_admin()
-                || (self.has(Privilege::UserRead) && self.covers(t.group_id)))
+                || (self.reaches_others()
+                    && (self.acts_as.is_admin()
+                        || (self.has(Privilege::UserRead) && self.covers(t.group_id)))))
     }
 
     /// Whether the caller may see (`write` = false) or schedule, change and delete (`write` =
@@ -152,7 +171,8 @@ impl Principal {
         } else {
             Privilege::MeetingRead
         };
-        self.user_id == *host.id || (self.has(p) && self.covers(host.group_id))
+        self.user_id == *host.id
+            || (self.reaches_others() && self.has(p) && self.covers(host.group_id))
     }
 
     /// Whether the caller may change `target`: everyone manages themselves; the Owner manages
@@ -164,6 +184,9 @@ impl Principal {
         }
         if self.user_id == *t.id {
             return true;
+        }
+        if !self.reaches_others() {
+            return false;
         }
         match &self.acts_as {
             Role::Owner => true,
@@ -224,7 +247,8 @@ mod tests {
             acts_as: role,
             privileges,
             group_scope: None,
-            scopes: String::new(),
+            scopes: Scopes::default(),
+            reach: Reach::Account,
         }
     }
 
@@ -302,6 +326,24 @@ mod tests {
         reader.privileges = Privileges::parse(["Meeting:Read"]).unwrap_or_default();
         assert!(reader.may_for_meetings_of(member, false));
         assert!(!reader.may_for_meetings_of(member, true));
+    }
+
+    #[test]
+    fn own_reach_limits_to_oneself() {
+        let w = world();
+        let mut admin = w.admin.clone();
+        admin.reach = Reach::Own;
+        let member = target(&w.member, &Role::Member);
+        assert!(!admin.may_view_user(member));
+        assert!(!admin.may_manage_user(member));
+        assert!(!admin.may_for_meetings_of(member, false));
+        assert!(admin.may_view_user(target(&admin, &Role::Admin)));
+        assert!(admin.may_for_meetings_of(target(&admin, &Role::Admin), true));
+        assert!(admin.is_self_ref("me"));
+        assert!(admin.is_self_ref("SOMEONE@example.com"));
+        assert!(admin.is_self_ref(admin.user_id.as_str()));
+        assert!(!admin.is_self_ref(w.member.user_id.as_str()));
+        assert!(!admin.is_self_ref("other@example.com"));
     }
 
     #[test]

@@ -134,7 +134,9 @@ impl Service {
             acts_as: grant.acts_as,
             privileges,
             group_scope,
-            scopes: grant.scopes,
+            scopes: roster_domain::Scopes::parse(&grant.scopes),
+            // Narrowed per request by the endpoint's scope check (roster-api).
+            reach: roster_domain::Reach::Account,
         })
     }
 }

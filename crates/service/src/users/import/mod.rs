@@ -268,7 +268,8 @@ impl Service {
             acts_as: Role::Owner,
             privileges: Privileges::all(),
             group_scope: None,
-            scopes: String::new(),
+            scopes: roster_domain::Scopes::default(),
+            reach: roster_domain::Reach::Account,
         })
     }
 
