@@ -150,6 +150,10 @@ pub enum AppCommand {
         /// A name for the app.
         #[arg(long)]
         name: Option<String>,
+        /// The OAuth scopes its tokens carry, space-separated (e.g. "meeting:read
+        /// meeting:write"); by default every `:admin` scope Roster serves.
+        #[arg(long)]
+        scopes: Option<String>,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -236,24 +240,31 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             account_id,
             user,
             name,
+            scopes,
             json,
         }) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
             let service = Service::new(db.clone(), Settings::default());
             let result = service
-                .create_s2s_app(Actor::Operator, &account_id, &user, name.as_deref())
+                .create_s2s_app(
+                    Actor::Operator,
+                    &account_id,
+                    &user,
+                    name.as_deref(),
+                    scopes.as_deref(),
+                )
                 .await
                 .map_err(cli_error);
             db.close().await;
-            let (client_id, secret) = result?;
+            let (client_id, secret, scopes) = result?;
             if json {
-                let v = serde_json::json!({"client_id": client_id.as_str(), "client_secret": secret.expose()});
+                let v = serde_json::json!({"client_id": client_id.as_str(), "client_secret": secret.expose(), "scopes": scopes});
                 writeln!(out, "{v}")?;
             } else {
                 writeln!(
                     out,
-                    "App created.\n  client_id:     {client_id}\n  client_secret: {}\nThe client secret is shown only this once: store it now.",
+                    "App created.\n  client_id:     {client_id}\n  client_secret: {}\n  scopes:        {scopes}\nThe client secret is shown only this once: store it now.",
                     secret.expose()
                 )?;
             }

@@ -5,7 +5,7 @@ use crate::events::{self, Event};
 use crate::{hashing, Actor, Error, Result, Service};
 use roster_domain::{
     app::S2S_DEFAULT_SCOPES, pmi, AccountId, AccountName, AppKind, AppStatus, ClientId, Email,
-    LanguageTag, Password, Plan, Role, SeatPools, Secret, UserId, UserStatus,
+    LanguageTag, Password, Plan, Role, Scopes, SeatPools, Secret, UserId, UserStatus,
 };
 use roster_store::{
     accounts::{self, AccountRecord},
@@ -264,7 +264,8 @@ impl Service {
     }
 
     /// Creates a server-to-server OAuth app for a user of an account (an operator action). Its
-    /// tokens act as that user, with that user's role at the time of each request.
+    /// tokens act as that user, with that user's role at the time of each request, within
+    /// `scopes` (space-separated names Roster knows; [`S2S_DEFAULT_SCOPES`] when `None`).
     #[tracing::instrument(skip_all, fields(account_id = %account_id))]
     pub async fn create_s2s_app(
         &self,
@@ -272,10 +273,13 @@ impl Service {
         account_id: &str,
         user_email: &str,
         name: Option<&str>,
-    ) -> Result<(ClientId, Secret)> {
+        scopes: Option<&str>,
+    ) -> Result<(ClientId, Secret, String)> {
         let id = AccountId::parse(account_id.trim())
             .ok_or_else(|| Error::AccountNotFound(account_id.to_owned()))?;
         let email = Email::parse(user_email).map_err(|e| Error::invalid("user", e))?;
+        let scopes = Scopes::parse_known(scopes.unwrap_or(S2S_DEFAULT_SCOPES))
+            .map_err(|e| Error::invalid("scopes", e))?;
         let name = match name {
             Some(n) => crate::users::text("name", n, 128)?,
             None => format!("{email} server-to-server app"),
@@ -298,7 +302,7 @@ impl Service {
             client_id: ClientId::generate(),
             client_secret_hash: secret.hash(),
             created_by: user.id.clone(),
-            scopes: S2S_DEFAULT_SCOPES.to_owned(),
+            scopes: scopes.to_string(),
             status: AppStatus::Active,
             created_at: at,
         };
@@ -308,12 +312,12 @@ impl Service {
             kind: "app.created",
             actor: &actor,
             target: &app.id,
-            object: json!({ "id": app.id, "name": app.name, "client_id": app.client_id.as_str(), "created_by": user.id.as_str() }),
+            object: json!({ "id": app.id, "name": app.name, "client_id": app.client_id.as_str(), "created_by": user.id.as_str(), "scopes": app.scopes }),
             extra: Map::new(),
         };
         events::emit(&mut tx, event, at).await?;
         tx.commit().await?;
-        Ok((app.client_id, secret))
+        Ok((app.client_id, secret, app.scopes))
     }
 
     /// How many accounts exist (the server says how to create the first when there are none).
