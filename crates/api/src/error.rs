@@ -43,6 +43,8 @@ pub mod code {
     pub const VALIDATION: u32 = 300;
     pub const NO_PRIVILEGE: u32 = 200;
     pub const INVALID_TOKEN: u32 = 124;
+    /// "Invalid access token, does not contain scopes:[…]" (HTTP 400).
+    pub const MISSING_SCOPES: u32 = 4711;
     pub const USER_NOT_FOUND: u32 = 1001;
     pub const EMAIL_TAKEN: u32 = 1005;
     pub const MANAGED_DOMAIN: u32 = 1107;

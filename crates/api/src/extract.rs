@@ -1,6 +1,6 @@
 //! Extractors that answer bad input in Zoom's shape: [`ZoomJson`] and [`ZoomQuery`] turn parse
 //! failures into 400 code 300 (unknown fields are ignored, as Zoom's clients expect), and
-//! [`Caller`] turns the bearer token into the acting [`Principal`] or a 401 code 124.
+//! [`Caller`] is the acting [`Principal`] the scope check admitted.
 
 use crate::{AppState, ZoomError};
 use axum::extract::{FromRequest, FromRequestParts};
@@ -17,12 +17,13 @@ pub struct ZoomJson<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ZoomError))]
 pub struct ZoomQuery<T>(pub T);
 
-/// The authenticated caller.
+/// The authenticated caller, admitted by the endpoint's scope check
+/// ([`crate::zoom_v2::scopes::require_scope`]), which sets how far it reaches.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Principal);
 
 /// The token of an `Authorization: Bearer …` header (the scheme is case-insensitive).
-fn bearer(parts: &Parts) -> Option<&str> {
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
@@ -31,8 +32,15 @@ fn bearer(parts: &Parts) -> Option<&str> {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ZoomError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ZoomError> {
-        let principal = state.service.authenticate(bearer(parts)).await?;
-        Ok(Self(principal))
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ZoomError> {
+        // Only the scope check makes a caller: a handler outside it serves nobody.
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            tracing::error!(path = %parts.uri.path(), "a handler asked for a caller outside the scope check");
+            ZoomError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                crate::error::code::INTERNAL,
+                "This endpoint declares no OAuth scope, so it is refused; tell the operator.",
+            )
+        })
     }
 }

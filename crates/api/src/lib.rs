@@ -209,6 +209,11 @@ pub fn router(state: AppState) -> Router {
             "/meetings/{meetingId}/status",
             put(zoom_v2::meeting_status::update_meeting_status),
         );
+    // Every /v2 endpoint checks its OAuth scope here, in one place (zoom_v2::scopes::RULES).
+    let v2 = v2.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        zoom_v2::scopes::require_scope,
+    ));
     let metrics = Arc::clone(&state.metrics);
     Router::new()
         .nest("/v2", v2)

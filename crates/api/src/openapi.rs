@@ -94,7 +94,7 @@ use utoipa::{Modify, OpenApi};
         crate::ops::metrics,
         crate::ops::openapi,
     ),
-    modifiers(&Security),
+    modifiers(&Security, &Scopes),
     tags(
         (name = "users", description = "Zoom v2 users"),
         (name = "accounts", description = "Zoom v2 accounts: the caller's account's meeting settings and locks, and (Roster) its managed domains"),
@@ -122,6 +122,38 @@ impl Modify for Security {
             "basic",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
         );
+    }
+}
+
+/// Each `/v2` operation's OAuth scopes, from the one table the server enforces
+/// ([`crate::zoom_v2::scopes::RULES`]): alternatives, any one of which admits the call.
+struct Scopes;
+
+impl Modify for Scopes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        for rule in crate::zoom_v2::scopes::RULES {
+            let Some(item) = doc.paths.paths.get_mut(&format!("/v2{}", rule.path)) else {
+                continue;
+            };
+            let op = match rule.method.as_str() {
+                "GET" => item.get.as_mut(),
+                "POST" => item.post.as_mut(),
+                "PUT" => item.put.as_mut(),
+                "PATCH" => item.patch.as_mut(),
+                "DELETE" => item.delete.as_mut(),
+                _ => None,
+            };
+            if let Some(op) = op {
+                op.security = Some(
+                    rule.need
+                        .accepted()
+                        .into_iter()
+                        .map(|scope| SecurityRequirement::new("bearer", [scope]))
+                        .collect(),
+                );
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod meeting_status;
 pub mod meetings;
 pub mod report;
 pub mod roles;
+pub mod scopes;
 pub mod settings;
 pub mod users;
 
