@@ -146,7 +146,53 @@ async fn other_accounts_users_do_not_exist(b: Backend) {
     assert_ne!(boss["first_name"], "Hacked");
 }
 
+/// User-level chat and `user_info:read` tokens: the caller's own user, by `me` or email only.
+async fn user_level_chat_and_user_info_reach_only_oneself(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, admin) = app.account_with_token().await;
+    let ann_id = app.add_user(&admin, "custCreate", "ann@acme.test", 1).await;
+    let chat = scoped_token(&app, &acct, "ann@acme.test", "chat_contact:read").await;
+    let info = scoped_token(&app, &acct, "ann@acme.test", "user_info:read").await;
+    let before = snapshot(&app).await;
+    for who in ["me", "ann@acme.test", ann_id.as_str()] {
+        let (s, v) = app
+            .get(&format!("/v2/chat/users/{who}/contacts"), &chat)
+            .await;
+        assert_eq!(s, 200, "{who}: {v}");
+        let (s, v) = app.get(&format!("/v2/users/{who}"), &info).await;
+        assert_eq!((s, v["id"].as_str()), (200, Some(ann_id.as_str())), "{v}");
+    }
+    let (s, e) = app
+        .get("/v2/chat/users/owner@acme.test/contacts", &chat)
+        .await;
+    assert_zoom_error(s, &e, 400, 4711);
+    assert_eq!(
+        e["message"],
+        "Invalid access token, does not contain scopes:[chat_contact:read:admin]."
+    );
+    let (s, e) = app
+        .post(
+            "/v2/chat/users/me/contacts",
+            &chat,
+            &json!({"email": "friend@elsewhere.test"}),
+        )
+        .await;
+    assert_zoom_error(s, &e, 400, 4711);
+    let (s, e) = app.get("/v2/users/owner@acme.test", &info).await;
+    assert_zoom_error(s, &e, 400, 4711);
+    let (s, e) = app
+        .patch("/v2/users/me", &info, &json!({"first_name": "Annie"}))
+        .await;
+    assert_zoom_error(s, &e, 400, 4711);
+    assert_eq!(
+        e["message"],
+        "Invalid access token, does not contain scopes:[user:write, user:write:admin]."
+    );
+    assert_eq!(snapshot(&app).await, before);
+}
+
 both_backends!(
     users_are_reached_by_email_in_any_case,
     other_accounts_users_do_not_exist,
+    user_level_chat_and_user_info_reach_only_oneself,
 );

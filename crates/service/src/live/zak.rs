@@ -63,7 +63,9 @@ impl Service {
             Actor::System => false,
             Actor::Host { id, .. } => *id == host.as_str(),
             Actor::Principal(p) => {
-                p.user_id == *host || (p.account_id == *host_account && p.acts_as.is_admin())
+                // A user-level scope reaches only the caller, whatever their role.
+                p.user_id == *host
+                    || (p.account_id == *host_account && p.acts_as.is_admin() && p.reaches_others())
             }
         };
         match self.host_key.get() {
