@@ -125,6 +125,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_integrations.sql"),
         postgres: include_str!("../migrations/postgres/0017_integrations.sql"),
     },
+    Migration {
+        version: 19,
+        name: "s2s_scopes",
+        sqlite: include_str!("../migrations/sqlite/0019_s2s_scopes.sql"),
+        postgres: include_str!("../migrations/postgres/0019_s2s_scopes.sql"),
+    },
 ];
 
 /// What [`run`] did.

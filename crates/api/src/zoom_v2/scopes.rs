@@ -362,6 +362,23 @@ mod tests {
     }
 
     #[test]
+    fn server_to_server_defaults_reach_every_endpoint() {
+        let defaults = roster_domain::Scopes::parse(roster_domain::app::S2S_DEFAULT_SCOPES);
+        for r in RULES {
+            assert_eq!(
+                defaults.allows(&r.need),
+                Some(Reach::Account),
+                "{} {}",
+                r.method,
+                r.path
+            );
+            for scope in r.need.accepted() {
+                assert!(roster_domain::scope::is_known(&scope), "{scope}");
+            }
+        }
+    }
+
+    #[test]
     fn finds_rules_as_routed() {
         let r = find(&Method::HEAD, "/v2/users/{userId}").map(|r| r.need);
         assert_eq!(

@@ -472,7 +472,42 @@ async fn apps_take_only_known_scopes(b: Backend) {
     assert_eq!(v["scopes"], roster_domain::app::S2S_DEFAULT_SCOPES);
 }
 
+/// Apps and tokens from before scopes were checked (the old four-scope default) keep reaching
+/// everything: migration 19 gives them the new default.
+async fn apps_from_before_scopes_keep_working(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    const OLD: &str = "user:read:admin user:write:admin meeting:read:admin meeting:write:admin";
+    let db = app.db.open().await;
+    let mut tx = db.begin().await.unwrap();
+    for sql in [
+        format!("UPDATE oauth_apps SET scopes = '{OLD}'"),
+        format!("UPDATE oauth_tokens SET scopes = '{OLD}'"),
+        "DELETE FROM roster_migrations WHERE version = 19".to_owned(),
+    ] {
+        tx.execute(&sql, &[]).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.close().await;
+    let (s, e) = app.get("/v2/roles", &token).await;
+    assert_zoom_error(s, &e, 400, 4711);
+
+    let db = app.db.open().await;
+    assert_eq!(db.migrate().await.unwrap().applied, [19]);
+    db.close().await;
+    let (s, roles) = app.get("/v2/roles", &token).await;
+    assert_eq!(s, 200, "{roles}");
+    let n = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM oauth_apps WHERE scopes = '{}'",
+            roster_domain::app::S2S_DEFAULT_SCOPES
+        ))
+        .await;
+    assert_eq!(n, 1);
+}
+
 both_backends!(
+    apps_from_before_scopes_keep_working,
     apps_take_only_known_scopes,
     every_route_declares_a_scope_and_refuses_without_it,
     meeting_read_lists_but_does_not_create,
