@@ -125,6 +125,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_integrations.sql"),
         postgres: include_str!("../migrations/postgres/0017_integrations.sql"),
     },
+    Migration {
+        version: 20,
+        name: "webhook_window",
+        sqlite: include_str!("../migrations/sqlite/0020_webhook_window.sql"),
+        postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -12,6 +12,7 @@ pub mod report;
 pub mod roles;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 
 use time::OffsetDateTime;
 
