@@ -43,3 +43,5 @@ mod smtp;
 mod store;
 mod users;
 mod users_manage;
+mod webhooks;
+mod webhooks_fanout;
