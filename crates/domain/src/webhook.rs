@@ -261,7 +261,8 @@ mod tests {
             "ftp://example.com/",
             "example.com/hook",
             "javascript:alert(1)",
-            "http:///nohost",
+            "http://",
+            "https://:443/",
         ] {
             assert!(
                 matches!(WebhookUrl::parse(bad), Err(WebhookError::NotHttp(_))),

@@ -394,6 +394,53 @@ async fn no_event_is_lost_across_a_restart(b: Backend) {
     let _ = std::fs::remove_file(csv);
 }
 
+async fn two_servers_share_the_work(b: Backend) {
+    let tdb = TestDb::new(b).await;
+    let config = test_config(&tdb);
+    let acct = create_account(&tdb, "Acme", "owner@acme.test").await;
+    let rx = Receiver::start("whsec-two-servers").await;
+    rx.delay(Duration::from_millis(20));
+    let client = reqwest::Client::new();
+    let (one, two) = (
+        Server::start(config.clone()).await,
+        Server::start(config).await,
+    );
+    let token = token_at(&client, &one.base, &acct).await;
+    let app_id = acct["client_id"].as_str().unwrap();
+    let res = client
+        .put(format!("{}/v2/marketplace/apps/{app_id}/event_subscription", two.base))
+        .bearer_auth(&token)
+        .json(&json!({"url": rx.url, "secret_token": "whsec-two-servers", "events": ["user.created"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let n = 30;
+    for i in 0..n {
+        let base = if i % 2 == 0 { &one.base } else { &two.base };
+        let res = client
+            .post(format!("{base}/v2/users"))
+            .bearer_auth(&token)
+            .json(&json!({"action": "custCreate", "user_info": {"email": format!("u{i}@acme.test"), "type": 1}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    let got = rx.wait_for(Duration::from_secs(20), |r| r.len() >= n).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got_all = rx.received();
+    let keys: std::collections::BTreeSet<&str> = got.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys.len(), n);
+    assert_eq!(
+        got_all.len(),
+        n,
+        "no delivery sent twice while both servers live"
+    );
+    one.kill();
+    two.kill();
+}
+
 fn tdb_csv(tdb: &TestDb) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!(
         "roster-webhooks-{}.csv",
@@ -410,5 +457,6 @@ fn tdb_csv(tdb: &TestDb) -> std::path::PathBuf {
 
 both_backends!(
     fan_out_reaches_exactly_the_recipients,
-    no_event_is_lost_across_a_restart
+    no_event_is_lost_across_a_restart,
+    two_servers_share_the_work,
 );
