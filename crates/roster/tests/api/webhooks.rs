@@ -393,6 +393,11 @@ async fn refusals_store_nothing(b: Backend) {
         .await;
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["secret_token"], SECRET);
+    let out = t.cli(&["app", "webhook", "clear", app]).await.unwrap();
+    assert!(out.contains("removed"), "{out}");
+    let (s, body) = t.get(&sub_path(app), &token).await;
+    assert_zoom_error(s, &body, 404, 4801);
+    assert!(t.cli(&["app", "webhook", "clear", app]).await.is_err());
 }
 
 async fn retries_with_backoff_until_delivered(b: Backend) {
