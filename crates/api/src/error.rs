@@ -83,6 +83,11 @@ pub mod code {
     pub const HOST_BUSY: u32 = 3060;
     pub const MEETING_NOT_LIVE: u32 = 3061;
     pub const MEETING_FULL: u32 = 3062;
+    // Webhooks (event subscriptions and deliveries): Roster's own codes.
+    pub const WEBHOOK_APP_NOT_FOUND: u32 = 4800;
+    pub const WEBHOOK_NOT_SUBSCRIBED: u32 = 4801;
+    pub const WEBHOOK_VALIDATION_FAILED: u32 = 4802;
+    pub const WEBHOOK_DELIVERY_NOT_FOUND: u32 = 4803;
     pub const INTERNAL: u32 = 500;
 }
 
@@ -204,6 +209,18 @@ impl From<Error> for ZoomError {
             | Error::GrantTypeMissing
             | Error::UnsupportedGrantType(_)
             | Error::InvalidAccountId => Self::new(S::BAD_REQUEST, code::VALIDATION, msg),
+            Error::WebhookAppNotFound(_) => {
+                Self::new(S::NOT_FOUND, code::WEBHOOK_APP_NOT_FOUND, msg)
+            }
+            Error::WebhookNotSubscribed(_) => {
+                Self::new(S::NOT_FOUND, code::WEBHOOK_NOT_SUBSCRIBED, msg)
+            }
+            Error::WebhookValidationFailed { .. } => {
+                Self::new(S::BAD_REQUEST, code::WEBHOOK_VALIDATION_FAILED, msg)
+            }
+            Error::WebhookDeliveryNotFound(_) => {
+                Self::new(S::NOT_FOUND, code::WEBHOOK_DELIVERY_NOT_FOUND, msg)
+            }
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(

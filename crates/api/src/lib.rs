@@ -151,6 +151,26 @@ pub fn router(state: AppState) -> Router {
             "/im/groups",
             zoom_v2::groups::routes(roster_service::groups::Kind::Chat),
         );
+    use zoom_v2::webhooks;
+    let v2 = v2
+        .route(
+            "/marketplace/apps/{appId}/event_subscription",
+            get(webhooks::get_subscription)
+                .put(webhooks::set_subscription)
+                .delete(webhooks::delete_subscription),
+        )
+        .route(
+            "/marketplace/apps/{appId}/webhook_deliveries",
+            get(webhooks::list_deliveries),
+        )
+        .route(
+            "/marketplace/apps/{appId}/webhook_deliveries/{deliveryId}",
+            get(webhooks::get_delivery),
+        )
+        .route(
+            "/marketplace/apps/{appId}/webhook_deliveries/{deliveryId}/redeliver",
+            post(webhooks::redeliver),
+        );
     use zoom_v2::meetings;
     let v2 = v2
         .route(

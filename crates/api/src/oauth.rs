@@ -107,6 +107,10 @@ impl From<Error> for OAuthError {
             | Error::AttributeNotFound(_)
             | Error::AttributeNameTaken(_)
             | Error::TooManyAttributes(_)
+            | Error::WebhookAppNotFound(_)
+            | Error::WebhookNotSubscribed(_)
+            | Error::WebhookValidationFailed { .. }
+            | Error::WebhookDeliveryNotFound(_)
             | Error::MeetingNotFound(_)
             | Error::NotMeetingHost(_)
             | Error::MeetingInProgress(_)

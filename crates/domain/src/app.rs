@@ -57,7 +57,8 @@ pub const S2S_DEFAULT_SCOPES: &str = "user:read:admin user:write:admin \
      report:read:admin \
      chat_contact:read:admin chat_contact:write:admin \
      chat_channel:read:admin chat_channel:write:admin \
-     chat_message:read:admin chat_message:write:admin";
+     chat_message:read:admin chat_message:write:admin \
+     marketplace_app:read:admin marketplace_app:write:admin";
 
 #[cfg(test)]
 mod tests {

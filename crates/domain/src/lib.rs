@@ -27,6 +27,7 @@ pub mod seats;
 pub mod secret;
 pub mod settings;
 pub mod user;
+pub mod webhook;
 
 pub use account::{AccountName, Plan};
 pub use addons::{AddOnError, AddOns};

@@ -27,10 +27,13 @@ pub enum Family {
     ChatMessage,
     /// Company contacts (Zoom's `/contacts`).
     Contact,
+    /// Roster's own: the app registry, installs, event subscriptions and delivery logs
+    /// (`/marketplace/...`).
+    App,
 }
 
 impl Family {
-    pub const ALL: [Family; 11] = [
+    pub const ALL: [Family; 12] = [
         Self::User,
         Self::Meeting,
         Self::Group,
@@ -42,6 +45,7 @@ impl Family {
         Self::ChatChannel,
         Self::ChatMessage,
         Self::Contact,
+        Self::App,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -57,6 +61,7 @@ impl Family {
             Self::ChatChannel => "chat_channel",
             Self::ChatMessage => "chat_message",
             Self::Contact => "contact",
+            Self::App => "marketplace_app",
         }
     }
 
@@ -70,6 +75,7 @@ impl Family {
                 | Self::ChatChannel
                 | Self::ChatMessage
                 | Self::Contact
+                | Self::App
         )
     }
 }

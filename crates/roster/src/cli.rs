@@ -6,6 +6,7 @@ mod account;
 mod admin;
 mod domain;
 mod mail;
+mod webhook;
 
 pub use account::{AccountCommand, CreateAccount};
 pub use mail::MailCommand;
@@ -61,6 +62,14 @@ pub enum Command {
         /// the variable: command lines are visible to other local users).
         #[arg(long, value_name = "SECRET")]
         media_secret: Option<String>,
+        /// How often the webhook workers look for events and due deliveries, in milliseconds
+        /// (also ROSTER_WEBHOOK_POLL_MS; default 1000).
+        #[arg(long, value_name = "MS")]
+        webhook_poll_ms: Option<u64>,
+        /// The first webhook retry's delay in milliseconds; it doubles per attempt
+        /// (also ROSTER_WEBHOOK_RETRY_BASE_MS; default 10000).
+        #[arg(long, value_name = "MS")]
+        webhook_retry_base_ms: Option<u64>,
     },
     /// Apply pending database migrations, then exit.
     Migrate,
@@ -158,6 +167,9 @@ pub enum AppCommand {
         #[arg(long)]
         json: bool,
     },
+    /// An app's webhooks: its event subscription and delivery log.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
 }
 
 /// Loads the configuration with the command line's overrides.
@@ -173,8 +185,16 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
         media_url,
         media_app_id,
         media_secret,
+        webhook_poll_ms,
+        webhook_retry_base_ms,
     } = &cli.command
     {
+        if let Some(ms) = webhook_poll_ms {
+            config.webhook_poll_ms = *ms;
+        }
+        if let Some(ms) = webhook_retry_base_ms {
+            config.webhook_retry_base_ms = *ms;
+        }
         if let Some(m) = media {
             config.media.engine = *m;
         }
@@ -269,6 +289,20 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
                 )?;
             }
             Ok(())
+        }
+        Command::App(AppCommand::Webhook(cmd)) => {
+            let db = startup::connect(&config).await?;
+            db.migrate().await.context("migrating the database")?;
+            let settings = Settings {
+                webhook_timeout: std::time::Duration::from_millis(
+                    config.webhook_timeout_ms.max(10),
+                ),
+                ..Settings::default()
+            };
+            let service = Service::new(db.clone(), settings);
+            let result = webhook::run(&service, cmd, out).await;
+            db.close().await;
+            result
         }
         Command::Mail(cmd) => {
             let db = startup::connect(&config).await?;

@@ -52,6 +52,21 @@ pub struct Config {
     pub meeting_cap_sweep_ms: u64,
     /// `ROSTER_MEDIA__*`: where people admitted to a live meeting go.
     pub media: MediaConfig,
+    /// `ROSTER_WEBHOOK_POLL_MS` / `roster serve --webhook-poll-ms`: how often the webhook
+    /// workers look for new events and due deliveries when idle (default 1000).
+    pub webhook_poll_ms: u64,
+    /// `ROSTER_WEBHOOK_RETRY_BASE_MS` / `--webhook-retry-base-ms`: the first retry's delay after
+    /// a failed delivery; each further one doubles it, up to `webhook_retry_cap_ms`, for 24 hours
+    /// from the first attempt (default 10000).
+    pub webhook_retry_base_ms: u64,
+    /// `ROSTER_WEBHOOK_RETRY_CAP_MS`: the longest delay between two attempts (default 3600000).
+    pub webhook_retry_cap_ms: u64,
+    /// `ROSTER_WEBHOOK_TIMEOUT_MS`: the total time a webhook request (a delivery or the URL
+    /// validation challenge) may take; connecting gets half, at most 5 s (default 10000).
+    pub webhook_timeout_ms: u64,
+    /// `ROSTER_WEBHOOK_LEASE_MS`: how long a server holds a delivery it is sending; one that dies
+    /// delays its deliveries by at most this. At least twice the timeout (default 60000).
+    pub webhook_lease_ms: u64,
 }
 
 /// Which media engine admitted people are handed to.
@@ -147,6 +162,11 @@ impl Default for Config {
             dns_resolver: None,
             meeting_cap_sweep_ms: 5000,
             media: MediaConfig::default(),
+            webhook_poll_ms: 1000,
+            webhook_retry_base_ms: 10_000,
+            webhook_retry_cap_ms: 3_600_000,
+            webhook_timeout_ms: 10_000,
+            webhook_lease_ms: 60_000,
         }
     }
 }

@@ -35,6 +35,7 @@ pub struct Application {
     mail: Option<roster_worker::mail::MailConfig>,
     invite_sweep: Duration,
     cap_sweep: Duration,
+    webhooks: roster_worker::webhooks::WebhookConfig,
 }
 
 impl Application {
@@ -60,6 +61,7 @@ impl Application {
                 allow_signup: config.allow_signup,
                 dns_resolver: config.dns_resolver,
                 media: config.media.engine().map_err(|e| anyhow::anyhow!(e))?,
+                webhook_timeout: Duration::from_millis(config.webhook_timeout_ms.max(10)),
             },
         );
         service
@@ -82,6 +84,7 @@ impl Application {
             mail,
             invite_sweep: Duration::from_millis(config.invite_sweep_ms.max(10)),
             cap_sweep: Duration::from_millis(config.meeting_cap_sweep_ms.max(10)),
+            webhooks: webhook_config(config),
             state: AppState {
                 service,
                 metrics: Metrics::new(),
@@ -142,6 +145,12 @@ impl Application {
             self.cap_sweep,
             workers_stopped.clone(),
         );
+        let webhook_workers = roster_worker::webhooks::spawn(
+            self.state.service.clone(),
+            self.webhooks,
+            workers_stopped.clone(),
+        )
+        .map_err(|e| anyhow::anyhow!(e))?;
         let app = roster_api::app(self.state);
         axum::serve(
             self.listener,
@@ -153,11 +162,29 @@ impl Application {
         let _ = stop_workers.send(true);
         let _ = sweeper.await;
         let _ = cap_worker.await;
+        for worker in webhook_workers {
+            let _ = worker.await;
+        }
         if let Some(worker) = mail_worker {
             let _ = worker.await;
         }
         db.close().await;
         Ok(())
+    }
+}
+
+/// The webhook workers' settings.
+fn webhook_config(config: &Config) -> roster_worker::webhooks::WebhookConfig {
+    let timeout = Duration::from_millis(config.webhook_timeout_ms.max(10));
+    roster_worker::webhooks::WebhookConfig {
+        poll_interval: Duration::from_millis(config.webhook_poll_ms.max(10)),
+        retry: roster_service::webhooks::delivery::RetryPolicy {
+            base: Duration::from_millis(config.webhook_retry_base_ms.max(10)),
+            cap: Duration::from_millis(config.webhook_retry_cap_ms.max(10)),
+            ..Default::default()
+        },
+        timeout,
+        lease: Duration::from_millis(config.webhook_lease_ms).max(timeout * 2),
     }
 }
 

@@ -162,6 +162,18 @@ pub enum Error {
     #[error("Access token is expired.")]
     ExpiredToken,
 
+    /// Webhooks: no such app, or one of another account (the two look the same).
+    #[error("App does not exist: {0}.")]
+    WebhookAppNotFound(String),
+    /// The app has no event subscription to read or remove.
+    #[error("App {0} has no event subscription: set one with PUT /v2/marketplace/apps/{0}/event_subscription.")]
+    WebhookNotSubscribed(String),
+    /// The URL did not pass Zoom's `endpoint.url_validation` challenge.
+    #[error("The endpoint {url} did not pass the endpoint.url_validation challenge: {why}. It must answer 200 with {{\"plainToken\": the plainToken sent, \"encryptedToken\": hex(HMAC-SHA256(secret_token, plainToken))}}. Nothing was changed.")]
+    WebhookValidationFailed { url: String, why: String },
+    #[error("Webhook delivery does not exist: {0}.")]
+    WebhookDeliveryNotFound(String),
+
     /// Something failed that the caller could not have caused.
     #[error("internal error: {0}")]
     Internal(String),

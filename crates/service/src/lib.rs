@@ -26,6 +26,7 @@ pub mod roles;
 pub mod settings;
 pub mod signup;
 pub mod users;
+pub mod webhooks;
 
 pub use accounts::{CreatedAccount, NewAccount};
 pub use clock::Clock;
@@ -55,6 +56,8 @@ pub struct Settings {
     pub dns_resolver: Option<std::net::SocketAddr>,
     /// Where people admitted to a live meeting go (`--media`).
     pub media: live::MediaEngine,
+    /// How long a webhook request (the URL validation challenge, a delivery) may take in all.
+    pub webhook_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -65,6 +68,7 @@ impl Default for Settings {
             allow_signup: false,
             dns_resolver: None,
             media: live::MediaEngine::Builtin,
+            webhook_timeout: Duration::from_secs(10),
         }
     }
 }

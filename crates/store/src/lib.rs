@@ -36,6 +36,7 @@ pub mod personal;
 pub mod roles;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 
 pub use conn::{Conn, Tx};
 pub use error::{Error, Result};

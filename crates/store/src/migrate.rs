@@ -131,6 +131,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_s2s_scopes.sql"),
         postgres: include_str!("../migrations/postgres/0019_s2s_scopes.sql"),
     },
+    Migration {
+        version: 20,
+        name: "webhook_window",
+        sqlite: include_str!("../migrations/sqlite/0020_webhook_window.sql"),
+        postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
+    },
 ];
 
 /// What [`run`] did.

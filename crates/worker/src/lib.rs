@@ -4,3 +4,4 @@
 pub mod caps;
 pub mod mail;
 pub mod periodic;
+pub mod webhooks;

@@ -13,6 +13,7 @@ pub mod roles;
 pub mod scopes;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 
 use time::OffsetDateTime;
 

@@ -26,8 +26,8 @@ const fn rule(method: Method, path: &'static str, need: Need) -> Rule {
 }
 
 use Family::{
-    Account as Acct, ChatChannel, ChatContact, ChatMessage, Group, ImGroup, Meeting, Report, Role,
-    User,
+    Account as Acct, App, ChatChannel, ChatContact, ChatMessage, Group, ImGroup, Meeting, Report,
+    Role, User,
 };
 const GET: Method = Method::GET;
 const POST: Method = Method::POST;
@@ -257,6 +257,37 @@ pub const RULES: &[Rule] = &[
         DELETE,
         "/chat/external_contacts/{email}",
         write(ChatContact).admin(),
+    ),
+    // Apps: event subscriptions and delivery logs (Roster's own `marketplace_app` scopes).
+    rule(
+        GET,
+        "/marketplace/apps/{appId}/event_subscription",
+        read(App).admin(),
+    ),
+    rule(
+        PUT,
+        "/marketplace/apps/{appId}/event_subscription",
+        write(App).admin(),
+    ),
+    rule(
+        DELETE,
+        "/marketplace/apps/{appId}/event_subscription",
+        write(App).admin(),
+    ),
+    rule(
+        GET,
+        "/marketplace/apps/{appId}/webhook_deliveries",
+        read(App).admin(),
+    ),
+    rule(
+        GET,
+        "/marketplace/apps/{appId}/webhook_deliveries/{deliveryId}",
+        read(App).admin(),
+    ),
+    rule(
+        POST,
+        "/marketplace/apps/{appId}/webhook_deliveries/{deliveryId}/redeliver",
+        write(App).admin(),
     ),
 ];
 

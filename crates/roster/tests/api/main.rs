@@ -45,3 +45,5 @@ mod store;
 mod user_mapping;
 mod users;
 mod users_manage;
+mod webhooks;
+mod webhooks_fanout;

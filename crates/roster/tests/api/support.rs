@@ -5,6 +5,7 @@
 //! Set `TEST_LOG=1` to see the server's logs.
 
 pub mod dns;
+pub mod receiver;
 
 use roster::{Application, Config};
 use roster_store::{Db, DbOptions};
@@ -181,6 +182,11 @@ pub fn test_config(db: &TestDb) -> Config {
         database_url: db.url.clone(),
         database_max_connections: 4,
         listen: "127.0.0.1:0".parse().unwrap(),
+        // Webhook workers that keep up with a test: short polls, retries and timeouts.
+        webhook_poll_ms: 50,
+        webhook_retry_base_ms: 200,
+        webhook_timeout_ms: 2000,
+        webhook_lease_ms: 4000,
         ..Config::default()
     }
 }
