@@ -35,6 +35,8 @@ impl AppKind {
 pub enum AppStatus {
     Active,
     Deactivated,
+    /// Deleted by its account: kept for the record of its installs, never listed or usable.
+    Deleted,
 }
 
 impl AppStatus {
@@ -42,6 +44,7 @@ impl AppStatus {
         match self {
             Self::Active => "active",
             Self::Deactivated => "deactivated",
+            Self::Deleted => "deleted",
         }
     }
 
@@ -49,6 +52,7 @@ impl AppStatus {
         match s {
             "active" => Some(Self::Active),
             "deactivated" => Some(Self::Deactivated),
+            "deleted" => Some(Self::Deleted),
             _ => None,
         }
     }
@@ -68,7 +72,11 @@ mod tests {
         for k in [AppKind::ServerToServer, AppKind::User, AppKind::Account] {
             assert_eq!(AppKind::parse(k.as_str()), Some(k));
         }
-        for s in [AppStatus::Active, AppStatus::Deactivated] {
+        for s in [
+            AppStatus::Active,
+            AppStatus::Deactivated,
+            AppStatus::Deleted,
+        ] {
             assert_eq!(AppStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(AppKind::parse("x"), None);

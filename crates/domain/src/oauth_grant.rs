@@ -284,6 +284,42 @@ pub fn verify_flow(key: &[u8], token: &str, now: i64) -> Result<String, FlowErro
     Ok(payload.to_owned())
 }
 
+/// `application/x-www-form-urlencoded` encoding of one value (RFC 3986 unreserved kept).
+pub fn form_encode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `base` with `pairs` appended to its query string.
+pub fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let mut url = base.to_owned();
+    let mut sep = if base.contains('?') { '&' } else { '?' };
+    for (k, v) in pairs {
+        url.push(sep);
+        url.push_str(&form_encode(k));
+        url.push('=');
+        url.push_str(&form_encode(v));
+        sep = '&';
+    }
+    url
+}
+
+/// Zoom's `app_deauthorized` `signature`: hex HMAC-SHA256 of `body` with the app's webhook
+/// secret token (empty when the app has none).
+pub fn deauth_signature(key: &str, body: &str) -> String {
+    let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
+        .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
+    m.update(body.as_bytes());
+    hex::encode(m.finalize().into_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,6 +364,18 @@ mod tests {
         assert!(pkce_matches(v, &pkce_s256(v)));
         assert!(!pkce_matches("short", &pkce_s256("short")));
         assert!(is_s256_challenge(&pkce_s256(v)));
+    }
+
+    #[test]
+    fn query_building() {
+        assert_eq!(
+            with_query("https://a/cb?x=1", &[("code", "a b&c"), ("state", "é")]),
+            "https://a/cb?x=1&code=a%20b%26c&state=%C3%A9"
+        );
+        assert_eq!(
+            with_query("https://a/cb", &[("e", "1")]),
+            "https://a/cb?e=1"
+        );
     }
 
     #[test]

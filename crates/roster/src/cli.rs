@@ -69,7 +69,7 @@ pub enum Command {
     Account(AccountCommand),
     /// Manage OAuth apps.
     #[command(subcommand)]
-    App(AppCommand),
+    App(crate::app_cli::AppCommand),
     /// Read the mail outbox: every message Roster recorded, sent or not. Without an SMTP server
     /// (ROSTER_SMTP_URL), this is where activation links are.
     #[command(subcommand)]
@@ -130,26 +130,6 @@ pub enum UserCommand {
     InvitationLink {
         /// The pending user's email address.
         email: String,
-        /// Print one JSON object instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AppCommand {
-    /// Create a server-to-server OAuth app for a user; its tokens act as that user, with the
-    /// user's role at the time of each request.
-    Create {
-        /// The account's id.
-        #[arg(long, allow_hyphen_values = true)]
-        account_id: String,
-        /// The email of the active user the app acts as.
-        #[arg(long, value_name = "EMAIL")]
-        user: String,
-        /// A name for the app.
-        #[arg(long)]
-        name: Option<String>,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -232,32 +212,13 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             }
             Ok(())
         }
-        Command::App(AppCommand::Create {
-            account_id,
-            user,
-            name,
-            json,
-        }) => {
+        Command::App(cmd) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
             let service = Service::new(db.clone(), Settings::default());
-            let result = service
-                .create_s2s_app(Actor::Operator, &account_id, &user, name.as_deref())
-                .await
-                .map_err(cli_error);
+            let result = crate::app_cli::run(&service, cmd, out).await;
             db.close().await;
-            let (client_id, secret) = result?;
-            if json {
-                let v = serde_json::json!({"client_id": client_id.as_str(), "client_secret": secret.expose()});
-                writeln!(out, "{v}")?;
-            } else {
-                writeln!(
-                    out,
-                    "App created.\n  client_id:     {client_id}\n  client_secret: {}\nThe client secret is shown only this once: store it now.",
-                    secret.expose()
-                )?;
-            }
-            Ok(())
+            result
         }
         Command::Mail(cmd) => {
             let db = startup::connect(&config).await?;
