@@ -151,7 +151,7 @@ pub enum Error {
     InvalidClientSecret,
     #[error("grant_type is missing.")]
     GrantTypeMissing,
-    #[error("Unsupported grant type: {0}. This endpoint supports account_credentials.")]
+    #[error("Unsupported grant type: {0}. This endpoint supports account_credentials, authorization_code and refresh_token.")]
     UnsupportedGrantType(String),
     #[error("Invalid account_id: it is missing or is not the account this app belongs to.")]
     InvalidAccountId,

@@ -2,7 +2,7 @@
 //! (RFC 7009). Codes are single-use: a replayed code revokes the tokens issued from it. Refresh
 //! tokens rotate within a family: presenting a used one revokes the whole family.
 
-use crate::oauth::{present, IssuedToken, ACCOUNT_CREDENTIALS};
+use crate::oauth::{present, IssuedToken};
 use crate::{AccountCredentials, Error, Result, Service};
 use roster_domain::oauth_grant::{pkce_matches, Scopes, REFRESH_TTL_SECS};
 use roster_domain::{AppKind, AppStatus, ClientId, Role, Secret, UserId, UserStatus};
@@ -92,7 +92,9 @@ impl Service {
         match present(req.grant_type.as_deref()) {
             Some("authorization_code") => self.grant_code(req).await,
             Some("refresh_token") => self.grant_refresh(req).await,
-            Some(ACCOUNT_CREDENTIALS) | None => {
+            // account_credentials, a missing grant type and any other: the server-to-server
+            // path authenticates the client first, then answers for the grant type.
+            _ => {
                 self.grant_account_credentials(AccountCredentials {
                     client_id: req.client_id,
                     client_secret: req.client_secret,
@@ -100,12 +102,6 @@ impl Service {
                     account_id: req.account_id,
                 })
                 .await
-            }
-            Some(other) => {
-                // The client is authenticated first, as for every grant.
-                self.client_app(req.client_id.as_deref(), req.client_secret.as_deref())
-                    .await?;
-                Err(Error::UnsupportedGrantType(other.to_owned()))
             }
         }
     }

@@ -60,6 +60,12 @@ impl Service {
             Some(ACCOUNT_CREDENTIALS) => {}
             Some(other) => return Err(Error::UnsupportedGrantType(other.to_owned())),
         }
+        // Installed (user and account) apps get tokens only through their users' approval.
+        if app.kind != roster_domain::AppKind::ServerToServer {
+            return Err(Error::UnsupportedGrantType(format!(
+                "{ACCOUNT_CREDENTIALS} (this app is installed by users: use authorization_code)"
+            )));
+        }
         if present(req.account_id.as_deref()) != Some(app.account_id.as_str()) {
             return Err(Error::InvalidAccountId);
         }

@@ -499,9 +499,9 @@ pub async fn connected_users(
 ) -> Result<Vec<ConnectedUser>> {
     conn.fetch_all(
         "SELECT u.id, u.email, u.first_name, u.last_name, i.id FROM users u \
-         LEFT JOIN oauth_installs i ON i.app_id = $2 AND i.user_id = u.id AND i.revoked_at IS NULL \
-         WHERE u.account_id = $1 AND u.status = 'active' AND u.id > $3 ORDER BY u.id LIMIT $4",
-        params![account.as_str(), app_id, after.unwrap_or_default(), limit],
+         LEFT JOIN oauth_installs i ON i.app_id = $1 AND i.user_id = u.id AND i.revoked_at IS NULL \
+         WHERE u.account_id = $2 AND u.status = 'active' AND u.id > $3 ORDER BY u.id LIMIT $4",
+        params![app_id, account.as_str(), after.unwrap_or_default(), limit],
     )
     .await
 }

@@ -34,6 +34,8 @@ mod mail_language;
 mod meetings;
 mod meetings_access;
 mod oauth;
+mod oauth_flow;
+mod oauth_installs;
 mod ops;
 mod privileges;
 mod roles;
