@@ -419,30 +419,43 @@ impl Service {
                 (Some(&user.id), s)
             }
         };
-        let install =
-            match installs::find_live_install(&mut tx, &app.id, &app.account_id, install_user)
-                .await?
-            {
-                Some(i) => {
-                    installs::set_install_scopes(&mut tx, &i.id, &scopes.to_text()).await?;
-                    i
+        let install = match installs::find_live_install(
+            &mut tx,
+            &app.id,
+            &app.account_id,
+            install_user,
+        )
+        .await?
+        {
+            Some(i) => {
+                installs::set_install_scopes(&mut tx, &i.id, &scopes.to_text()).await?;
+                i
+            }
+            None => {
+                let i = InstallRecord {
+                    id: UserId::generate().to_string(),
+                    app_id: app.id.clone(),
+                    account_id: app.account_id.clone(),
+                    user_id: install_user.cloned(),
+                    approved_by: user.id.clone(),
+                    scopes: scopes.to_text(),
+                    created_at: at,
+                    revoked_at: None,
+                    revoke_reason: None,
+                };
+                if let Err(e) = installs::insert_install(&mut tx, &i).await {
+                    if matches!(e, roster_store::Error::Unique(_)) {
+                        // Another approval of the same install won the race; it stands.
+                        return Err(page(
+                                409,
+                                "This app was approved at the same moment in another window: start again from the app.",
+                            ));
+                    }
+                    return Err(e.into());
                 }
-                None => {
-                    let i = InstallRecord {
-                        id: UserId::generate().to_string(),
-                        app_id: app.id.clone(),
-                        account_id: app.account_id.clone(),
-                        user_id: install_user.cloned(),
-                        approved_by: user.id.clone(),
-                        scopes: scopes.to_text(),
-                        created_at: at,
-                        revoked_at: None,
-                        revoke_reason: None,
-                    };
-                    installs::insert_install(&mut tx, &i).await?;
-                    i
-                }
-            };
+                i
+            }
+        };
         let code = Secret::token();
         installs::insert_code(
             &mut tx,

@@ -34,6 +34,7 @@ mod mail_language;
 mod meetings;
 mod meetings_access;
 mod oauth;
+mod oauth_browser;
 mod oauth_flow;
 mod oauth_installs;
 mod ops;

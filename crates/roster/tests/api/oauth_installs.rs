@@ -2,7 +2,7 @@
 //! personal ("just for me"), connected users, disconnects with `app_deauthorized`, the
 //! approver-removed revocation; and the app registry over the API and the CLI.
 
-use crate::oauth_flow::{
+use crate::oauth_browser::{
     account, client_for, flow_of, post_form, register, set_password, sign_in, tokens, REDIRECT,
 };
 use crate::support::{assert_zoom_error, spawn_app, Backend, TestApp};
@@ -161,7 +161,7 @@ async fn account_install_personal_and_disconnects(b: Backend) {
     let refresh = t.refresh_token().unwrap();
     let refused = client
         .exchange_refresh_token(refresh)
-        .request_async(&crate::oauth_flow::no_redirects())
+        .request_async(&crate::oauth_browser::no_redirects())
         .await;
     assert!(refused.is_err());
     let events = deauthorized(&app).await;
@@ -348,7 +348,7 @@ async fn app_registry_over_api_and_cli(b: Backend) {
     assert_eq!(s, 201, "{rotated}");
     assert_ne!(rotated["client_secret"], reg["client_secret"]);
     let cid = reg["client_id"].as_str().unwrap();
-    let (s, v) = crate::oauth_flow::token_call(
+    let (s, v) = crate::oauth_browser::token_call(
         &app,
         Some((cid, reg["client_secret"].as_str().unwrap())),
         &[("grant_type", "refresh_token"), ("refresh_token", "x")],
@@ -457,8 +457,65 @@ async fn app_registry_over_api_and_cli(b: Backend) {
     assert!(err.to_string().contains("does not exist"), "{err}");
 }
 
+async fn member_gets_no_admin_scope_and_users_page(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_acct, admin, _mia) = account(&app).await;
+    let reg = register(&app, &admin, "admin_managed", "meeting:write:admin", false).await;
+    let app_id = reg["app_id"].as_str().unwrap().to_owned();
+    let client = client_for(&app, &reg);
+    let (challenge, _) = PkceCodeChallenge::new_random_sha256();
+    let (url, _) = client
+        .authorize_url(CsrfToken::new_random)
+        .set_pkce_challenge(challenge)
+        .url();
+    // Every scope needs an admin: a member can neither approve for everyone nor for herself.
+    let consent = sign_in(&app, url.as_str(), "mia@acme.test").await;
+    assert!(!consent.contains("value=\"personal\""), "{consent}");
+    assert!(!consent.contains("value=\"account\""), "{consent}");
+    let (s, body, location) = post_form(
+        &app,
+        "/oauth/authorize/consent",
+        &[("flow", &flow_of(&consent)), ("decision", "personal")],
+    )
+    .await;
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(
+        crate::oauth_browser::param(&location.unwrap(), "error").as_deref(),
+        Some("invalid_scope")
+    );
+    assert_eq!(app.db.count("oauth_installs").await, 0);
+    assert_eq!(app.db.count("oauth_codes").await, 0);
+    // Connected users come in pages.
+    let (s, page) = app
+        .get(
+            &format!("/v2/marketplace/apps/{app_id}/connected_users?page_size=1"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 200, "{page}");
+    assert_eq!(page["users"].as_array().unwrap().len(), 1);
+    assert_eq!(page["users"][0]["connection"], "none");
+    let next = page["next_page_token"].as_str().unwrap();
+    let (_, page2) = app
+        .get(
+            &format!(
+                "/v2/marketplace/apps/{app_id}/connected_users?page_size=1&next_page_token={next}"
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(page2["users"].as_array().unwrap().len(), 1);
+    assert_ne!(page2["users"][0]["id"], page["users"][0]["id"]);
+    assert_eq!(page2["next_page_token"], "");
+    let (s, v) = app
+        .get("/v2/marketplace/apps/unknown/connected_users", &admin)
+        .await;
+    assert_zoom_error(s, &v, 404, 4720);
+}
+
 both_backends!(
     account_install_personal_and_disconnects,
     approver_deleted_revokes_account_install,
     app_registry_over_api_and_cli,
+    member_gets_no_admin_scope_and_users_page,
 );
