@@ -63,6 +63,21 @@ pub enum AppCommand {
         account_id: String,
         app_id: String,
     },
+    /// Every active user of the account with how the app reaches them: personal, account or
+    /// none.
+    ConnectedUsers {
+        #[arg(long, allow_hyphen_values = true)]
+        account_id: String,
+        app_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disconnect the app's account-level install: its tokens die at once.
+    Disconnect {
+        #[arg(long, allow_hyphen_values = true)]
+        account_id: String,
+        app_id: String,
+    },
     /// Replace an app's client secret (the old one stops working) and print the new one.
     RotateSecret {
         #[arg(long, allow_hyphen_values = true)]
@@ -204,6 +219,43 @@ pub async fn run(
                 .await
                 .map_err(crate::cli::cli_error)?;
             writeln!(out, "App {app_id} deleted; its installs are revoked.")?;
+        }
+        AppCommand::ConnectedUsers {
+            account_id,
+            app_id,
+            json,
+        } => {
+            let account = account(&account_id)?;
+            let mut token: Option<String> = None;
+            loop {
+                let page = service
+                    .connected_users(&op, &account, &app_id, 300, token.as_deref())
+                    .await
+                    .map_err(crate::cli::cli_error)?;
+                for u in &page.users {
+                    if json {
+                        let v = serde_json::json!({"id": u.id.as_str(), "email": u.email,
+                            "connection": u.connection.as_str()});
+                        writeln!(out, "{v}")?;
+                    } else {
+                        writeln!(out, "{}  {}  {}", u.id, u.email, u.connection.as_str())?;
+                    }
+                }
+                if page.next_page_token.is_empty() {
+                    break;
+                }
+                token = Some(page.next_page_token);
+            }
+        }
+        AppCommand::Disconnect { account_id, app_id } => {
+            service
+                .disconnect_account_install(&op, &account(&account_id)?, &app_id)
+                .await
+                .map_err(crate::cli::cli_error)?;
+            writeln!(
+                out,
+                "The account-level install of app {app_id} is disconnected; its tokens are revoked."
+            )?;
         }
         AppCommand::RotateSecret {
             account_id,

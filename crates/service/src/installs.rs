@@ -60,20 +60,19 @@ pub struct UserApp {
 }
 
 impl Service {
-    /// Admins: every active user of the account with how the app reaches them.
+    /// Admins (and the operator): every active user of the account with how the app reaches
+    /// them.
     pub async fn connected_users(
         &self,
-        principal: &Principal,
+        actor: &Actor<'_>,
+        account: &AccountId,
         app_id: &str,
         page_size: u32,
         next_page_token: Option<&str>,
     ) -> Result<ConnectedPage> {
         let after = paging::after(next_page_token)?;
-        let actor = Actor::Principal(principal);
         let mut conn = self.db.read().await?;
-        let app = self
-            .get_app_in(&mut conn, &actor, &principal.account_id, app_id)
-            .await?;
+        let app = self.get_app_in(&mut conn, actor, account, app_id).await?;
         let account = installs::find_live_install(&mut conn, &app.id, &app.account_id, None)
             .await?
             .is_some();

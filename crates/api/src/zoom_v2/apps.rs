@@ -274,7 +274,13 @@ pub async fn connected_users(
     let size = size(&q)?;
     let page = state
         .service
-        .connected_users(&p, &id, size, q.next_page_token.as_deref())
+        .connected_users(
+            &Actor::Principal(&p),
+            &p.account_id,
+            &id,
+            size,
+            q.next_page_token.as_deref(),
+        )
         .await?;
     Ok(Json(ConnectedUserList {
         page_size: size,

@@ -184,6 +184,31 @@ async fn account_install_personal_and_disconnects(b: Backend) {
         ]
     );
 
+    // The operator sees the same list.
+    let out = app
+        .cli(&[
+            "app",
+            "connected-users",
+            "--account-id",
+            &acct.account_id,
+            &app_id,
+        ])
+        .await
+        .unwrap();
+    assert!(out.contains("mia@acme.test  personal"), "{out}");
+    assert!(out.contains("owner@acme.test  none"), "{out}");
+    let err = app
+        .cli(&[
+            "app",
+            "disconnect",
+            "--account-id",
+            &acct.account_id,
+            &app_id,
+        ])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not installed"), "{err}");
+
     // The owner installs it for everyone again, then disconnects it.
     let o = tokens(&app, &client, "owner@acme.test", &[], "account").await;
     let owner_token = o.access_token().secret().clone();
@@ -203,6 +228,21 @@ async fn account_install_personal_and_disconnects(b: Backend) {
         )
         .await;
     assert_zoom_error(s, &v, 404, 4721);
+    // Once more, disconnected by the operator this time.
+    let o2 = tokens(&app, &client, "owner@acme.test", &[], "account").await;
+    app.cli(&[
+        "app",
+        "disconnect",
+        "--account-id",
+        &acct.account_id,
+        &app_id,
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get("/v2/users/me", o2.access_token().secret()).await.0,
+        401
+    );
 
     // Mia disconnects her personal install.
     let (s, v) = app
@@ -218,8 +258,8 @@ async fn account_install_personal_and_disconnects(b: Backend) {
         .iter()
         .map(|e| e["reason"].as_str().unwrap())
         .collect();
-    assert_eq!(reasons, ["approver_removed", "admin", "user"]);
-    assert_eq!(events[2]["user_id"], mia.as_str());
+    assert_eq!(reasons, ["approver_removed", "admin", "admin", "user"]);
+    assert_eq!(events[3]["user_id"], mia.as_str());
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM oauth_installs WHERE revoked_at IS NULL")
             .await,
