@@ -63,6 +63,9 @@ pub mod code {
     pub const ATTRIBUTE_NAME_TAKEN: u32 = 1041;
     pub const TOO_MANY_ATTRIBUTES: u32 = 1042;
     pub const NOT_RECOGNIZED: u32 = 2300;
+    // Marketplace apps and installs: Roster's own codes.
+    pub const APP_NOT_FOUND: u32 = 4720;
+    pub const INSTALL_NOT_FOUND: u32 = 4721;
     // Managed domains: Zoom has no API for them, so these codes are Roster's own.
     pub const DOMAIN_CLAIMED: u32 = 1150;
     pub const DOMAIN_ALREADY_ADDED: u32 = 1151;
@@ -201,6 +204,8 @@ impl From<Error> for ZoomError {
             Error::InvalidToken | Error::ExpiredToken => {
                 Self::new(S::UNAUTHORIZED, code::INVALID_TOKEN, msg)
             }
+            Error::AppNotFound(_) => Self::new(S::NOT_FOUND, code::APP_NOT_FOUND, msg),
+            Error::InstallNotFound(_) => Self::new(S::NOT_FOUND, code::INSTALL_NOT_FOUND, msg),
             // OAuth outcomes belong to /oauth (see `OAuthError`); should one reach /v2 it is
             // still the caller's doing, so a 400, never a 500.
             Error::ClientCredentialsMissing
@@ -208,6 +213,7 @@ impl From<Error> for ZoomError {
             | Error::InvalidClientSecret
             | Error::GrantTypeMissing
             | Error::UnsupportedGrantType(_)
+            | Error::Grant(_)
             | Error::InvalidAccountId => Self::new(S::BAD_REQUEST, code::VALIDATION, msg),
             Error::WebhookAppNotFound(_) => {
                 Self::new(S::NOT_FOUND, code::WEBHOOK_APP_NOT_FOUND, msg)

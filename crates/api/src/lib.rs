@@ -3,6 +3,7 @@
 //! one service function and map its result; no SQL and no rules live here.
 
 pub mod activate;
+pub mod authorize;
 pub mod error;
 pub mod extract;
 pub mod live;
@@ -194,6 +195,35 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(meetings::remove_assistant),
         )
         .route("/users/{userId}/schedulers", get(meetings::list_schedulers));
+    use zoom_v2::apps;
+    let v2 = v2
+        .route(
+            "/marketplace/apps",
+            get(apps::list_apps).post(apps::create_app),
+        )
+        .route(
+            "/marketplace/apps/{appId}",
+            get(apps::get_app)
+                .patch(apps::update_app)
+                .delete(apps::delete_app),
+        )
+        .route(
+            "/marketplace/apps/{appId}/client_secret",
+            post(apps::rotate_secret),
+        )
+        .route(
+            "/marketplace/apps/{appId}/connected_users",
+            get(apps::connected_users),
+        )
+        .route(
+            "/marketplace/apps/{appId}/installation",
+            axum::routing::delete(apps::disconnect_account),
+        )
+        .route("/marketplace/users/{userId}/apps", get(apps::user_apps))
+        .route(
+            "/marketplace/users/me/apps/{appId}",
+            axum::routing::delete(apps::disconnect_personal),
+        );
     use zoom_v2::{chat, external};
     let v2 = v2
         .route(
@@ -238,6 +268,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/v2", v2)
         .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/oauth/authorize", get(authorize::authorize))
+        .route("/oauth/authorize/signin", post(authorize::sign_in))
+        .route("/oauth/authorize/consent", post(authorize::decide))
         .route("/activate", get(activate::show).post(activate::submit))
         .route("/signup", get(signup::show).post(signup::submit))
         .route("/s/{meetingId}", get(live::start))

@@ -11,13 +11,18 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
-use roster_service::{AccountCredentials, Error};
+use roster_service::grants::{GrantError, RevokeRequest, TokenRequest};
+use roster_service::Error;
 use serde::Serialize;
 
 /// The token response, as Zoom sends it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
+    /// With the authorization-code and refresh grants: the next refresh token (the one
+    /// presented is used up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Always `bearer`.
     pub token_type: &'static str,
     /// Seconds until the token expires.
@@ -68,6 +73,18 @@ impl From<Error> for OAuthError {
             Error::GrantTypeMissing => (S::BAD_REQUEST, "invalid_request", 4706),
             Error::UnsupportedGrantType(_) => (S::BAD_REQUEST, "unsupported_grant_type", 4705),
             Error::InvalidAccountId => (S::BAD_REQUEST, "invalid_request", 4700),
+            Error::Grant(g) => match g {
+                GrantError::UnknownCode | GrantError::ReusedCode | GrantError::PkceMismatch => {
+                    (S::BAD_REQUEST, "invalid_grant", 4734)
+                }
+                GrantError::ExpiredCode => (S::BAD_REQUEST, "invalid_grant", 4733),
+                GrantError::RedirectMismatch => (S::BAD_REQUEST, "invalid_grant", 4709),
+                GrantError::InvalidRefresh | GrantError::ReusedRefresh => {
+                    (S::BAD_REQUEST, "invalid_grant", 4711)
+                }
+                GrantError::InstallRevoked => (S::BAD_REQUEST, "invalid_grant", 4741),
+                GrantError::ScopeEscalation(_) => (S::BAD_REQUEST, "invalid_scope", 4700),
+            },
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 return Self {
@@ -128,6 +145,8 @@ impl From<Error> for OAuthError {
             | Error::DomainNotFound(_)
             | Error::DomainNotVerified { .. }
             | Error::DnsLookupFailed { .. }
+            | Error::AppNotFound(_)
+            | Error::InstallNotFound(_)
             | Error::InvalidToken
             | Error::ExpiredToken => (S::BAD_REQUEST, "invalid_request", 4700),
         };
@@ -212,7 +231,7 @@ fn body_pairs(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String)>
 #[utoipa::path(
     post, path = "/oauth/token", tag = "oauth",
     params(
-        ("grant_type" = String, Query, description = "account_credentials (may also be sent in a form body)"),
+        ("grant_type" = String, Query, description = "account_credentials, authorization_code or refresh_token (may also be sent in a form body)"),
         ("account_id" = String, Query, description = "The account the app belongs to (may also be sent in a form body)"),
     ),
     security(("basic" = [])),
@@ -245,15 +264,21 @@ pub async fn token(
     };
     let issued = state
         .service
-        .grant_account_credentials(AccountCredentials {
+        .grant_token(TokenRequest {
             client_id,
             client_secret,
             grant_type: param("grant_type"),
             account_id: param("account_id"),
+            code: param("code"),
+            redirect_uri: param("redirect_uri"),
+            code_verifier: param("code_verifier"),
+            refresh_token: param("refresh_token"),
+            scope: param("scope"),
         })
         .await?;
     let body = Json(TokenResponse {
         access_token: issued.access_token.expose().to_owned(),
+        refresh_token: issued.refresh_token.map(|r| r.expose().to_owned()),
         token_type: "bearer",
         expires_in: issued.expires_in,
         scope: issued.scope,
@@ -265,6 +290,51 @@ pub async fn token(
             (header::PRAGMA, "no-cache"),
         ],
         body,
+    )
+        .into_response())
+}
+
+/// `POST /oauth/revoke` (RFC 7009): `token` (and optional `token_type_hint`) in a form body;
+/// the client authenticates as for `/oauth/token`. Revoking a refresh token revokes its family.
+/// An unknown token is answered like a revoked one.
+#[utoipa::path(
+    post, path = "/oauth/revoke", tag = "oauth",
+    security(("basic" = [])),
+    responses(
+        (status = 200, description = "Revoked (or never valid): `{\"status\":\"success\"}`"),
+        (status = 401, description = "Bad client credentials", body = OAuthErrorBody),
+    )
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let query = parse_pairs(query.as_deref().unwrap_or_default(), "query string")?;
+    let form = body_pairs(&headers, &body)?;
+    let find = |pairs: &[(String, String)], name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (client_id, client_secret) = match basic_credentials(&headers)? {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (find(&form, "client_id"), find(&form, "client_secret")),
+    };
+    state
+        .service
+        .revoke_token(RevokeRequest {
+            client_id,
+            client_secret,
+            token: find(&form, "token").or_else(|| find(&query, "token")),
+            token_type_hint: find(&form, "token_type_hint"),
+        })
+        .await?;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "status": "success" })),
     )
         .into_response())
 }

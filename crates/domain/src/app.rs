@@ -1,23 +1,30 @@
 //! OAuth apps: what kind each is and whether it may still obtain tokens.
 
-/// How an app was installed. Only server-to-server apps exist so far; user- and account-level
-/// installs come with the integrations capability.
+/// How an app is installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppKind {
     /// Zoom's "Server-to-Server OAuth": `account_credentials` grant, acts as the account's admin.
     ServerToServer,
+    /// User-managed: each user installs it for themselves; it acts for that user.
+    User,
+    /// Admin-managed: an Owner or Admin installs it for the whole account.
+    Account,
 }
 
 impl AppKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ServerToServer => "s2s",
+            Self::User => "user",
+            Self::Account => "account",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "s2s" => Some(Self::ServerToServer),
+            "user" => Some(Self::User),
+            "account" => Some(Self::Account),
             _ => None,
         }
     }
@@ -28,6 +35,8 @@ impl AppKind {
 pub enum AppStatus {
     Active,
     Deactivated,
+    /// Deleted by its account: kept for the record of its installs, never listed or usable.
+    Deleted,
 }
 
 impl AppStatus {
@@ -35,6 +44,7 @@ impl AppStatus {
         match self {
             Self::Active => "active",
             Self::Deactivated => "deactivated",
+            Self::Deleted => "deleted",
         }
     }
 
@@ -42,6 +52,7 @@ impl AppStatus {
         match s {
             "active" => Some(Self::Active),
             "deactivated" => Some(Self::Deactivated),
+            "deleted" => Some(Self::Deleted),
             _ => None,
         }
     }
@@ -66,11 +77,14 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        assert_eq!(
-            AppKind::parse(AppKind::ServerToServer.as_str()),
-            Some(AppKind::ServerToServer)
-        );
-        for s in [AppStatus::Active, AppStatus::Deactivated] {
+        for k in [AppKind::ServerToServer, AppKind::User, AppKind::Account] {
+            assert_eq!(AppKind::parse(k.as_str()), Some(k));
+        }
+        for s in [
+            AppStatus::Active,
+            AppStatus::Deactivated,
+            AppStatus::Deleted,
+        ] {
             assert_eq!(AppStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(AppKind::parse("x"), None);

@@ -17,6 +17,7 @@ pub mod language;
 pub mod managed_domain;
 pub mod meeting;
 pub mod meeting_limits;
+pub mod oauth_grant;
 pub mod paging;
 pub mod password;
 pub mod pmi;

@@ -216,6 +216,9 @@ const OTHER_KNOWN: &[&str] = &[
 /// Whether Roster knows the scope `name`.
 pub fn is_known(name: &str) -> bool {
     OTHER_KNOWN.contains(&name)
+        || crate::oauth_grant::KNOWN_SCOPES
+            .iter()
+            .any(|(known, _)| *known == name)
         || Family::ALL.iter().any(|f| {
             [Access::Read, Access::Write].iter().any(|a| {
                 let n = Need::new(*f, *a);

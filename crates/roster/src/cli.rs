@@ -6,7 +6,7 @@ mod account;
 mod admin;
 mod domain;
 mod mail;
-mod webhook;
+pub(crate) mod webhook;
 
 pub use account::{AccountCommand, CreateAccount};
 pub use mail::MailCommand;
@@ -78,7 +78,7 @@ pub enum Command {
     Account(AccountCommand),
     /// Manage OAuth apps.
     #[command(subcommand)]
-    App(AppCommand),
+    App(crate::app_cli::AppCommand),
     /// Read the mail outbox: every message Roster recorded, sent or not. Without an SMTP server
     /// (ROSTER_SMTP_URL), this is where activation links are.
     #[command(subcommand)]
@@ -143,33 +143,6 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AppCommand {
-    /// Create a server-to-server OAuth app for a user; its tokens act as that user, with the
-    /// user's role at the time of each request.
-    Create {
-        /// The account's id.
-        #[arg(long, allow_hyphen_values = true)]
-        account_id: String,
-        /// The email of the active user the app acts as.
-        #[arg(long, value_name = "EMAIL")]
-        user: String,
-        /// A name for the app.
-        #[arg(long)]
-        name: Option<String>,
-        /// The OAuth scopes its tokens carry, space-separated (e.g. "meeting:read
-        /// meeting:write"); by default every `:admin` scope Roster serves.
-        #[arg(long)]
-        scopes: Option<String>,
-        /// Print one JSON object instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// An app's webhooks: its event subscription and delivery log.
-    #[command(subcommand)]
-    Webhook(webhook::WebhookCommand),
 }
 
 /// Loads the configuration with the command line's overrides.
@@ -256,43 +229,10 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
             }
             Ok(())
         }
-        Command::App(AppCommand::Create {
-            account_id,
-            user,
-            name,
-            scopes,
-            json,
-        }) => {
+        Command::App(cmd) => {
             let db = startup::connect(&config).await?;
             db.migrate().await.context("migrating the database")?;
-            let service = Service::new(db.clone(), Settings::default());
-            let result = service
-                .create_s2s_app(
-                    Actor::Operator,
-                    &account_id,
-                    &user,
-                    name.as_deref(),
-                    scopes.as_deref(),
-                )
-                .await
-                .map_err(cli_error);
-            db.close().await;
-            let (client_id, secret, scopes) = result?;
-            if json {
-                let v = serde_json::json!({"client_id": client_id.as_str(), "client_secret": secret.expose(), "scopes": scopes});
-                writeln!(out, "{v}")?;
-            } else {
-                writeln!(
-                    out,
-                    "App created.\n  client_id:     {client_id}\n  client_secret: {}\n  scopes:        {scopes}\nThe client secret is shown only this once: store it now.",
-                    secret.expose()
-                )?;
-            }
-            Ok(())
-        }
-        Command::App(AppCommand::Webhook(cmd)) => {
-            let db = startup::connect(&config).await?;
-            db.migrate().await.context("migrating the database")?;
+            // A webhook subscription's URL challenge uses the configured timeout.
             let settings = Settings {
                 webhook_timeout: std::time::Duration::from_millis(
                     config.webhook_timeout_ms.max(10),
@@ -300,7 +240,7 @@ pub async fn execute(cli: Cli, config: Config, out: &mut (dyn Write + Send)) -> 
                 ..Settings::default()
             };
             let service = Service::new(db.clone(), settings);
-            let result = webhook::run(&service, cmd, out).await;
+            let result = crate::app_cli::run(&service, cmd, out).await;
             db.close().await;
             result
         }

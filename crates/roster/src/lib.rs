@@ -1,6 +1,7 @@
 //! The `roster` binary's library half: configuration, telemetry, the CLI and server start-up.
 //! Integration tests drive the same entry points `main` uses.
 
+pub mod app_cli;
 pub mod chat_cli;
 pub mod cli;
 pub mod config;

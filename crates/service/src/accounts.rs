@@ -145,6 +145,9 @@ impl Service {
             scopes: S2S_DEFAULT_SCOPES.to_owned(),
             status: AppStatus::Active,
             created_at: at,
+            description: String::new(),
+            redirect_uris: Vec::new(),
+            public_client: false,
         };
 
         let mut tx = self.db.begin().await?;
@@ -305,6 +308,9 @@ impl Service {
             scopes: scopes.to_string(),
             status: AppStatus::Active,
             created_at: at,
+            description: String::new(),
+            redirect_uris: Vec::new(),
+            public_client: false,
         };
         oauth::insert_app(&mut tx, &app).await?;
         let event = Event {

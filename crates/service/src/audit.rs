@@ -65,7 +65,8 @@ fn category(raw: Option<&str>) -> Result<Option<&'static [&'static str]>> {
         "group" => Some(&["group."]),
         "role" => Some(&["role."]),
         "account" => Some(&["account."]),
-        "app" => Some(&["app."]),
+        // `app_deauthorized` (a disconnected install) belongs here too.
+        "app" => Some(&["app.", "app_deauthorized"]),
         "mail" => Some(&["mail."]),
         "meeting" => Some(&["meeting."]),
         // Zoom calls chat `im` in its operation logs.

@@ -151,10 +151,20 @@ pub enum Error {
     InvalidClientSecret,
     #[error("grant_type is missing.")]
     GrantTypeMissing,
-    #[error("Unsupported grant type: {0}. This endpoint supports account_credentials.")]
+    #[error("Unsupported grant type: {0}. This endpoint supports account_credentials, authorization_code and refresh_token.")]
     UnsupportedGrantType(String),
     #[error("Invalid account_id: it is missing or is not the account this app belongs to.")]
     InvalidAccountId,
+
+    /// No such app in the caller's account (or a deleted one).
+    #[error("App does not exist: {0}.")]
+    AppNotFound(String),
+    /// The app has no live install of the kind asked for.
+    #[error("App {0} is not installed that way: nothing to disconnect.")]
+    InstallNotFound(String),
+    /// A refused authorization code or refresh token (`POST /oauth/token`).
+    #[error("{0}")]
+    Grant(crate::grants::GrantError),
 
     /// No bearer token, or one Roster did not issue or no longer honours.
     #[error("Invalid access token.")]

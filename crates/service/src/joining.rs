@@ -224,6 +224,7 @@ async fn join(
     if !users::update(tx, person, &joined).await? {
         return Err(Error::JoinUnavailable(person.email.to_string()));
     }
+    crate::installs::approver_hook(tx, &crate::Actor::System, person, Some(&joined), at).await?;
     move_seats(tx, &joined, 1).await?;
     for g in &chat_groups {
         groups::add_member(tx, groups::GroupKind::Chat, g, &joined.id, at).await?;

@@ -6,7 +6,9 @@
 mod accounts;
 pub mod activation;
 pub mod admin;
+pub mod apps;
 pub mod audit;
+pub mod authorize;
 pub mod billing;
 pub mod chat;
 mod clock;
@@ -14,8 +16,10 @@ mod dns;
 pub mod domains;
 mod error;
 mod events;
+pub mod grants;
 pub mod groups;
 mod hashing;
+pub mod installs;
 pub mod joining;
 pub mod live;
 pub mod mail;
@@ -81,7 +85,14 @@ pub struct Service {
     clock: Clock,
     /// The host-token key, once read from the database (see `live::zak`).
     host_key: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>,
+    /// The key that signs OAuth authorization forms, once read (see `authorize`).
+    flow_key: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>,
+    /// Failed OAuth sign-ins per email (count, window start), for throttling. Per process:
+    /// throttling is not needed for correctness.
+    sign_in_failures: std::sync::Arc<SignInFailures>,
 }
+
+type SignInFailures = std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>;
 
 impl Service {
     pub fn new(db: Db, settings: Settings) -> Self {
@@ -90,6 +101,8 @@ impl Service {
             settings,
             clock: Clock::system(),
             host_key: Default::default(),
+            flow_key: Default::default(),
+            sign_in_failures: Default::default(),
         }
     }
 

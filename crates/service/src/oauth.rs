@@ -22,11 +22,13 @@ pub struct IssuedToken {
     pub access_token: Secret,
     pub expires_in: u64,
     pub scope: String,
+    /// With the authorization-code and refresh grants: the (rotated) refresh token.
+    pub refresh_token: Option<Secret>,
 }
 
-const ACCOUNT_CREDENTIALS: &str = "account_credentials";
+pub(crate) const ACCOUNT_CREDENTIALS: &str = "account_credentials";
 
-fn present(v: Option<&str>) -> Option<&str> {
+pub(crate) fn present(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -58,6 +60,12 @@ impl Service {
             Some(ACCOUNT_CREDENTIALS) => {}
             Some(other) => return Err(Error::UnsupportedGrantType(other.to_owned())),
         }
+        // Installed (user and account) apps get tokens only through their users' approval.
+        if app.kind != roster_domain::AppKind::ServerToServer {
+            return Err(Error::UnsupportedGrantType(format!(
+                "{ACCOUNT_CREDENTIALS} (this app is installed by users: use authorization_code)"
+            )));
+        }
         if present(req.account_id.as_deref()) != Some(app.account_id.as_str()) {
             return Err(Error::InvalidAccountId);
         }
@@ -87,6 +95,8 @@ impl Service {
                 scopes: &app.scopes,
                 created_at: issued,
                 expires_at,
+                install_id: None,
+                family_id: None,
             },
         )
         .await?;
@@ -96,6 +106,7 @@ impl Service {
             access_token: token,
             expires_in: ttl.as_secs(),
             scope: app.scopes,
+            refresh_token: None,
         })
     }
 

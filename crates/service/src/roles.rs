@@ -400,6 +400,7 @@ pub(crate) async fn set_role(
     new.updated_at = crate::record_time();
     users::update(conn, user, &new).await?;
     let actor = Actor::Principal(principal);
+    crate::installs::approver_hook(conn, &actor, user, Some(&new), new.updated_at).await?;
     let mut extra = Map::new();
     extra.insert("operation".into(), json!("update"));
     extra.insert(

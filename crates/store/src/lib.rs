@@ -32,6 +32,7 @@ pub mod mail;
 pub mod managed_domains;
 pub mod meetings;
 pub mod oauth;
+pub mod oauth_installs;
 pub mod personal;
 pub mod roles;
 pub mod settings;

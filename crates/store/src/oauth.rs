@@ -20,7 +20,17 @@ pub struct AppRecord {
     pub scopes: String,
     pub status: AppStatus,
     pub created_at: OffsetDateTime,
+    pub description: String,
+    /// Registered redirect URIs (user and account apps), matched exactly.
+    pub redirect_uris: Vec<String>,
+    /// A public client has no usable secret and must use PKCE.
+    pub public_client: bool,
 }
+
+/// The columns [`AppRecord`] reads, in order.
+pub const APP_COLUMNS: &str =
+    "id, account_id, name, kind, client_id, client_secret_hash, created_by, \
+     scopes, status, created_at, description, redirect_uris, public_client";
 
 impl FromRow for AppRecord {
     fn from_row(r: &Row<'_>) -> Result<Self> {
@@ -35,6 +45,14 @@ impl FromRow for AppRecord {
             scopes: r.text(7)?,
             status: r.parse(8, AppStatus::parse)?,
             created_at: r.time(9)?,
+            description: r.text(10)?,
+            redirect_uris: r
+                .text(11)?
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            public_client: r.bool(12)?,
         })
     }
 }
@@ -42,7 +60,8 @@ impl FromRow for AppRecord {
 pub async fn insert_app(conn: &mut Conn, a: &AppRecord) -> Result<()> {
     conn.execute(
         "INSERT INTO oauth_apps (id, account_id, name, kind, client_id, client_secret_hash, created_by, \
-         scopes, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         scopes, status, created_at, description, redirect_uris, public_client) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         params![
             a.id.as_str(),
             a.account_id.as_str(),
@@ -54,6 +73,9 @@ pub async fn insert_app(conn: &mut Conn, a: &AppRecord) -> Result<()> {
             a.scopes.as_str(),
             a.status.as_str(),
             a.created_at,
+            a.description.as_str(),
+            a.redirect_uris.join("\n").as_str(),
+            a.public_client,
         ],
     )
     .await
@@ -65,8 +87,7 @@ pub async fn find_app_by_client_id(
     client: &ClientId,
 ) -> Result<Option<AppRecord>> {
     conn.fetch_optional(
-        "SELECT id, account_id, name, kind, client_id, client_secret_hash, created_by, scopes, status, \
-         created_at FROM oauth_apps WHERE client_id = $1",
+        &format!("SELECT {APP_COLUMNS} FROM oauth_apps WHERE client_id = $1"),
         params![client.as_str()],
     )
     .await
@@ -83,12 +104,15 @@ pub struct NewToken<'a> {
     pub scopes: &'a str,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// The install and refresh family of a token from the authorization-code flow.
+    pub install_id: Option<&'a str>,
+    pub family_id: Option<&'a str>,
 }
 
 pub async fn insert_token(conn: &mut Conn, t: &NewToken<'_>) -> Result<()> {
     conn.execute(
         "INSERT INTO oauth_tokens (token_hash, app_id, account_id, user_id, acts_as, scopes, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         expires_at, install_id, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         params![
             t.hash.as_str(),
             t.app_id,
@@ -98,6 +122,8 @@ pub async fn insert_token(conn: &mut Conn, t: &NewToken<'_>) -> Result<()> {
             t.scopes,
             t.created_at,
             t.expires_at,
+            t.install_id,
+            t.family_id,
         ],
     )
     .await
@@ -151,14 +177,16 @@ impl FromRow for TokenGrant {
     }
 }
 
-/// The grant behind a token hash, in one indexed read.
+/// The grant behind a token hash, in one indexed read. A token of a disconnected install is
+/// not found (revoking deletes such tokens too; the join makes it certain).
 pub async fn find_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<TokenGrant>> {
     conn.fetch_optional(
         "SELECT t.account_id, t.user_id, u.role_id, t.scopes, t.expires_at, a.status, u.status, u.email, \
          r.privileges, r.group_scope \
          FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id JOIN users u ON u.id = t.user_id \
          LEFT JOIN roles r ON r.id = u.role_id AND r.account_id = u.account_id \
-         WHERE t.token_hash = $1",
+         LEFT JOIN oauth_installs i ON i.id = t.install_id \
+         WHERE t.token_hash = $1 AND (t.install_id IS NULL OR i.revoked_at IS NULL)",
         params![hash.as_str()],
     )
     .await

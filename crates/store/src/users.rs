@@ -362,12 +362,16 @@ pub async fn delete(conn: &mut Conn, u: &UserRecord) -> Result<bool> {
     .await?;
     crate::groups::leave_chat_groups(conn, &u.id).await?;
     crate::personal::delete_all(conn, &u.id).await?;
-    // Apps act as the user who created them: they go with that user, with every token they
-    // issued, and so do tokens issued to the user by other apps.
+    // Server-to-server apps act as the user who created them: they go with that user, with
+    // every token they issued, and so do tokens issued to the user by other apps. User and
+    // account apps the user registered stay (others have installed them): the account's owner
+    // becomes their registrant.
     for sql in [
         "DELETE FROM oauth_tokens WHERE user_id = $1 OR app_id IN \
-         (SELECT id FROM oauth_apps WHERE created_by = $1)",
-        "DELETE FROM oauth_apps WHERE created_by = $1",
+         (SELECT id FROM oauth_apps WHERE created_by = $1 AND kind = 's2s')",
+        "DELETE FROM oauth_apps WHERE created_by = $1 AND kind = 's2s'",
+        "UPDATE oauth_apps SET created_by = (SELECT owner_id FROM accounts \
+         WHERE accounts.id = oauth_apps.account_id) WHERE created_by = $1",
     ] {
         conn.execute(sql, params![u.id.as_str()]).await?;
     }

@@ -1,6 +1,7 @@
 //! `/v2`: Zoom's REST API v2, path for path and field for field.
 
 pub mod admin;
+pub mod apps;
 pub mod attributes;
 pub mod chat;
 pub mod domains;

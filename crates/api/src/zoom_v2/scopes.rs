@@ -258,6 +258,29 @@ pub const RULES: &[Rule] = &[
         "/chat/external_contacts/{email}",
         write(ChatContact).admin(),
     ),
+    // Apps: the registry, connections and disconnects (Roster's own `marketplace_app` scopes).
+    rule(GET, "/marketplace/apps", read(App).admin()),
+    rule(POST, "/marketplace/apps", write(App).admin()),
+    rule(GET, "/marketplace/apps/{appId}", read(App).admin()),
+    rule(PATCH, "/marketplace/apps/{appId}", write(App).admin()),
+    rule(DELETE, "/marketplace/apps/{appId}", write(App).admin()),
+    rule(
+        POST,
+        "/marketplace/apps/{appId}/client_secret",
+        write(App).admin(),
+    ),
+    rule(
+        GET,
+        "/marketplace/apps/{appId}/connected_users",
+        read(App).admin(),
+    ),
+    rule(
+        DELETE,
+        "/marketplace/apps/{appId}/installation",
+        write(App).admin(),
+    ),
+    rule(GET, "/marketplace/users/{userId}/apps", read(App)),
+    rule(DELETE, "/marketplace/users/me/apps/{appId}", write(App)),
     // Apps: event subscriptions and delivery logs (Roster's own `marketplace_app` scopes).
     rule(
         GET,

@@ -83,7 +83,7 @@ fn json_of(d: &DeliveryRecord) -> serde_json::Value {
     })
 }
 
-pub(super) async fn run(
+pub(crate) async fn run(
     service: &Service,
     cmd: WebhookCommand,
     out: &mut (dyn Write + Send),

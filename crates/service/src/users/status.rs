@@ -115,6 +115,8 @@ impl Service {
         new.status = target;
         new.updated_at = self.now();
         users::update(&mut tx, &old, &new).await?;
+        let actor = crate::Actor::Principal(principal);
+        crate::installs::approver_hook(&mut tx, &actor, &old, Some(&new), new.updated_at).await?;
         emit_user_event(&mut tx, principal, kind, &new, Map::new()).await?;
         tx.commit().await?;
         Ok(())
@@ -212,6 +214,8 @@ impl Service {
                 None => roster_store::personal::Moved::default(),
             };
             users::delete(&mut tx, &user).await?;
+            let actor = crate::Actor::Principal(principal);
+            crate::installs::approver_hook(&mut tx, &actor, &user, None, self.now()).await?;
             let mut extra = Map::new();
             if let Some(to) = &to {
                 extra.insert(
@@ -277,6 +281,7 @@ pub(crate) async fn unlink(conn: &mut Conn, user: &UserRecord) -> Result<Account
     moved.status = UserStatus::Active;
     moved.updated_at = at;
     users::update(conn, user, &moved).await?;
+    crate::installs::approver_hook(conn, &crate::Actor::System, user, Some(&moved), at).await?;
     roster_store::groups::leave_chat_groups(conn, &user.id).await?;
     roster_store::personal::move_to_account(conn, &user.id, &user.account_id, &account.id).await?;
     Ok(account.id)

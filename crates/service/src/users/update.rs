@@ -189,6 +189,8 @@ pub(crate) async fn write_changes(
     if !users::update(conn, old, &new).await? {
         return Err(Error::UserNotFound(old.id.to_string()));
     }
+    let actor = crate::Actor::Principal(principal);
+    crate::installs::approver_hook(conn, &actor, old, Some(&new), at).await?;
     let mut object = changes.new;
     object.insert("id".into(), json!(new.id.as_str()));
     let mut old_object = changes.old;

@@ -91,6 +91,7 @@ impl Service {
                 if !users::update(tx, old, new).await? {
                     return Err(Error::UserNotFound(old.id.to_string()));
                 }
+                crate::installs::approver_hook(tx, actor, old, Some(new), at).await?;
                 emit_update(tx, actor, old, new, std::mem::take(changes), at).await?;
             }
         }
