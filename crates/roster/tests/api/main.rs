@@ -25,6 +25,7 @@ mod domains;
 mod external_contacts;
 mod groups;
 mod import;
+mod integrations;
 mod invitation_link;
 mod joining;
 mod live_limits;

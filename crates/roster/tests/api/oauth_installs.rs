@@ -9,7 +9,9 @@ use crate::support::{assert_zoom_error, spawn_app, Backend, TestApp};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope, TokenResponse};
 use serde_json::{json, Value};
 
-const SCOPES: &str = "user:read user:read:admin meeting:read meeting:write meeting:write:admin";
+const SCOPES: &str =
+    "user:read user:read:admin meeting:read meeting:write meeting:write:admin marketplace_app:read \
+     marketplace_app:write";
 
 async fn connections(app: &TestApp, admin: &str, app_id: &str) -> Vec<(String, String)> {
     let (s, v) = app
@@ -126,7 +128,16 @@ async fn account_install_personal_and_disconnects(b: Backend) {
     let p = tokens(&app, &client, "mia@acme.test", &[], "personal").await;
     let personal = p.access_token().secret().clone();
     let scopes: Vec<&str> = p.scopes().unwrap().iter().map(|s| s.as_str()).collect();
-    assert_eq!(scopes, ["user:read", "meeting:read", "meeting:write"]);
+    assert_eq!(
+        scopes,
+        [
+            "user:read",
+            "meeting:read",
+            "meeting:write",
+            "marketplace_app:read",
+            "marketplace_app:write"
+        ]
+    );
     let (s, me) = app.get("/v2/users/me", &personal).await;
     assert_eq!((s, me["id"].as_str()), (200, Some(mia.as_str())));
     assert_eq!(
@@ -141,14 +152,14 @@ async fn account_install_personal_and_disconnects(b: Backend) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["apps"][0]["connection"], "personal");
     assert_eq!(v["apps"][0]["app_id"], app_id.as_str());
-    // A member may not see the connected users.
+    // A member may not see the connected users: her token has no admin scope for it.
     let (s, v) = app
         .get(
             &format!("/v2/marketplace/apps/{app_id}/connected_users"),
             &personal,
         )
         .await;
-    assert_zoom_error(s, &v, 400, 200);
+    assert_zoom_error(s, &v, 400, 4711);
 
     // Ann loses the Admin role: the account install she approved is revoked for everyone
     // (approver_removed), its tokens die; Mia's personal install survives.
@@ -323,18 +334,19 @@ async fn app_registry_over_api_and_cli(b: Backend) {
     let client = client_for(&app, &reg);
     let member = tokens(&app, &client, "mia@acme.test", &[], "personal").await;
     let member = member.access_token().secret().clone();
-    let (s, v) = app
-        .post(
-            "/v2/marketplace/apps",
-            &member,
-            &json!({"app_name": "X", "app_type": "user_managed", "redirect_uris": [REDIRECT], "scopes": "user:read"}),
-        )
-        .await;
+    let body = json!({"app_name": "X", "app_type": "user_managed", "redirect_uris": [REDIRECT], "scopes": "user:read"});
+    // Her personal token never carries the admin scope registering needs ...
+    let (s, v) = app.post("/v2/marketplace/apps", &member, &body).await;
+    assert_zoom_error(s, &v, 400, 4711);
+    // ... and a token that does (a server-to-server app acting as her) meets her role.
+    let member_s2s = app.token_for_user(&acct, "mia@acme.test").await;
+    let (s, v) = app.post("/v2/marketplace/apps", &member_s2s, &body).await;
     assert_zoom_error(s, &v, 400, 200);
-    assert_eq!(app.db.count("oauth_apps").await, before + 1);
+    // The registered app and the server-to-server one; their two app.created events.
+    assert_eq!(app.db.count("oauth_apps").await, before + 2);
     assert_eq!(
         app.db.count("events").await,
-        events_before + 1,
+        events_before + 2,
         "only app.created"
     );
     let _ = mia;
@@ -342,15 +354,15 @@ async fn app_registry_over_api_and_cli(b: Backend) {
     let id = reg["app_id"].as_str().unwrap();
     assert_eq!(reg["app_type"], "user_managed");
     assert_eq!(reg["redirect_uris"], json!([REDIRECT]));
-    // List, paged: the s2s app and this one.
-    let (s, page) = app.get("/v2/marketplace/apps?page_size=1", &admin).await;
+    // List, paged: the account's s2s app, Mia's and this one.
+    let (s, page) = app.get("/v2/marketplace/apps?page_size=2", &admin).await;
     assert_eq!(s, 200, "{page}");
-    assert_eq!(page["apps"].as_array().unwrap().len(), 1);
+    assert_eq!(page["apps"].as_array().unwrap().len(), 2);
     let next = page["next_page_token"].as_str().unwrap();
     assert!(!next.is_empty());
     let (_, page2) = app
         .get(
-            &format!("/v2/marketplace/apps?page_size=1&next_page_token={next}"),
+            &format!("/v2/marketplace/apps?page_size=2&next_page_token={next}"),
             &admin,
         )
         .await;
