@@ -228,6 +228,47 @@ fn body_pairs(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String)>
     parse_pairs(text, "request body")
 }
 
+/// A token endpoint's parameters: the query string's and the form body's.
+struct Params {
+    query: Vec<(String, String)>,
+    form: Vec<(String, String)>,
+}
+
+impl Params {
+    fn read(headers: &HeaderMap, query: Option<&str>, body: &Bytes) -> Result<Self, OAuthError> {
+        Ok(Self {
+            query: parse_pairs(query.unwrap_or_default(), "query string")?,
+            form: body_pairs(headers, body)?,
+        })
+    }
+
+    fn find(pairs: &[(String, String)], name: &str) -> Option<String> {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// From the form body only.
+    fn form(&self, name: &str) -> Option<String> {
+        Self::find(&self.form, name)
+    }
+
+    /// From the query string, else the form body.
+    fn any(&self, name: &str) -> Option<String> {
+        Self::find(&self.query, name).or_else(|| self.form(name))
+    }
+
+    /// The client's id and secret, from the Basic header or the form body, never the query
+    /// string, which ends up in logs.
+    fn client(&self, headers: &HeaderMap) -> Result<(Option<String>, Option<String>), OAuthError> {
+        Ok(match basic_credentials(headers)? {
+            Some((id, secret)) => (Some(id), Some(secret)),
+            None => (self.form("client_id"), self.form("client_secret")),
+        })
+    }
+}
+
 #[utoipa::path(
     post, path = "/oauth/token", tag = "oauth",
     params(
@@ -247,21 +288,9 @@ pub async fn token(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let query = parse_pairs(query.as_deref().unwrap_or_default(), "query string")?;
-    let form = body_pairs(&headers, &body)?;
-    let find = |pairs: &[(String, String)], name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let param = |name: &str| find(&query, name).or_else(|| find(&form, name));
-    // Credentials are read from the Basic header or the form body, never the query string,
-    // which ends up in logs.
-    let (client_id, client_secret) = match basic_credentials(&headers)? {
-        Some((id, secret)) => (Some(id), Some(secret)),
-        None => (find(&form, "client_id"), find(&form, "client_secret")),
-    };
+    let params = Params::read(&headers, query.as_deref(), &body)?;
+    let param = |name: &str| params.any(name);
+    let (client_id, client_secret) = params.client(&headers)?;
     let issued = state
         .service
         .grant_token(TokenRequest {
@@ -311,25 +340,15 @@ pub async fn revoke(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let query = parse_pairs(query.as_deref().unwrap_or_default(), "query string")?;
-    let form = body_pairs(&headers, &body)?;
-    let find = |pairs: &[(String, String)], name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let (client_id, client_secret) = match basic_credentials(&headers)? {
-        Some((id, secret)) => (Some(id), Some(secret)),
-        None => (find(&form, "client_id"), find(&form, "client_secret")),
-    };
+    let params = Params::read(&headers, query.as_deref(), &body)?;
+    let (client_id, client_secret) = params.client(&headers)?;
     state
         .service
         .revoke_token(RevokeRequest {
             client_id,
             client_secret,
-            token: find(&form, "token").or_else(|| find(&query, "token")),
-            token_type_hint: find(&form, "token_type_hint"),
+            token: params.any("token"),
+            token_type_hint: params.form("token_type_hint"),
         })
         .await?;
     Ok((

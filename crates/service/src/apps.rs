@@ -90,7 +90,7 @@ impl Service {
     }
 
     /// The app `id` of `account`, for `actor` who manages its apps.
-    async fn managed_app(
+    pub(crate) async fn managed_app(
         &self,
         conn: &mut Conn,
         actor: &Actor<'_>,

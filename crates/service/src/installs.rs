@@ -187,6 +187,8 @@ impl Service {
         Ok(())
     }
 
+    /// An app of `account` that users install (not a server-to-server one), for `actor` who
+    /// manages the account's apps.
     async fn get_app_in(
         &self,
         conn: &mut Conn,
@@ -194,10 +196,7 @@ impl Service {
         account: &AccountId,
         id: &str,
     ) -> Result<AppRecord> {
-        self.app_admin_account(conn, actor, account).await?;
-        let app = installs::find_app(conn, account, id)
-            .await?
-            .ok_or_else(|| Error::AppNotFound(id.to_owned()))?;
+        let app = self.managed_app(conn, actor, account, id).await?;
         if app.kind == AppKind::ServerToServer {
             return Err(Error::AppNotFound(id.to_owned()));
         }
