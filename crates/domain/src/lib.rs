@@ -23,6 +23,7 @@ pub mod password;
 pub mod pmi;
 pub mod principal;
 pub mod privilege;
+pub mod scim;
 pub mod scope;
 pub mod seats;
 pub mod secret;
