@@ -75,6 +75,18 @@ pub fn matches(filter: &Filter, resource: &Value, types: &AttributeTypes) -> boo
     eval(filter, resource, None, types)
 }
 
+/// Whether one value of the multi-valued attribute `attr` satisfies a value filter (the
+/// `filter` of [`super::PatchPath::Value`] or [`Filter::ValuePath`]): PATCH uses it to pick the
+/// values an operation targets.
+pub fn matches_value(
+    filter: &Filter,
+    attr: &AttrPath,
+    value: &Value,
+    types: &AttributeTypes,
+) -> bool {
+    eval(filter, value, Some(&attr.name), types)
+}
+
 /// Evaluates `filter` in `ctx`: the resource, or (with `parent` set) one value of the
 /// multi-valued attribute `parent` inside a value filter.
 fn eval(filter: &Filter, ctx: &Value, parent: Option<&str>, types: &AttributeTypes) -> bool {

@@ -298,3 +298,30 @@ fn attribute_types_are_case_insensitive_and_reach_value_filters() {
         &AttributeTypes::new().case_exact("emails.type")
     ));
 }
+
+#[test]
+fn patch_value_filters_pick_the_targeted_values() {
+    let b = bjensen();
+    let PatchPath::Value { attr, filter, sub } =
+        PatchPath::parse(r#"emails[type eq "WORK"].value"#).unwrap()
+    else {
+        panic!("not a value path")
+    };
+    assert_eq!(sub.as_deref(), Some("value"));
+    let types = AttributeTypes::common();
+    let picked: Vec<&Value> = b["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches_value(&filter, &attr, v, &types))
+        .collect();
+    assert_eq!(picked, [&b["emails"][0]]);
+    let exact = AttributeTypes::new().case_exact("emails.type");
+    assert!(!matches_value(&filter, &attr, &b["emails"][0], &exact));
+    let members = json!({ "value": "2819c223", "display": "Babs" });
+    let path = PatchPath::parse(r#"members[value eq "2819c223"]"#).unwrap();
+    let PatchPath::Value { attr, filter, .. } = path else {
+        panic!()
+    };
+    assert!(matches_value(&filter, &attr, &members, &types));
+}

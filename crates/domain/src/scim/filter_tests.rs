@@ -461,3 +461,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn error_messages_read_as_the_readme_shows() {
+    let e = Filter::parse("userName eq bjensen").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "expected a value (a \"string\", a number, true, false or null), found `bjensen` (at offset 12)"
+    );
+    let e = Filter::parse("userName eq").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "expected a value (a \"string\", a number, true, false or null), found the end (at offset 11)"
+    );
+}

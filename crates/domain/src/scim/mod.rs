@@ -9,7 +9,7 @@ mod filter;
 mod path;
 mod syntax;
 
-pub use eval::{matches, AttributeTypes};
+pub use eval::{matches, matches_value, AttributeTypes};
 pub use filter::{CompareOp, Filter};
 pub use path::{PatchPath, SortOrder};
 pub use syntax::{AttrPath, CompValue, SyntaxError, SyntaxErrorKind};
