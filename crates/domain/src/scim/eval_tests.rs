@@ -140,6 +140,8 @@ fn every_rfc_example_evaluates() {
 fn strings_compare_case_insensitively_unless_case_exact() {
     let b = bjensen();
     assert!(check(r#"USERNAME eq "BJensen@Example.com""#, &b));
+    let john = json!({ "userName": "John" });
+    assert!(check(r#"userName Eq "john""#, &john) && check(r#"Username eq "john""#, &john));
     assert!(check(r#"name.FAMILYNAME sw "jen""#, &b));
     assert!(check(r#"title ew "GUIDE""#, &b));
     // id and externalId are caseExact.

@@ -27,6 +27,8 @@ fn or(a: Filter, b: Filter) -> Filter {
 
 /// Every example filter in RFC 7644 §3.4.2.2 (Figure 2 and the text).
 pub(super) const RFC_EXAMPLES: &[&str] = &[
+    r#"userName Eq "john""#,
+    r#"Username eq "john""#,
     r#"userName eq "bjensen""#,
     r#"name.familyName co "O'Malley""#,
     r#"userName sw "J""#,
@@ -155,6 +157,16 @@ fn and_binds_tighter_than_or_and_both_associate_left() {
 
 #[test]
 fn keywords_operators_and_literals_are_case_insensitive() {
+    // The RFC's own pair: "will evaluate to the same logical value".
+    let (a, b) = (p(r#"userName Eq "john""#), p(r#"Username eq "john""#));
+    let Filter::Compare(pa, opa, va) = &a else {
+        panic!()
+    };
+    let Filter::Compare(pb, opb, vb) = &b else {
+        panic!()
+    };
+    assert!(pa.same_as(pb));
+    assert_eq!((opa, va), (opb, vb));
     assert_eq!(
         p(r#"userName EQ "x" AND Title Pr Or NOT (active Eq TRUE)"#),
         p(r#"userName eq "x" and Title pr or not (active eq true)"#)
@@ -446,6 +458,19 @@ proptest! {
     fn ast_to_text_to_ast(f in arb_filter(false)) {
         let text = f.to_string();
         prop_assert_eq!(Filter::parse(&text).map_err(|e| format!("{text}: {e}")), Ok(f));
+    }
+
+    #[test]
+    fn patch_path_to_text_to_patch_path(
+        attr in arb_path(false),
+        value in prop::option::of((arb_filter(true), prop::option::of(arb_name()))),
+    ) {
+        let path = match value {
+            None => PatchPath::Attr(attr),
+            Some((filter, sub)) => PatchPath::Value { attr: AttrPath { sub: None, ..attr }, filter, sub },
+        };
+        let text = path.to_string();
+        prop_assert_eq!(PatchPath::parse(&text).map_err(|e| format!("{text}: {e}")), Ok(path));
     }
 
     #[test]
