@@ -5,7 +5,7 @@ use super::cli_error;
 use clap::Subcommand;
 use roster_service::store::webhooks::DeliveryRecord;
 use roster_service::webhooks::log::DeliveryQuery;
-use roster_service::webhooks::SubscriptionInput;
+use roster_service::webhooks::{SubscriptionInput, SubscriptionView};
 use roster_service::{Actor, Service};
 use std::io::Write;
 
@@ -83,6 +83,28 @@ fn json_of(d: &DeliveryRecord) -> serde_json::Value {
     })
 }
 
+/// A subscription as JSON (one object) or as lines of text.
+fn print_subscription(
+    out: &mut (dyn Write + Send),
+    v: &SubscriptionView,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        let j = serde_json::json!({"app_id": v.app_id, "url": v.url,
+            "secret_token": v.secret_token, "events": v.events});
+        writeln!(out, "{j}")?;
+    } else {
+        writeln!(
+            out,
+            "  url:          {}\n  events:       {}\n  secret_token: {}",
+            v.url,
+            v.events.join(", "),
+            v.secret_token
+        )?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn run(
     service: &Service,
     cmd: WebhookCommand,
@@ -105,38 +127,20 @@ pub(crate) async fn run(
                 .set_event_subscription(Actor::Operator, &app, input)
                 .await
                 .map_err(cli_error)?;
-            if json {
-                let j = serde_json::json!({"app_id": v.app_id, "url": v.url,
-                    "secret_token": v.secret_token, "events": v.events});
-                writeln!(out, "{j}")?;
-            } else {
+            if !json {
                 writeln!(
                     out,
-                    "Subscribed: the endpoint passed the URL validation challenge.\n  url:          {}\n  events:       {}\n  secret_token: {}",
-                    v.url,
-                    v.events.join(", "),
-                    v.secret_token
+                    "Subscribed: the endpoint passed the URL validation challenge."
                 )?;
             }
+            print_subscription(out, &v, json)?;
         }
         WebhookCommand::Show { app, json } => {
             let v = service
                 .get_event_subscription(Actor::Operator, &app)
                 .await
                 .map_err(cli_error)?;
-            if json {
-                let j = serde_json::json!({"app_id": v.app_id, "url": v.url,
-                    "secret_token": v.secret_token, "events": v.events});
-                writeln!(out, "{j}")?;
-            } else {
-                writeln!(
-                    out,
-                    "url:          {}\nevents:       {}\nsecret_token: {}",
-                    v.url,
-                    v.events.join(", "),
-                    v.secret_token
-                )?;
-            }
+            print_subscription(out, &v, json)?;
         }
         WebhookCommand::Clear { app } => {
             service
