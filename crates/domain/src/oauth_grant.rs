@@ -80,88 +80,6 @@ pub fn describe_scope(scope: &str) -> Option<String> {
     Some(format!("{verb} {family} data {whose} ({scope})"))
 }
 
-/// Why a scope list is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScopeError {
-    #[error("Unknown scope: {0}. Known scopes are listed in the README (Integrations).")]
-    Unknown(String),
-    #[error("At least one scope is required.")]
-    Empty,
-    #[error("A user-managed app cannot request the admin scope {0}: make it an account (admin-managed) app.")]
-    AdminForUserApp(String),
-}
-
-/// A set of known scopes, in the order first given, without repeats.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Scopes(Vec<String>);
-
-impl Scopes {
-    /// Parses a space- (or comma-) separated list of known scopes.
-    pub fn parse(text: &str) -> Result<Self, ScopeError> {
-        let mut out: Vec<String> = Vec::new();
-        for s in text.split([' ', ',', '+']).filter(|s| !s.is_empty()) {
-            if describe_scope(s).is_none() {
-                return Err(ScopeError::Unknown(s.to_owned()));
-            }
-            if !out.iter().any(|o| o == s) {
-                out.push(s.to_owned());
-            }
-        }
-        if out.is_empty() {
-            return Err(ScopeError::Empty);
-        }
-        Ok(Self(out))
-    }
-
-    /// Reads scopes written by Roster itself (no checks).
-    pub fn from_stored(text: &str) -> Self {
-        Self(
-            text.split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        )
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
-    }
-
-    pub fn contains(&self, scope: &str) -> bool {
-        self.0.iter().any(|s| s == scope)
-    }
-
-    /// Whether every scope here is also in `other`.
-    pub fn is_subset_of(&self, other: &Self) -> bool {
-        self.iter().all(|s| other.contains(s))
-    }
-
-    /// The first admin scope, if any.
-    pub fn first_admin(&self) -> Option<&str> {
-        self.iter().find(|s| is_admin_scope(s))
-    }
-
-    /// These scopes without the admin ones (what a non-admin may be granted).
-    pub fn without_admin(&self) -> Self {
-        Self(
-            self.0
-                .iter()
-                .filter(|s| !is_admin_scope(s))
-                .cloned()
-                .collect(),
-        )
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The space-separated form, as stored and as sent in `scope`.
-    pub fn to_text(&self) -> String {
-        self.0.join(" ")
-    }
-}
-
 /// Why a redirect URI cannot be registered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RedirectUriError {
@@ -338,18 +256,6 @@ pub fn deauth_signature(key: &str, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scopes_parse_known_only() {
-        let s = Scopes::parse("meeting:read user:read meeting:read").unwrap();
-        assert_eq!(s.to_text(), "meeting:read user:read");
-        assert!(Scopes::parse("meeting:read nope").is_err());
-        assert_eq!(Scopes::parse(" "), Err(ScopeError::Empty));
-        let a = Scopes::parse("meeting:write:admin user:read").unwrap();
-        assert_eq!(a.first_admin(), Some("meeting:write:admin"));
-        assert_eq!(a.without_admin().to_text(), "user:read");
-        assert!(Scopes::parse("user:read").unwrap().is_subset_of(&a));
-    }
 
     #[test]
     fn redirect_uris() {

@@ -172,10 +172,12 @@ impl Need {
 /// Why a list of scopes is refused (when an app is given chosen scopes).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScopeError {
-    #[error("Unknown scope: {0}.")]
+    #[error("Unknown scope: {0}. Known scopes are listed in the README (Scopes).")]
     Unknown(String),
     #[error("At least one scope is required.")]
     Empty,
+    #[error("A user-managed app cannot request the admin scope {0}: make it an account (admin-managed) app.")]
+    AdminForUserApp(String),
 }
 
 /// The scopes a token was granted: space-separated on the wire, kept in the order given
@@ -230,9 +232,11 @@ pub fn is_known(name: &str) -> bool {
 
 impl Scopes {
     /// The scopes of a stored grant: lenient, since grants outlive Roster's list of names.
+    /// Names are separated by spaces (commas and `+` are accepted too).
     pub fn parse(s: &str) -> Self {
         let mut out: Vec<String> = Vec::new();
-        for name in s.split_whitespace() {
+        let separator = |c: char| c.is_whitespace() || c == ',' || c == '+';
+        for name in s.split(separator).filter(|n| !n.is_empty()) {
             if !out.iter().any(|n| n == name) {
                 out.push(name.to_owned());
             }
@@ -264,6 +268,26 @@ impl Scopes {
         self.0.is_empty()
     }
 
+    /// The first scope that acts on other users of the account, if any.
+    pub fn first_admin(&self) -> Option<&str> {
+        self.iter().find(|n| crate::oauth_grant::is_admin_scope(n))
+    }
+
+    /// These scopes without the ones acting on others (what a non-admin may be granted).
+    pub fn without_admin(&self) -> Self {
+        Self(
+            self.iter()
+                .filter(|n| !crate::oauth_grant::is_admin_scope(n))
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    /// The space-separated form, as stored and as sent in `scope`.
+    pub fn to_text(&self) -> String {
+        self.0.join(" ")
+    }
+
     /// Whether every scope here is also in `other` (no escalation).
     pub fn is_subset_of(&self, other: &Scopes) -> bool {
         self.0.iter().all(|n| other.contains(n))
@@ -291,13 +315,25 @@ impl Scopes {
 
 impl fmt::Display for Scopes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join(" "))
+        f.write_str(&self.to_text())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_scopes_for_apps() {
+        let s = Scopes::parse_known("meeting:read user:read,meeting:read").unwrap();
+        assert_eq!(s.to_text(), "meeting:read user:read");
+        assert!(Scopes::parse_known("meeting:read nope").is_err());
+        assert_eq!(Scopes::parse_known(" "), Err(ScopeError::Empty));
+        let a = Scopes::parse_known("meeting:write:admin user:read").unwrap();
+        assert_eq!(a.first_admin(), Some("meeting:write:admin"));
+        assert_eq!(a.without_admin().to_text(), "user:read");
+        assert!(Scopes::parse_known("user:read").unwrap().is_subset_of(&a));
+    }
 
     #[test]
     fn parses_and_displays() {

@@ -5,8 +5,8 @@
 
 use crate::events::{self, Event};
 use crate::{paging, Actor, Error, Result, Service};
-use roster_domain::oauth_grant::{parse_redirect_uris, ScopeError, Scopes};
-use roster_domain::{AccountId, AppKind, AppStatus, ClientId, Secret, UserId};
+use roster_domain::oauth_grant::parse_redirect_uris;
+use roster_domain::{AccountId, AppKind, AppStatus, ClientId, ScopeError, Scopes, Secret, UserId};
 use roster_store::oauth::{self, AppRecord};
 use roster_store::{accounts, oauth_installs as installs, Conn};
 use serde_json::{json, Map};
@@ -40,7 +40,7 @@ pub struct AppPage {
 }
 
 fn check_scopes(kind: AppKind, text: &str) -> Result<Scopes> {
-    let scopes = Scopes::parse(text).map_err(|e| Error::invalid("scopes", e))?;
+    let scopes = Scopes::parse_known(text).map_err(|e| Error::invalid("scopes", e))?;
     if kind == AppKind::User {
         if let Some(admin) = scopes.first_admin() {
             return Err(Error::invalid(

@@ -8,10 +8,10 @@
 
 use crate::{hashing, Error, Service};
 use roster_domain::oauth_grant::{
-    describe_scope, is_s256_challenge, sign_flow, verify_flow, with_query, Scopes, CODE_TTL_SECS,
+    describe_scope, is_s256_challenge, sign_flow, verify_flow, with_query, CODE_TTL_SECS,
     FLOW_TTL_SECS,
 };
-use roster_domain::{AppKind, AppStatus, ClientId, Email, Secret, UserId, UserStatus};
+use roster_domain::{AppKind, AppStatus, ClientId, Email, Scopes, Secret, UserId, UserStatus};
 use roster_store::oauth::{self, AppRecord};
 use roster_store::oauth_installs::{self as installs, CodeRecord, InstallRecord};
 use roster_store::users::{self, UserRecord};
@@ -211,10 +211,10 @@ impl Service {
                 ))
             }
         }
-        let registered = Scopes::from_stored(&app.scopes);
+        let registered = Scopes::parse(&app.scopes);
         let scopes = match p.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => registered,
-            Some(asked) => match Scopes::parse(asked) {
+            Some(asked) => match Scopes::parse_known(asked) {
                 Ok(s) if s.is_subset_of(&registered) => s,
                 _ => {
                     return Err(flow.error(
@@ -329,7 +329,7 @@ impl Service {
             ));
         }
         flow.u = Some(user.id.to_string());
-        let scopes = Scopes::from_stored(&flow.s);
+        let scopes = Scopes::parse(&flow.s);
         let admin = user.role.is_admin();
         let account_level = app.kind == AppKind::Account;
         let admin_link = (account_level && !admin).then(|| {
@@ -397,7 +397,7 @@ impl Service {
             .await?
             .filter(|u| u.status == UserStatus::Active)
             .ok_or_else(|| flow.error("access_denied", "the user can no longer sign in"))?;
-        let asked = Scopes::from_stored(&flow.s);
+        let asked = Scopes::parse(&flow.s);
         let (install_user, scopes) = match decision {
             Decision::Account if app.kind == AppKind::Account && user.role.is_admin() => {
                 (None, asked)

@@ -4,8 +4,8 @@
 
 use crate::oauth::{present, IssuedToken};
 use crate::{AccountCredentials, Error, Result, Service};
-use roster_domain::oauth_grant::{pkce_matches, Scopes, REFRESH_TTL_SECS};
-use roster_domain::{AppKind, AppStatus, ClientId, Role, Secret, UserId, UserStatus};
+use roster_domain::oauth_grant::{pkce_matches, REFRESH_TTL_SECS};
+use roster_domain::{AppKind, AppStatus, ClientId, Role, Scopes, Secret, UserId, UserStatus};
 use roster_store::oauth::{self, AppRecord, NewToken};
 use roster_store::oauth_installs::{self as installs, RefreshRecord};
 use roster_store::Conn;
@@ -178,11 +178,11 @@ impl Service {
         if r.expires_at <= at {
             return Err(grant(GrantError::InvalidRefresh));
         }
-        let granted = Scopes::from_stored(&r.scopes);
+        let granted = Scopes::parse(&r.scopes);
         let scopes = match present(req.scope.as_deref()) {
             None => granted,
             Some(asked) => {
-                let asked = Scopes::parse(asked)
+                let asked = Scopes::parse_known(asked)
                     .map_err(|e| grant(GrantError::ScopeEscalation(e.to_string())))?;
                 if !asked.is_subset_of(&granted) {
                     return Err(grant(GrantError::ScopeEscalation(asked.to_text())));
