@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod oauth;
 pub mod openapi;
 pub mod ops;
+pub mod scim;
 pub mod signup;
 pub mod zoom_v2;
 
@@ -267,6 +268,7 @@ pub fn router(state: AppState) -> Router {
     let metrics = Arc::clone(&state.metrics);
     Router::new()
         .nest("/v2", v2)
+        .nest("/scim2", scim::router())
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/oauth/authorize", get(authorize::authorize))

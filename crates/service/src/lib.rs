@@ -27,6 +27,7 @@ pub mod meetings;
 mod oauth;
 mod paging;
 pub mod roles;
+pub mod scim;
 pub mod settings;
 pub mod signup;
 pub mod users;

@@ -1,0 +1,1 @@
+//! SCIM Groups: placeholder until the Groups use cases land.

@@ -1,0 +1,1 @@
+//! SCIM Users: placeholder until the Users use cases land.
