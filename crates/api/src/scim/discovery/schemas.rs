@@ -122,34 +122,33 @@ pub fn all(base: &str) -> Vec<Value> {
         a("name", "complex", "The user's name.").subs(vec![
             a("givenName", "string", "First name (at most 64 characters)."),
             a("familyName", "string", "Last name (at most 64 characters)."),
-            a("formatted", "string", "The display name (the same as displayName)."),
         ]),
         a("displayName", "string", "Shown in meetings; derived from the names when empty."),
-        a("emails", "complex", "The user's one email, equal to userName.")
+        a("emails", "complex", "The user's one email: always the userName (read-only).")
             .multi()
-            .subs(value_list("The email (must equal userName).")),
+            .mutability("readOnly")
+            .subs(value_list("The email.")),
         a("active", "boolean", "false deactivates the user (their seats are freed); true reactivates (seats taken again)."),
         a("title", "string", "Job title."),
         a("preferredLanguage", "string", "Language tag, e.g. en-US."),
         a("timezone", "string", "IANA time zone, e.g. Europe/Berlin."),
         a("phoneNumbers", "complex", "The user's one phone number.")
             .multi()
-            .subs(value_list("The phone number.")),
+            .subs(vec![
+                a("value", "string", "The phone number."),
+                a("type", "string", "Roster keeps one, of type work.").canonical(&["work"]),
+            ]),
     ];
     let enterprise = [
         a("department", "string", "Department."),
         a("employeeNumber", "string", "Employee number."),
         a("manager", "complex", "The user's manager, another user of the account.").subs(vec![
             a("value", "string", "The manager's Roster user id.").exact(),
-            a("$ref", "reference", "The manager's URI.").mutability("readOnly"),
         ]),
     ];
     let roster = [
         a("userType", "integer", "Zoom's user type: 1 Basic, 2 Licensed, 3 On-Prem, 4 Unassigned, 99 None."),
         a("role", "string", "Role id: 0 Owner (read-only here), 1 Admin, 2 Member, or a custom role's id.").exact(),
-        a("status", "string", "active, inactive or pending (invited, not yet accepted).")
-            .mutability("readOnly")
-            .canonical(&["active", "inactive", "pending"]),
         a("addOns", "complex", "Add-on seats the user holds (Licensed users only).").subs(vec![
             a("largeMeeting", "integer", "Large Meeting capacity: 500 or 1000."),
             a("webinar", "integer", "Webinar capacity: 100, 500, 1000, 3000, 5000 or 10000."),
