@@ -70,7 +70,11 @@ async fn lifecycle_through_the_scim_client(b: Backend) {
     let (s, u) = app.get(&format!("/v2/users/{ann}"), &rest).await;
     assert_eq!(s, 200, "{u}");
     assert_eq!(
-        (u["status"].as_str(), u["job_title"].as_str(), u["first_name"].as_str()),
+        (
+            u["status"].as_str(),
+            u["job_title"].as_str(),
+            u["first_name"].as_str()
+        ),
         (Some("active"), Some("Chair"), Some("Anna")),
         "{u}"
     );
@@ -139,17 +143,33 @@ async fn the_protocol_checker_passes(b: Backend) {
 async fn a_provisioning_run_of_1000_users(b: Backend) {
     let app = spawn_app(b).await;
     let (_, scim, rest) = setup(&app, "5").await;
-    let out = scim_client::run("users_provision.py", &app.url("/scim2"), &scim, &["acme.test"]).await;
-    assert_eq!(out, json!({"created": 1000, "updated": 100, "deactivated": 50}));
+    let out = scim_client::run(
+        "users_provision.py",
+        &app.url("/scim2"),
+        &scim,
+        &["acme.test"],
+    )
+    .await;
+    assert_eq!(
+        out,
+        json!({"created": 1000, "updated": 100, "deactivated": 50})
+    );
     let (_, active) = app.get("/v2/users?page_size=1", &rest).await;
-    assert_eq!(active["total_records"], 951, "the owner and 950 provisioned");
+    assert_eq!(
+        active["total_records"], 951,
+        "the owner and 950 provisioned"
+    );
     let (_, inactive) = app
         .get("/v2/users?status=inactive&page_size=300", &rest)
         .await;
     assert_eq!(inactive["total_records"], 50, "{inactive}");
     let (_, one) = app.get("/v2/users/p0007@acme.test", &rest).await;
     assert_eq!(
-        (one["job_title"].as_str(), one["last_name"].as_str(), one["type"].as_i64()),
+        (
+            one["job_title"].as_str(),
+            one["last_name"].as_str(),
+            one["type"].as_i64()
+        ),
         (Some("Engineer"), Some("Renamed7"), Some(1))
     );
 }
@@ -161,7 +181,14 @@ async fn discovery_needs_a_scim2_token(b: Backend) {
     scim_client::run("discovery_check.py", &app.url("/scim2"), &scim, &[&other]).await;
 }
 
-async fn send(app: &TestApp, method: &str, path: &str, token: &str, body: &str, ct: &str) -> (u16, Value) {
+async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+    ct: &str,
+) -> (u16, Value) {
     let res = app
         .client
         .request(method.parse().unwrap(), app.url(path))
@@ -173,7 +200,10 @@ async fn send(app: &TestApp, method: &str, path: &str, token: &str, body: &str, 
         .unwrap();
     let status = res.status().as_u16();
     assert!(
-        res.headers()["content-type"].to_str().unwrap().starts_with(SCIM),
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(SCIM),
         "{path}"
     );
     (status, res.json().await.unwrap_or(Value::Null))
@@ -195,29 +225,74 @@ async fn refusals_change_nothing(b: Backend) {
     let app = spawn_app(b).await;
     // One licensed seat: the owner's.
     let (_, scim, _) = setup(&app, "1").await;
-    let (s, basic) = send(&app, "POST", "/scim2/Users", &scim, &user("basic@acme.test", json!({})), SCIM).await;
+    let (s, basic) = send(
+        &app,
+        "POST",
+        "/scim2/Users",
+        &scim,
+        &user("basic@acme.test", json!({})),
+        SCIM,
+    )
+    .await;
     assert_eq!(s, 201, "{basic}");
     let id = basic["id"].as_str().unwrap().to_owned();
     let other = app
-        .create_account("Other", "owner@other.test", &["--plan", "business", "--licensed-seats", "2"])
+        .create_account(
+            "Other",
+            "owner@other.test",
+            &["--plan", "business", "--licensed-seats", "2"],
+        )
         .await;
     let before = users_and_events(&app).await;
 
     // Oversold seats: a Licensed user, or an upgrade, needs a seat there is not.
-    let licensed = json!({"urn:roster:params:scim:schemas:extension:roster:2.0:User": {"userType": 2}});
-    let (s, e) = send(&app, "POST", "/scim2/Users", &scim, &user("lic@acme.test", licensed.clone()), SCIM).await;
+    let licensed =
+        json!({"urn:roster:params:scim:schemas:extension:roster:2.0:User": {"userType": 2}});
+    let (s, e) = send(
+        &app,
+        "POST",
+        "/scim2/Users",
+        &scim,
+        &user("lic@acme.test", licensed.clone()),
+        SCIM,
+    )
+    .await;
     assert_eq!((s, e["status"].as_str()), (400, Some("400")), "{e}");
     assert!(e["detail"].as_str().unwrap().contains("Licensed"), "{e}");
     let put = user("basic@acme.test", licensed);
-    let (s, e) = send(&app, "PUT", &format!("/scim2/Users/{id}"), &scim, &put, SCIM).await;
+    let (s, e) = send(
+        &app,
+        "PUT",
+        &format!("/scim2/Users/{id}"),
+        &scim,
+        &put,
+        SCIM,
+    )
+    .await;
     assert_eq!(s, 400, "{e}");
     // Bodies that are not SCIM JSON.
     let (s, e) = send(&app, "POST", "/scim2/Users", &scim, "{not json", SCIM).await;
     assert_eq!((s, e["scimType"].as_str()), (400, Some("invalidSyntax")));
-    let (s, e) = send(&app, "POST", "/scim2/Users", &scim, &user("x@acme.test", json!({})), "text/plain").await;
+    let (s, e) = send(
+        &app,
+        "POST",
+        "/scim2/Users",
+        &scim,
+        &user("x@acme.test", json!({})),
+        "text/plain",
+    )
+    .await;
     assert_eq!((s, e["scimType"].as_str()), (400, Some("invalidSyntax")));
     // Plain JSON is accepted as SCIM JSON (the body is refused for its own reason here).
-    let (s, e) = send(&app, "POST", "/scim2/Users", &scim, &user("x@acme.test", json!({"bogus": 1})), "application/json").await;
+    let (s, e) = send(
+        &app,
+        "POST",
+        "/scim2/Users",
+        &scim,
+        &user("x@acme.test", json!({"bogus": 1})),
+        "application/json",
+    )
+    .await;
     assert_eq!((s, e["scimType"].as_str()), (400, Some("invalidValue")));
     // Another account's user is not found, for reading and for every change.
     let theirs = format!("/scim2/Users/{}", other.owner_id);
@@ -231,7 +306,11 @@ async fn refusals_change_nothing(b: Backend) {
         let (s, e) = send(&app, method, &theirs, &scim, &body, SCIM).await;
         assert_eq!(s, 404, "{method}: {e}");
     }
-    assert_eq!(users_and_events(&app).await, before, "a refusal changed something");
+    assert_eq!(
+        users_and_events(&app).await,
+        before,
+        "a refusal changed something"
+    );
 }
 
 async fn the_delete_action_is_an_account_setting(b: Backend) {
@@ -243,7 +322,12 @@ async fn the_delete_action_is_an_account_setting(b: Backend) {
         .unwrap();
     assert!(show.contains(": delete"), "{show}");
     let out = app
-        .cli(&["account", "scim-delete-action", &acct.account_id, "disassociate"])
+        .cli(&[
+            "account",
+            "scim-delete-action",
+            &acct.account_id,
+            "disassociate",
+        ])
         .await
         .unwrap();
     assert!(out.contains(": disassociate"), "{out}");
@@ -253,7 +337,15 @@ async fn the_delete_action_is_an_account_setting(b: Backend) {
         .unwrap_err();
     assert!(err.to_string().contains("delete or disassociate"), "{err}");
     // Managed-domain users cannot be unlinked: refused, nothing changed.
-    let (_, u) = send(&app, "POST", "/scim2/Users", &scim, &user("m@acme.test", json!({})), SCIM).await;
+    let (_, u) = send(
+        &app,
+        "POST",
+        "/scim2/Users",
+        &scim,
+        &user("m@acme.test", json!({})),
+        SCIM,
+    )
+    .await;
     let id = u["id"].as_str().unwrap();
     let before = users_and_events(&app).await;
     let res = app

@@ -69,27 +69,27 @@ impl A {
     }
 
     fn json(&self) -> Value {
-        let mut v = json!({
-            "name": self.name,
-            "type": self.kind,
-            "multiValued": self.multi,
-            "description": self.description,
-            "required": self.required,
-            "caseExact": self.case_exact,
-            "mutability": self.mutability,
-            "returned": self.returned,
-            "uniqueness": self.uniqueness,
-        });
+        let mut v = serde_json::Map::new();
+        v.insert("name".into(), json!(self.name));
+        v.insert("type".into(), json!(self.kind));
+        v.insert("multiValued".into(), json!(self.multi));
+        v.insert("description".into(), json!(self.description));
+        v.insert("required".into(), json!(self.required));
+        v.insert("caseExact".into(), json!(self.case_exact));
+        v.insert("mutability".into(), json!(self.mutability));
+        v.insert("returned".into(), json!(self.returned));
+        v.insert("uniqueness".into(), json!(self.uniqueness));
         if !self.canonical.is_empty() {
-            v["canonicalValues"] = json!(self.canonical);
+            v.insert("canonicalValues".into(), json!(self.canonical));
         }
         if self.kind == "reference" {
-            v["referenceTypes"] = json!(["User"]);
+            v.insert("referenceTypes".into(), json!(["User"]));
         }
         if !self.subs.is_empty() {
-            v["subAttributes"] = Value::Array(self.subs.iter().map(A::json).collect());
+            let subs = self.subs.iter().map(A::json).collect();
+            v.insert("subAttributes".into(), Value::Array(subs));
         }
-        v
+        Value::Object(v)
     }
 }
 
@@ -142,32 +142,81 @@ pub fn all(base: &str) -> Vec<Value> {
     let enterprise = [
         a("department", "string", "Department."),
         a("employeeNumber", "string", "Employee number."),
-        a("manager", "complex", "The user's manager, another user of the account.").subs(vec![
-            a("value", "string", "The manager's Roster user id.").exact(),
+        a(
+            "manager",
+            "complex",
+            "The user's manager, another user of the account.",
+        )
+        .subs(vec![
+            a("value", "string", "The manager's Roster user id.").exact()
         ]),
     ];
     let roster = [
-        a("userType", "integer", "Zoom's user type: 1 Basic, 2 Licensed, 3 On-Prem, 4 Unassigned, 99 None."),
-        a("role", "string", "Role id: 0 Owner (read-only here), 1 Admin, 2 Member, or a custom role's id.").exact(),
-        a("addOns", "complex", "Add-on seats the user holds (Licensed users only).").subs(vec![
-            a("largeMeeting", "integer", "Large Meeting capacity: 500 or 1000."),
-            a("webinar", "integer", "Webinar capacity: 100, 500, 1000, 3000, 5000 or 10000."),
+        a(
+            "userType",
+            "integer",
+            "Zoom's user type: 1 Basic, 2 Licensed, 3 On-Prem, 4 Unassigned, 99 None.",
+        ),
+        a(
+            "role",
+            "string",
+            "Role id: 0 Owner (read-only here), 1 Admin, 2 Member, or a custom role's id.",
+        )
+        .exact(),
+        a(
+            "addOns",
+            "complex",
+            "Add-on seats the user holds (Licensed users only).",
+        )
+        .subs(vec![
+            a(
+                "largeMeeting",
+                "integer",
+                "Large Meeting capacity: 500 or 1000.",
+            ),
+            a(
+                "webinar",
+                "integer",
+                "Webinar capacity: 100, 500, 1000, 3000, 5000 or 10000.",
+            ),
         ]),
     ];
     let group = [
-        a("displayName", "string", "The group's name, unique in the account.")
-            .required()
-            .unique(),
-        a("members", "complex", "The group's members.").multi().subs(vec![
-            a("value", "string", "A member's id.").exact().mutability("immutable"),
-            a("$ref", "reference", "The member's URI.").mutability("immutable"),
-            a("type", "string", "User.").canonical(&["User"]).mutability("immutable"),
-        ]),
+        a(
+            "displayName",
+            "string",
+            "The group's name, unique in the account.",
+        )
+        .required()
+        .unique(),
+        a("members", "complex", "The group's members.")
+            .multi()
+            .subs(vec![
+                a("value", "string", "A member's id.")
+                    .exact()
+                    .mutability("immutable"),
+                a("$ref", "reference", "The member's URI.").mutability("immutable"),
+                a("type", "string", "User.")
+                    .canonical(&["User"])
+                    .mutability("immutable"),
+            ]),
     ];
     vec![
         schema(base, USER_SCHEMA, "User", "A Roster user.", &user),
-        schema(base, ENTERPRISE_SCHEMA, "EnterpriseUser", "Enterprise attributes Roster keeps.", &enterprise),
-        schema(base, ROSTER_USER_SCHEMA, "RosterUser", "Roster's own user attributes.", &roster),
+        schema(
+            base,
+            ENTERPRISE_SCHEMA,
+            "EnterpriseUser",
+            "Enterprise attributes Roster keeps.",
+            &enterprise,
+        ),
+        schema(
+            base,
+            ROSTER_USER_SCHEMA,
+            "RosterUser",
+            "Roster's own user attributes.",
+            &roster,
+        ),
         schema(base, GROUP_SCHEMA, "Group", "A Roster group.", &group),
     ]
 }

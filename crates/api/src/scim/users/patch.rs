@@ -96,7 +96,8 @@ pub fn apply(resource: &mut Value, body: &Value) -> Result<(), ScimError> {
                         (_, v) if k.eq_ignore_ascii_case("schemas") => drop(v),
                         (_, v) => {
                             // Entra sends dotted and URN-qualified names as keys.
-                            let path = PatchPath::parse(&k).map_err(|e| ScimError::invalid_path(&e))?;
+                            let path =
+                                PatchPath::parse(&k).map_err(|e| ScimError::invalid_path(&e))?;
                             apply_path(res, kind, &path, v)?;
                         }
                     }
@@ -107,12 +108,15 @@ pub fn apply(resource: &mut Value, body: &Value) -> Result<(), ScimError> {
     Ok(())
 }
 
+/// An attribute's container and its name there.
+type Slot<'a> = (&'a mut Map<String, Value>, String);
+
 /// Where an attribute lives: its container (the resource or an extension object) and its
 /// canonical name; `None` for an RFC attribute Roster ignores.
 fn locate<'a>(
     res: &'a mut Map<String, Value>,
     attr: &AttrPath,
-) -> Result<Option<(&'a mut Map<String, Value>, String)>, ScimError> {
+) -> Result<Option<Slot<'a>>, ScimError> {
     let urn = attr.urn.as_deref();
     let (names, container): (&[&str], Option<&str>) = match urn {
         None => (CORE, None),
@@ -138,7 +142,14 @@ fn locate<'a>(
         .find(|n| n.eq_ignore_ascii_case(&attr.name))
         .copied()
     else {
-        let ignored = ["nickName", "profileUrl", "userType", "locale", "ims", "photos"];
+        let ignored = [
+            "nickName",
+            "profileUrl",
+            "userType",
+            "locale",
+            "ims",
+            "photos",
+        ];
         if container.is_none() && ignored.iter().any(|n| n.eq_ignore_ascii_case(&attr.name)) {
             return Ok(None);
         }
