@@ -361,7 +361,64 @@ async fn the_delete_action_is_an_account_setting(b: Backend) {
     assert_eq!(s, 200);
 }
 
+/// The ETag moves with every change, whichever interface makes it (a trigger bumps the
+/// version on every update of the user's row).
+async fn rest_changes_move_the_etag(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, scim, rest) = setup(&app, "5").await;
+    let (_, u) = send(
+        &app,
+        "POST",
+        "/scim2/Users",
+        &scim,
+        &user("e@acme.test", json!({})),
+        SCIM,
+    )
+    .await;
+    let id = u["id"].as_str().unwrap().to_owned();
+    let version = |u: &Value| u["meta"]["version"].as_str().unwrap().to_owned();
+    let mut seen = vec![version(&u)];
+    let (s, _) = app
+        .patch(
+            &format!("/v2/users/{id}"),
+            &rest,
+            &json!({"job_title": "Dean"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, u) = send(&app, "GET", &format!("/scim2/Users/{id}"), &scim, "", SCIM).await;
+    assert_eq!(u["title"], "Dean");
+    seen.push(version(&u));
+    let (s, _) = app
+        .put(
+            &format!("/v2/users/{id}/status"),
+            &rest,
+            &json!({"action": "deactivate"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, u) = send(&app, "GET", &format!("/scim2/Users/{id}"), &scim, "", SCIM).await;
+    assert_eq!(u["active"], false);
+    seen.push(version(&u));
+    let mut distinct = seen.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "{seen:?}");
+    // The old tag is refused now, and nothing changes.
+    let res = app
+        .client
+        .delete(app.url(&format!("/scim2/Users/{id}")))
+        .bearer_auth(&scim)
+        .header("if-match", seen[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 412);
+    let (s, _) = app.get(&format!("/v2/users/{id}"), &rest).await;
+    assert_eq!(s, 200);
+}
+
 both_backends!(
+    rest_changes_move_the_etag,
     lifecycle_through_the_scim_client,
     the_protocol_checker_passes,
     a_provisioning_run_of_1000_users,
