@@ -137,6 +137,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_webhook_window.sql"),
         postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
     },
+    Migration {
+        version: 22,
+        name: "scim_users",
+        sqlite: include_str!("../migrations/sqlite/0022_scim_users.sql"),
+        postgres: include_str!("../migrations/postgres/0022_scim_users.sql"),
+    },
 ];
 
 /// What [`run`] did.

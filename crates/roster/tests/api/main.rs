@@ -42,6 +42,7 @@ mod ops;
 mod privileges;
 mod roles;
 mod schema;
+mod scim_users;
 mod scopes;
 mod settings;
 mod smtp;
