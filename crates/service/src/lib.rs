@@ -24,6 +24,7 @@ pub mod joining;
 pub mod live;
 pub mod mail;
 pub mod meetings;
+pub mod portal;
 mod oauth;
 mod paging;
 pub mod roles;

@@ -137,6 +137,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_webhook_window.sql"),
         postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
     },
+    Migration {
+        version: 21,
+        name: "portal",
+        sqlite: include_str!("../migrations/sqlite/0021_portal.sql"),
+        postgres: include_str!("../migrations/postgres/0021_portal.sql"),
+    },
 ];
 
 /// What [`run`] did.
