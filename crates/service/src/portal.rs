@@ -95,9 +95,11 @@ impl Service {
             return Ok(false);
         }
         let hash = Secret::presented(token).hash();
-        Ok(portal::find_link(&mut conn, hash.as_str(), SETUP, self.now())
-            .await?
-            .is_some())
+        Ok(
+            portal::find_link(&mut conn, hash.as_str(), SETUP, self.now())
+                .await?
+                .is_some(),
+        )
     }
 
     /// Creates the first account and its Owner through [`Service::create_account`], then uses
@@ -113,7 +115,12 @@ impl Service {
                 "this setup link is not valid: it was used already or it expired",
             ));
         }
-        if input.owner_password.as_deref().unwrap_or_default().is_empty() {
+        if input
+            .owner_password
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
+        {
             return Err(Error::invalid("owner_password", "a password is required"));
         }
         let created = self.create_account(Actor::Operator, input).await?;
@@ -236,4 +243,24 @@ impl Service {
 /// Whether a role lands on User management (else on the user's own profile).
 pub fn lands_on_users(role: &Role) -> bool {
     role.is_admin()
+}
+
+impl Service {
+    /// The portal's mail outbox: the newest messages recorded for the caller's account, for its
+    /// Owner and Admins only.
+    pub async fn portal_outbox(
+        &self,
+        principal: &Principal,
+        limit: i64,
+    ) -> Result<Vec<roster_store::mail::MailRecord>> {
+        if !principal.acts_as.is_admin() {
+            return Err(Error::NoPrivilege);
+        }
+        let mut conn = self.db.read().await?;
+        let all = roster_store::mail::list(&mut conn, limit).await?;
+        Ok(all
+            .into_iter()
+            .filter(|m| m.account_id.as_deref() == Some(principal.account_id.as_str()))
+            .collect())
+    }
 }

@@ -129,10 +129,10 @@ pub async fn use_link(
     now: OffsetDateTime,
 ) -> Result<Option<LinkRecord>> {
     conn.fetch_optional(
-        "UPDATE portal_links SET used_at = $3 \
-         WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > $3 \
+        "UPDATE portal_links SET used_at = $1 \
+         WHERE token_hash = $2 AND kind = $3 AND used_at IS NULL AND expires_at > $1 \
          RETURNING user_id",
-        params![token_hash, kind, now],
+        params![now, token_hash, kind],
     )
     .await
 }

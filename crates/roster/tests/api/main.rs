@@ -39,6 +39,7 @@ mod oauth_browser;
 mod oauth_flow;
 mod oauth_installs;
 mod ops;
+mod portal;
 mod privileges;
 mod roles;
 mod schema;

@@ -1,0 +1,25 @@
+//! The portal's static files, compiled into the binary: vendored htmx and one stylesheet.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+const HTMX: &str = include_str!("../static/htmx.min.js");
+const CSS: &str = include_str!("../static/portal.css");
+
+/// `GET /static/{file}`
+pub async fn file(Path(name): Path<String>) -> Response {
+    let (body, kind) = match name.as_str() {
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "portal.css" => (CSS, "text/css; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
