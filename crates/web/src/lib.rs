@@ -5,6 +5,9 @@
 //! Navigation is one list in `templates/base.html`; later pages (Roles, Groups, Audit log,
 //! Meetings, …) add a route here, a module, a template and a nav entry.
 
+// Handlers return `Result<_, Response>` to stop early with a finished page, axum's idiom.
+#![allow(clippy::result_large_err)]
+
 mod assets;
 mod auth;
 mod ctx;
@@ -14,6 +17,7 @@ pub mod i18n;
 mod outbox;
 mod pending;
 mod profile;
+mod reset;
 mod setup;
 mod user_edit;
 mod users;
@@ -52,6 +56,8 @@ pub fn router(state: WebState) -> Router {
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/signin", get(auth::show).post(auth::sign_in))
         .route("/signout", post(auth::sign_out))
+        .route("/reset", get(reset::show).post(reset::request))
+        .route("/reset/new", get(reset::show_new).post(reset::choose))
         .route("/users", get(users::list))
         .route("/users/add", post(users::add))
         .route("/users/bulk", post(users::bulk))
