@@ -13,6 +13,7 @@ mod auth;
 mod ctx;
 mod errors;
 mod form;
+mod groups;
 pub mod i18n;
 mod outbox;
 mod pending;
@@ -52,6 +53,7 @@ pub fn router(state: WebState) -> Router {
     Router::new()
         .route("/", get(auth::home))
         .route("/static/{file}", get(assets::file))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/language", post(auth::set_language))
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/signin", get(auth::show).post(auth::sign_in))
@@ -69,6 +71,7 @@ pub fn router(state: WebState) -> Router {
             get(user_edit::show).post(user_edit::save),
         )
         .route("/users/edit/{userId}/status", post(user_edit::status))
+        .route("/groups", get(groups::list).post(groups::create))
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
         .with_state(state)
