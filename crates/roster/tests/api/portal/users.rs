@@ -173,6 +173,28 @@ async fn members_land_on_their_profile_and_cannot_manage(backend: Backend) {
     assert_eq!(mia.get("/users").await.status, 403);
     assert_eq!(mia.get("/outbox").await.status, 403);
 
+    // The Users tab's filters: type, department, group; a bad type is refused.
+    let basic = owner.get("/users?type=1").await;
+    assert!(
+        basic.body.contains("mia@acme.test") && !basic.body.contains(">owner@acme.test</a>"),
+        "{}",
+        basic.body
+    );
+    let licensed = owner.get("/users?type=2").await;
+    assert!(
+        !licensed.body.contains("mia@acme.test") && licensed.body.contains(">owner@acme.test</a>"),
+        "{}",
+        licensed.body
+    );
+    let nowhere = owner.get("/users?dept=Nowhere&type=1").await;
+    assert!(nowhere.body.contains("No users match."), "{}", nowhere.body);
+    assert!(
+        nowhere.body.contains("dept=Nowhere"),
+        "the pager keeps the filters: {}",
+        nowhere.body
+    );
+    assert_eq!(owner.get("/users?type=7").await.status, 400);
+
     // A deactivated member's session ends and they cannot sign in again.
     let csrf = owner.get("/users").await.csrf();
     let db = app.db.open().await;
