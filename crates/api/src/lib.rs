@@ -42,6 +42,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The application's routes with their middleware.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The application's routes merged with `portal` (the web portal's pages, which must not
+/// reuse an API path), all behind the same middleware; unknown paths get the API's 404.
+pub fn router_with(state: AppState, portal: Router) -> Router {
     use zoom_v2::users;
     let v2 = Router::new()
         .route("/users", get(users::list_users).post(users::create_user))
@@ -286,6 +292,7 @@ pub fn router(state: AppState) -> Router {
             ZoomError::not_recognized(StatusCode::METHOD_NOT_ALLOWED)
         })
         .with_state(state)
+        .merge(portal)
         .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
@@ -304,5 +311,10 @@ pub fn router(state: AppState) -> Router {
 /// The router behind trailing-slash normalisation (`/v2/users/me/` is `/v2/users/me`). This has
 /// to wrap the router from outside, since routing happens inside it.
 pub fn app(state: AppState) -> NormalizePath<Router> {
-    NormalizePathLayer::trim_trailing_slash().layer(router(state))
+    app_with(state, Router::new())
+}
+
+/// [`app`] with the web portal's routes merged in (see [`router_with`]).
+pub fn app_with(state: AppState, portal: Router) -> NormalizePath<Router> {
+    NormalizePathLayer::trim_trailing_slash().layer(router_with(state, portal))
 }

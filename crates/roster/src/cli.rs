@@ -362,6 +362,12 @@ async fn serve(config: &Config, out: &mut (dyn Write + Send)) -> anyhow::Result<
              roster{db_flag} account create --name \"Example School\" --owner-email owner@example.com\n\
              It prints a client_id and client_secret for getting API tokens."
         )?;
+        if let Some(link) = app.setup_link() {
+            writeln!(
+                out,
+                "Or set up the first account in the web portal (this link works once, for 24 hours):\n  {link}"
+            )?;
+        }
     }
     writeln!(out, "Roster is listening on http://{}", app.address())?;
     out.flush()?;

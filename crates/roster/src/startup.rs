@@ -36,6 +36,9 @@ pub struct Application {
     invite_sweep: Duration,
     cap_sweep: Duration,
     webhooks: roster_worker::webhooks::WebhookConfig,
+    smtp_configured: bool,
+    /// On an empty database: the one-time first-run link to `/setup`.
+    setup_link: Option<String>,
 }
 
 impl Application {
@@ -78,9 +81,15 @@ impl Application {
                 retry_base: Duration::from_millis(config.mail_retry_base_ms.max(10)),
                 lease: Duration::from_millis(config.mail_lease_ms.max(100)),
             });
+        let setup_link = service
+            .portal_setup_link()
+            .await
+            .context("creating the first-run setup link")?;
         Ok(Self {
             listener,
             address,
+            smtp_configured: mail.is_some(),
+            setup_link,
             mail,
             invite_sweep: Duration::from_millis(config.invite_sweep_ms.max(10)),
             cap_sweep: Duration::from_millis(config.meeting_cap_sweep_ms.max(10)),
@@ -95,6 +104,12 @@ impl Application {
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// On a database without accounts: the one-time link to the portal's `/setup` page
+    /// (`roster serve` prints it).
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
     }
 
     pub fn service(&self) -> &Service {
@@ -151,10 +166,18 @@ impl Application {
             workers_stopped.clone(),
         )
         .map_err(|e| anyhow::anyhow!(e))?;
-        let app = roster_api::app(self.state);
+        let portal = roster_web::router(roster_web::WebState::new(
+            self.state.service.clone(),
+            &self.state.public_url,
+            self.smtp_configured,
+        ));
+        let app = roster_api::app_with(self.state, portal);
+        // The peer address feeds the portal's per-address sign-in throttle.
         axum::serve(
             self.listener,
-            axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                SocketAddr,
+            >(app),
         )
         .with_graceful_shutdown(shutdown)
         .await

@@ -26,6 +26,7 @@ pub mod mail;
 pub mod meetings;
 mod oauth;
 mod paging;
+pub mod portal;
 pub mod roles;
 pub mod scim;
 pub mod settings;

@@ -34,6 +34,7 @@ pub mod meetings;
 pub mod oauth;
 pub mod oauth_installs;
 pub mod personal;
+pub mod portal;
 pub mod roles;
 pub mod settings;
 pub mod users;

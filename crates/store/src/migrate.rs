@@ -138,6 +138,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
     },
     Migration {
+        version: 21,
+        name: "portal",
+        sqlite: include_str!("../migrations/sqlite/0021_portal.sql"),
+        postgres: include_str!("../migrations/postgres/0021_portal.sql"),
+    },
+    Migration {
         version: 22,
         name: "scim_users",
         sqlite: include_str!("../migrations/sqlite/0022_scim_users.sql"),

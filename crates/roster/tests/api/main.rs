@@ -39,6 +39,8 @@ mod oauth_browser;
 mod oauth_flow;
 mod oauth_installs;
 mod ops;
+mod portal;
+mod portal_browser;
 mod privileges;
 mod roles;
 mod schema;

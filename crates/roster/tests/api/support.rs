@@ -168,6 +168,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// The server's clock: advancing it moves time for its use cases and workers.
     pub clock: roster_service::Clock,
+    /// On an empty database: the one-time `/setup` link `roster serve` prints.
+    pub setup_link: Option<String>,
 }
 
 /// Credentials printed by `roster account create --json`.
@@ -205,12 +207,14 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let app = Application::build(&config).await.unwrap();
     let base = format!("http://{}", app.address());
     let clock = app.service().clock().clone();
+    let setup_link = app.setup_link().map(str::to_owned);
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base,
         client: reqwest::Client::new(),
         db,
         clock,
+        setup_link,
     }
 }
 

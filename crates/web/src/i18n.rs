@@ -1,0 +1,134 @@
+//! Message catalogs, one per language (`i18n/*.txt`, `key = text` lines, compiled into the
+//! binary), and how a page's language is chosen: the switcher's cookie, else the signed-in
+//! user's profile language, else the browser's `Accept-Language`, else English.
+
+use roster_domain::language::Language;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const SOURCES: [(Language, &str); 5] = [
+    (Language::English, include_str!("../i18n/en.txt")),
+    (Language::French, include_str!("../i18n/fr.txt")),
+    (Language::Polish, include_str!("../i18n/pl.txt")),
+    (Language::Portuguese, include_str!("../i18n/pt.txt")),
+    (Language::Russian, include_str!("../i18n/ru.txt")),
+];
+
+type Catalog = HashMap<&'static str, &'static str>;
+
+fn parse(source: &'static str) -> Catalog {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect()
+}
+
+fn catalogs() -> &'static HashMap<Language, Catalog> {
+    static ALL: OnceLock<HashMap<Language, Catalog>> = OnceLock::new();
+    ALL.get_or_init(|| SOURCES.iter().map(|(l, s)| (*l, parse(s))).collect())
+}
+
+/// The text of `key` in `lang`; English when the key is missing there, the key itself when it
+/// is missing everywhere (the catalog test keeps both from happening).
+pub fn text(lang: Language, key: &str) -> &'static str {
+    let all = catalogs();
+    all.get(&lang)
+        .and_then(|c| c.get(key))
+        .or_else(|| all.get(&Language::English).and_then(|c| c.get(key)))
+        .copied()
+        .unwrap_or("?")
+}
+
+/// The first language of an `Accept-Language` header Roster writes, by quality.
+pub fn from_accept_language(header: &str) -> Option<Language> {
+    let mut choices: Vec<(f32, Language)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut bits = part.split(';');
+            let tag = bits.next()?.trim();
+            let q = bits
+                .find_map(|b| b.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Language::of_tag(tag).map(|l| (q, l))
+        })
+        .collect();
+    choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+    choices.first().map(|c| c.1)
+}
+
+/// The page's language, by the rule in this module's header.
+pub fn choose(cookie: Option<&str>, profile: Option<&str>, accept: Option<&str>) -> Language {
+    cookie
+        .and_then(Language::of_tag)
+        .or_else(|| profile.and_then(Language::of_tag))
+        .or_else(|| accept.and_then(from_accept_language))
+        .unwrap_or(Language::English)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_key_is_in_every_language() {
+        let all = catalogs();
+        let english: BTreeSet<_> = all[&Language::English].keys().copied().collect();
+        assert!(english.len() > 50);
+        for (lang, catalog) in all {
+            let keys: BTreeSet<_> = catalog.keys().copied().collect();
+            let missing: Vec<_> = english.difference(&keys).collect();
+            let extra: Vec<_> = keys.difference(&english).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+            assert!(extra.is_empty(), "{lang:?} has unknown keys {extra:?}");
+            assert!(catalog.values().all(|v| !v.is_empty()), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        let templates = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/setup.html"),
+            include_str!("../templates/signin.html"),
+            include_str!("../templates/users.html"),
+            include_str!("../templates/pending.html"),
+            include_str!("../templates/user_edit.html"),
+            include_str!("../templates/profile.html"),
+            include_str!("../templates/outbox.html"),
+            include_str!("../templates/message.html"),
+            include_str!("../templates/tabs.html"),
+            include_str!("../templates/reset.html"),
+            include_str!("../templates/groups.html"),
+        ];
+        for t in templates {
+            for piece in t.split("t(\"").skip(1) {
+                let key = piece.split('"').next().unwrap_or_default();
+                assert_ne!(text(Language::English, key), "?", "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_language_follows_cookie_then_profile_then_browser() {
+        assert_eq!(
+            choose(Some("ru"), Some("fr-FR"), Some("pl")),
+            Language::Russian
+        );
+        assert_eq!(choose(None, Some("fr-FR"), Some("pl")), Language::French);
+        assert_eq!(
+            choose(None, Some("de-DE"), Some("de, pl;q=0.5")),
+            Language::Polish
+        );
+        assert_eq!(
+            choose(None, None, Some("pt-BR;q=0.4, fr;q=0.9")),
+            Language::French
+        );
+        assert_eq!(choose(Some("xx"), None, None), Language::English);
+        assert_eq!(text(Language::Russian, "signin.submit"), "Войти");
+    }
+}

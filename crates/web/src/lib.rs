@@ -1,0 +1,78 @@
+//! Roster's web portal: server-rendered, localised pages (askama templates, plain forms, htmx
+//! only as an enhancement) over the same service layer as the API, so every rule holds on
+//! screen too. [`router`] gives the portal's routes; the binary merges them with the API's.
+//!
+//! Navigation is one list in `templates/base.html`; later pages (Roles, Groups, Audit log,
+//! Meetings, …) add a route here, a module, a template and a nav entry.
+
+// Handlers return `Result<_, Response>` to stop early with a finished page, axum's idiom.
+#![allow(clippy::result_large_err)]
+
+mod assets;
+mod auth;
+mod ctx;
+mod errors;
+mod form;
+mod groups;
+pub mod i18n;
+mod outbox;
+mod pending;
+mod profile;
+mod reset;
+mod setup;
+mod user_edit;
+mod users;
+mod view;
+
+use axum::routing::{get, post};
+use axum::Router;
+use roster_service::Service;
+
+/// What the portal's handlers reach.
+#[derive(Debug, Clone)]
+pub struct WebState {
+    pub service: Service,
+    /// Whether cookies get `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+    /// Whether an SMTP server delivers mail (else the Mail outbox page shows it).
+    pub smtp_configured: bool,
+}
+
+impl WebState {
+    pub fn new(service: Service, public_url: &str, smtp_configured: bool) -> Self {
+        Self {
+            service,
+            secure_cookies: public_url.starts_with("https://"),
+            smtp_configured,
+        }
+    }
+}
+
+/// The portal's routes, at `/`.
+pub fn router(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(auth::home))
+        .route("/static/{file}", get(assets::file))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/language", post(auth::set_language))
+        .route("/setup", get(setup::show).post(setup::submit))
+        .route("/signin", get(auth::show).post(auth::sign_in))
+        .route("/signout", post(auth::sign_out))
+        .route("/reset", get(reset::show).post(reset::request))
+        .route("/reset/new", get(reset::show_new).post(reset::choose))
+        .route("/users", get(users::list))
+        .route("/users/add", post(users::add))
+        .route("/users/bulk", post(users::bulk))
+        .route("/users/pending", get(pending::list))
+        .route("/users/pending/{userId}/resend", post(pending::resend))
+        .route("/users/pending/{userId}/delete", post(pending::delete))
+        .route(
+            "/users/edit/{userId}",
+            get(user_edit::show).post(user_edit::save),
+        )
+        .route("/users/edit/{userId}/status", post(user_edit::status))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/profile", get(profile::show).post(profile::save))
+        .route("/outbox", get(outbox::list))
+        .with_state(state)
+}
