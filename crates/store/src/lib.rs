@@ -35,6 +35,7 @@ pub mod oauth;
 pub mod oauth_installs;
 pub mod personal;
 pub mod roles;
+pub mod scim_groups;
 pub mod settings;
 pub mod users;
 pub mod webhooks;

@@ -137,6 +137,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_webhook_window.sql"),
         postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
     },
+    Migration {
+        version: 23,
+        name: "scim_groups",
+        sqlite: include_str!("../migrations/sqlite/0023_scim_groups.sql"),
+        postgres: include_str!("../migrations/postgres/0023_scim_groups.sql"),
+    },
 ];
 
 /// What [`run`] did.
