@@ -42,6 +42,8 @@ mod ops;
 mod privileges;
 mod roles;
 mod schema;
+mod scim_bulk;
+mod scim_groups;
 mod scopes;
 mod settings;
 mod smtp;
