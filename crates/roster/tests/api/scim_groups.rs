@@ -142,4 +142,92 @@ async fn lifecycle_through_the_client(b: Backend) {
     let _ = &t.acct;
 }
 
-both_backends!(lifecycle_through_the_client);
+async fn refusals_change_nothing(b: Backend) {
+    let t = Scim::new(b).await;
+    let ann = t.users("u", 1).await.remove(0);
+    let other = t
+        .app
+        .create_account("Other", "owner@other.test", &["--plan", "business"])
+        .await;
+    let other_token = t.app.token(&other).await;
+    let spy = t
+        .app
+        .add_user(&other_token, "custCreate", "spy@other.test", 1)
+        .await;
+    let (s, og) = t
+        .app
+        .post("/v2/groups", &other_token, &json!({"name": "Theirs"}))
+        .await;
+    assert_eq!(s, 201, "{og}");
+    let og = og["id"].as_str().unwrap();
+    let before = t.app.scalar("SELECT COUNT(*) FROM events").await;
+
+    let out = t.run("groups_errors.py", &[&ann, &spy, og]).await;
+
+    // Only the two groups the script made, Maths holding ann; the other account untouched.
+    let (_, list) = t.app.get("/v2/groups", &t.rest).await;
+    assert_eq!(list["total_records"], 2, "{list}");
+    assert_eq!(t.groups_of(&ann).await, json!([out["maths"]]));
+    let (_, theirs) = t
+        .app
+        .get(&format!("/v2/groups/{og}/members"), &other_token)
+        .await;
+    assert_eq!(theirs["total_records"], 0);
+    let (_, spy_user) = t.app.get(&format!("/v2/users/{spy}"), &other_token).await;
+    assert_eq!(spy_user["group_ids"], json!([]));
+    // Events: the two creations and ann joining, nothing for the refusals.
+    let after = t.app.scalar("SELECT COUNT(*) FROM events").await;
+    assert_eq!(after - before, 3);
+
+    // A token without the scim2 scope reaches nothing, and changes nothing.
+    let res = t
+        .app
+        .client
+        .post(t.app.url("/scim2/Groups"))
+        .bearer_auth(&t.rest)
+        .json(&json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sneaky"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = t
+        .app
+        .client
+        .get(t.app.url("/scim2/Groups"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let (_, list) = t.app.get("/v2/groups", &t.rest).await;
+    assert_eq!(list["total_records"], 2, "{list}");
+}
+
+/// Thousands of members added, removed and replaced by single PATCH requests.
+async fn large_group(b: Backend) {
+    let t = Scim::new(b).await;
+    let n = 3000;
+    let ids = t.users("m", n).await;
+    let args: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let out = t.run("groups_large.py", &args).await;
+    let group = out["group"].as_str().unwrap();
+    let (third, keep) = (n / 3, n - 2 * (n / 6));
+    assert_eq!(out["members"], keep, "{out}");
+    let (_, g) = t.app.get(&format!("/v2/groups/{group}"), &t.rest).await;
+    assert_eq!(g["total_members"], keep, "{g}");
+    // Events as the REST API writes them, one per member who joined or left.
+    let left_by_replace = n - third - keep + third / 2;
+    assert_eq!(t.events("group.member_added").await, (n + third / 2) as i64);
+    assert_eq!(
+        t.events("group.member_deleted").await,
+        (third + left_by_replace) as i64
+    );
+    assert_eq!(t.groups_of(&ids[0]).await, json!([]));
+    assert_eq!(t.groups_of(&ids[n / 2]).await, json!([group]));
+    eprintln!("large group timings: {}", out["timings"]);
+}
+
+both_backends!(
+    lifecycle_through_the_client,
+    refusals_change_nothing,
+    large_group
+);

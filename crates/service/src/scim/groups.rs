@@ -382,9 +382,9 @@ impl Service {
             let listed = match change {
                 MembersChange::Add(ids)
                 | MembersChange::Remove(ids)
-                | MembersChange::RemoveSelected { ids, .. }
                 | MembersChange::Replace(ids) => ids.as_slice(),
-                MembersChange::Clear => &[],
+                // A filter selecting nobody is `noTarget`, checked as it runs.
+                MembersChange::RemoveSelected { .. } | MembersChange::Clear => &[],
             };
             if listed.is_empty() {
                 continue;
