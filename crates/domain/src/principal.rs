@@ -82,6 +82,18 @@ pub struct Principal {
     /// (`meeting:write`) reaches only the caller and what they own, whatever their role.
     /// `Account` until an endpoint's scope check narrows it.
     pub reach: Reach,
+    /// The OAuth app whose token made the request (`None` for the operator and imports).
+    pub app: Option<AppRef>,
+}
+
+/// The app behind a request, and the interface it came through when that is worth recording
+/// on events (SCIM: the identity provider's changes say so in the audit log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppRef {
+    pub client_id: String,
+    pub name: String,
+    /// `Some("scim2")` for requests under `/scim2`; `None` elsewhere.
+    pub interface: Option<&'static str>,
 }
 
 /// A user as the access rules see them.
@@ -249,6 +261,7 @@ mod tests {
             group_scope: None,
             scopes: Scopes::default(),
             reach: Reach::Account,
+            app: None,
         }
     }
 

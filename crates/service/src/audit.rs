@@ -102,7 +102,16 @@ fn entry(e: events::EventRecord) -> AuditEntry {
             .unwrap_or(&e.actor)
             .to_owned(),
         category_type: category,
-        operation_detail: format!("{} {what}", e.kind),
+        operation_detail: match payload.get("via") {
+            Some(via) => format!(
+                "{} {what} (through {} by app {} ({}))",
+                e.kind,
+                via["interface"].as_str().unwrap_or_default().to_uppercase(),
+                via["app_name"].as_str().unwrap_or_default(),
+                via["app_client_id"].as_str().unwrap_or_default(),
+            ),
+            None => format!("{} {what}", e.kind),
+        },
         action: e.kind,
         target: e.target,
     }

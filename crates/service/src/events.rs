@@ -41,6 +41,19 @@ fn payload(e: Event<'_>) -> String {
     payload.insert("operator".into(), json!(operator));
     payload.insert("operator_id".into(), json!(operator_id));
     payload.insert("object".into(), e.object);
+    // A change that came through an interface worth naming (SCIM) says so, with its app.
+    if let Actor::Principal(p) = e.actor {
+        if let Some(app) = p.app.as_ref().filter(|a| a.interface.is_some()) {
+            payload.insert(
+                "via".into(),
+                json!({
+                    "interface": app.interface,
+                    "app_client_id": app.client_id,
+                    "app_name": app.name,
+                }),
+            );
+        }
+    }
     payload.extend(e.extra);
     Value::Object(payload).to_string()
 }

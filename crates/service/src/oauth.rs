@@ -148,6 +148,11 @@ impl Service {
             scopes: roster_domain::Scopes::parse(&grant.scopes),
             // Narrowed per request by the endpoint's scope check (roster-api).
             reach: roster_domain::Reach::Account,
+            app: Some(roster_domain::principal::AppRef {
+                client_id: grant.client_id,
+                name: grant.app_name,
+                interface: None,
+            }),
         })
     }
 }

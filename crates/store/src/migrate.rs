@@ -138,6 +138,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0020_webhook_window.sql"),
     },
     Migration {
+        version: 22,
+        name: "scim_users",
+        sqlite: include_str!("../migrations/sqlite/0022_scim_users.sql"),
+        postgres: include_str!("../migrations/postgres/0022_scim_users.sql"),
+    },
+    Migration {
         version: 23,
         name: "scim_groups",
         sqlite: include_str!("../migrations/sqlite/0023_scim_groups.sql"),

@@ -158,6 +158,9 @@ pub struct TokenGrant {
     /// A custom role's space-separated privileges, and its group scope (space-separated ids).
     pub role_privileges: Option<String>,
     pub role_scope: Option<String>,
+    /// The app the token was issued to.
+    pub client_id: String,
+    pub app_name: String,
 }
 
 impl FromRow for TokenGrant {
@@ -173,6 +176,8 @@ impl FromRow for TokenGrant {
             user_email: r.parse(7, |s| Email::parse(s).ok())?,
             role_privileges: r.opt_text(8)?,
             role_scope: r.opt_text(9)?,
+            client_id: r.text(10)?,
+            app_name: r.text(11)?,
         })
     }
 }
@@ -182,7 +187,7 @@ impl FromRow for TokenGrant {
 pub async fn find_token(conn: &mut Conn, hash: &SecretHash) -> Result<Option<TokenGrant>> {
     conn.fetch_optional(
         "SELECT t.account_id, t.user_id, u.role_id, t.scopes, t.expires_at, a.status, u.status, u.email, \
-         r.privileges, r.group_scope \
+         r.privileges, r.group_scope, a.client_id, a.name \
          FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id JOIN users u ON u.id = t.user_id \
          LEFT JOIN roles r ON r.id = u.role_id AND r.account_id = u.account_id \
          LEFT JOIN oauth_installs i ON i.id = t.install_id \

@@ -110,6 +110,8 @@ macro_rules! select_user {
 
 // After the macros above, which it uses.
 mod list;
+pub mod scim;
+pub mod scim_filter;
 
 pub use list::{count, list, AttributeFilter, ListFilter};
 

@@ -44,6 +44,11 @@ impl FromRequestParts<AppState> for ScimCaller {
                  Install an account-level app with the scim2 scope and use its token.",
             ));
         }
+        let mut principal = principal;
+        // Events of SCIM changes name the interface and the identity provider's app.
+        if let Some(app) = principal.app.as_mut() {
+            app.interface = Some("scim2");
+        }
         let caller = ScimCaller(principal);
         parts.extensions.insert(caller.clone());
         Ok(caller)

@@ -155,7 +155,7 @@ impl Service {
         } else {
             p.display_name
         };
-        let mut user = UserRecord {
+        let user = UserRecord {
             status: p.action.initial_status(),
             first_name: p.first_name,
             last_name: p.last_name,
@@ -172,40 +172,63 @@ impl Service {
         };
 
         let mut tx = self.db.begin().await?;
-        let account = open_account(&mut tx, principal).await?;
+        let user = self
+            .insert_new_user(&mut tx, principal, user, p.user_type, input.add_ons, Map::new())
+            .await?;
+        tx.commit().await?;
+        tracing::info!(user_id = %user.id, action = user.creation_type.as_str(), "user added");
+        Ok(UserView::of(user))
+    }
+
+    /// Adds `user` (built by the caller, its status following its creation type) inside `tx`:
+    /// the account's payment gate, the email's managed-domain defaults and type, seats, the
+    /// invitation (for `create`) and `user.created` with `extra` keys. Every interface that adds
+    /// one user (REST, SCIM) goes through here, so the rules hold for all of them.
+    pub(crate) async fn insert_new_user(
+        &self,
+        tx: &mut roster_store::Conn,
+        principal: &Principal,
+        mut user: UserRecord,
+        user_type: Option<UserType>,
+        add_ons: AddOns,
+        mut extra: Map<String, serde_json::Value>,
+    ) -> Result<UserRecord> {
+        let action = user.creation_type;
+        let at = user.created_at;
+        let account = open_account(tx, principal).await?;
         // A new user starts in the account's language; PATCH can give them their own.
         user.language.clone_from(&account.language);
-        let domain_type = apply_domain_defaults(&mut tx, &mut user).await?;
-        user.user_type = p.user_type.or(domain_type).ok_or_else(|| {
+        let domain_type = apply_domain_defaults(tx, &mut user).await?;
+        user.user_type = user_type.or(domain_type).ok_or_else(|| {
             Error::invalid(
                 "user_info.type",
                 "type is required (the email's managed domain has no default type)",
             )
         })?;
-        user.add_ons = input.add_ons.check(user.user_type).map_err(Error::AddOn)?;
+        user.add_ons = add_ons.check(user.user_type).map_err(Error::AddOn)?;
         user.user_type
-            .check_allowed(p.action, account.on_prem_enabled)
+            .check_allowed(action, account.on_prem_enabled)
             .map_err(Error::UserType)?;
-        if p.action == CreateAction::AutoCreate
-            && accounts::managing_account(&mut tx, user.email.domain())
+        if action == CreateAction::AutoCreate
+            && accounts::managing_account(tx, user.email.domain())
                 .await?
                 .as_ref()
                 != Some(&principal.account_id)
         {
             return Err(Error::NotManagedDomain);
         }
-        if users::find_by_email(&mut tx, &principal.account_id, &user.email)
+        if users::find_by_email(tx, &principal.account_id, &user.email)
             .await?
             .is_some()
         {
             return Err(Error::EmailTaken(user.email));
         }
-        if users::email_exists(&mut tx, &user.email).await? {
+        if users::email_exists(tx, &user.email).await? {
             // Someone with a standalone account of their own is invited to join with their
             // data; anyone else's email is taken.
-            let person = match p.action {
+            let person = match action {
                 CreateAction::Create => {
-                    crate::joining::standalone_owner(&mut tx, &user.email, &principal.account_id)
+                    crate::joining::standalone_owner(tx, &user.email, &principal.account_id)
                         .await?
                 }
                 _ => None,
@@ -222,11 +245,11 @@ impl Service {
             user.language.clone_from(&person.language);
             user.joins_user_id = Some(person.id);
         }
-        while users::pmi_exists(&mut tx, user.pmi).await? {
+        while users::pmi_exists(tx, user.pmi).await? {
             user.pmi = pmi::generate();
         }
-        move_seats(&mut tx, &user, 1).await?;
-        users::insert(&mut tx, &user).await.map_err(|e| {
+        move_seats(tx, &user, 1).await?;
+        users::insert(tx, &user).await.map_err(|e| {
             // A racing invitation to join: PostgreSQL names the index, SQLite its columns.
             let join_taken =
                 e.is_unique("users.joins") || e.is_unique("users.account_id, users.email");
@@ -237,19 +260,19 @@ impl Service {
             }
         })?;
         let applied =
-            crate::admin::apply_user_defaults(&mut tx, &user.account_id, &[user.id.as_str()])
+            crate::admin::apply_user_defaults(tx, &user.account_id, &[user.id.as_str()])
                 .await?;
         if user.group_id.is_none() {
             user.group_id = applied.group_id;
         }
         user.chat_group_ids.extend(applied.chat_group_id);
         let actor = Actor::Principal(principal);
-        if p.action == CreateAction::Create {
+        if action == CreateAction::Create {
             // The activation token: 256 random bits, mailed once, stored only as a hash.
             let token = Secret::token();
             let expires_at = at + INVITATION_TTL;
             invitations::insert(
-                &mut tx,
+                tx,
                 &NewInvitation {
                     user_id: &user.id,
                     account_id: &user.account_id,
@@ -261,7 +284,7 @@ impl Service {
             )
             .await?;
             crate::mail::enqueue_activation(
-                &mut tx,
+                tx,
                 &self.settings.public_url,
                 &crate::mail::Activation {
                     kind: crate::mail::InviteKind::of(&user),
@@ -276,8 +299,7 @@ impl Service {
             )
             .await?;
         }
-        let mut extra = Map::new();
-        extra.insert("creation_type".into(), json!(p.action.as_str()));
+        extra.insert("creation_type".into(), json!(action.as_str()));
         let event = Event {
             account_id: &user.account_id,
             kind: "user.created",
@@ -286,10 +308,8 @@ impl Service {
             object: event_object(&user),
             extra,
         };
-        events::emit(&mut tx, event, at).await?;
-        tx.commit().await?;
-        tracing::info!(user_id = %user.id, action = p.action.as_str(), "user added");
-        Ok(UserView::of(user))
+        events::emit(tx, event, at).await?;
+        Ok(user)
     }
 
     /// Adds every email of a comma- (or white-space-) separated list with the same settings.

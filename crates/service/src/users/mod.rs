@@ -10,7 +10,7 @@ mod list;
 mod resend;
 mod settings;
 pub(crate) mod status;
-mod update;
+pub(crate) mod update;
 
 pub use bulk::{BulkChange, BulkOutcome, BulkReport, MAX_BULK};
 pub use create::{apply_domain_defaults, AddedUser, NewUser};

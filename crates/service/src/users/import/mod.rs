@@ -270,6 +270,7 @@ impl Service {
             group_scope: None,
             scopes: roster_domain::Scopes::default(),
             reach: roster_domain::Reach::Account,
+            app: None,
         })
     }
 
