@@ -114,8 +114,19 @@ fn outcome(
     Value::Object(o)
 }
 
-fn failed(op: &Op, e: &ScimError) -> Value {
-    outcome(op, e.status, None, None, Some(e.body()))
+/// A failed operation: its error, and (but for a POST, which made nothing) its location, as
+/// RFC 7644 §3.7 requires.
+fn failed(op: &Op, public_url: &str, e: &ScimError) -> Value {
+    let location = (op.method != Method::POST).then(|| location(public_url, &op.path));
+    outcome(op, e.status, location, None, Some(e.body()))
+}
+
+fn location(public_url: &str, path: &str) -> String {
+    format!(
+        "{}/scim2/{}",
+        public_url.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 /// Runs one operation through the resources' router, as its own request.
@@ -136,7 +147,7 @@ async fn run(
                 op.method
             ),
         );
-        return (failed(op, &e), None, false);
+        return (failed(op, public_url, &e), None, false);
     }
     let mut data = op.data.clone();
     if let Some(d) = data.as_mut() {
@@ -157,7 +168,7 @@ async fn run(
                 ScimType::InvalidPath,
                 format!("{path} is not a valid path."),
             );
-            return (failed(op, &e), None, false);
+            return (failed(op, public_url, &e), None, false);
         }
     }
     let headers = req.headers_mut();
@@ -192,11 +203,11 @@ async fn run(
         .await
         .unwrap_or_default();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if !status.is_success() {
-        return (outcome(op, status, None, None, Some(body)), None, false);
+    if location.is_none() && op.method != Method::POST {
+        location = Some(self::location(public_url, &uri));
     }
-    if location.is_none() && op.method != Method::DELETE {
-        location = Some(format!("{}/scim2{uri}", public_url.trim_end_matches('/')));
+    if !status.is_success() {
+        return (outcome(op, status, location, None, Some(body)), None, false);
     }
     let created = body.get("id").and_then(Value::as_str).map(str::to_owned);
     (outcome(op, status, location, version, None), created, true)
@@ -282,6 +293,7 @@ async fn bulk(
                 Some((
                     failed(
                         op,
+                        &state.public_url,
                         &ScimError::bad(
                             ScimType::InvalidValue,
                             format!("bulkId:{r} names no POST operation of this request."),
@@ -291,7 +303,7 @@ async fn bulk(
                     false,
                 ))
             } else if let Some(r) = broken {
-                Some((failed(op, &ScimError::new(
+                Some((failed(op, &state.public_url, &ScimError::new(
                     StatusCode::CONFLICT,
                     None,
                     format!("bulkId:{r} names an operation that failed, so this one cannot run."),
@@ -341,7 +353,7 @@ async fn bulk(
                         op.refs.join(", ")
                     ),
                 );
-                results.push(failed(op, &e));
+                results.push(failed(op, &state.public_url, &e));
                 errors += 1;
                 if fail_on.is_some_and(|n| errors >= n) {
                     break;

@@ -26,7 +26,9 @@ use serde_json::{json, Map, Value};
 pub enum Refusal {
     Service(Error),
     /// `If-Match` named another version (412).
-    Stale { current: i64 },
+    Stale {
+        current: i64,
+    },
     /// An attribute that cannot change was changed (400 mutability).
     Mutability(String),
     /// `externalId` taken in the account (409 uniqueness).
@@ -87,7 +89,11 @@ fn user_id(id: &str) -> Result<UserId> {
 
 fn check_version(rec: &ScimUserRecord, if_match: Option<&[String]>) -> Result<()> {
     match if_match {
-        Some(tags) if !tags.iter().any(|t| t == "*" || *t == rec.version.to_string()) => {
+        Some(tags)
+            if !tags
+                .iter()
+                .any(|t| t == "*" || *t == rec.version.to_string()) =>
+        {
             Err(Refusal::Stale {
                 current: rec.version,
             })
@@ -325,7 +331,15 @@ impl Service {
             move_seats(&mut tx, &user, -1).await?;
             users::update(&mut tx, &user, &inactive).await?;
             let object = crate::users::event_object(&inactive);
-            emit(&mut tx, principal, "user.deactivated", &inactive, object, Map::new()).await?;
+            emit(
+                &mut tx,
+                principal,
+                "user.deactivated",
+                &inactive,
+                object,
+                Map::new(),
+            )
+            .await?;
         }
         let created = store::find(&mut tx, &principal.account_id, &user.id)
             .await?

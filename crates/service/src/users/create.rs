@@ -173,7 +173,14 @@ impl Service {
 
         let mut tx = self.db.begin().await?;
         let user = self
-            .insert_new_user(&mut tx, principal, user, p.user_type, input.add_ons, Map::new())
+            .insert_new_user(
+                &mut tx,
+                principal,
+                user,
+                p.user_type,
+                input.add_ons,
+                Map::new(),
+            )
             .await?;
         tx.commit().await?;
         tracing::info!(user_id = %user.id, action = user.creation_type.as_str(), "user added");
@@ -228,8 +235,7 @@ impl Service {
             // data; anyone else's email is taken.
             let person = match action {
                 CreateAction::Create => {
-                    crate::joining::standalone_owner(tx, &user.email, &principal.account_id)
-                        .await?
+                    crate::joining::standalone_owner(tx, &user.email, &principal.account_id).await?
                 }
                 _ => None,
             };
@@ -260,8 +266,7 @@ impl Service {
             }
         })?;
         let applied =
-            crate::admin::apply_user_defaults(tx, &user.account_id, &[user.id.as_str()])
-                .await?;
+            crate::admin::apply_user_defaults(tx, &user.account_id, &[user.id.as_str()]).await?;
         if user.group_id.is_none() {
             user.group_id = applied.group_id;
         }

@@ -67,9 +67,7 @@ fn column(path: &AttrPath) -> Result<Column, Unsupported> {
         ("active", None) => Column::Active,
         ("name", Some("givenname")) => Column::Insensitive("first_name"),
         ("name", Some("familyname")) => Column::Insensitive("last_name"),
-        ("name", Some("formatted")) | ("displayname", None) => {
-            Column::Insensitive("display_name")
-        }
+        ("name", Some("formatted")) | ("displayname", None) => Column::Insensitive("display_name"),
         ("meta", Some("created")) => Column::Time("created_at"),
         ("meta", Some("lastmodified")) => Column::Time("updated_at"),
         _ => {
@@ -171,12 +169,19 @@ impl Compiler {
         })
     }
 
-    fn compare(&mut self, p: &AttrPath, op: CompareOp, v: &CompValue) -> Result<String, Unsupported> {
+    fn compare(
+        &mut self,
+        p: &AttrPath,
+        op: CompareOp,
+        v: &CompValue,
+    ) -> Result<String, Unsupported> {
         let col = column(p)?;
         match col {
             Column::Active => {
                 let CompValue::Bool(b) = v else {
-                    return Err(Unsupported(format!("{p} is a boolean: compare it with true or false.")));
+                    return Err(Unsupported(format!(
+                        "{p} is a boolean: compare it with true or false."
+                    )));
                 };
                 let is_active = match op {
                     CompareOp::Eq => *b,
@@ -196,10 +201,14 @@ impl Compiler {
             }
             Column::Time(c) => {
                 let CompValue::String(s) = v else {
-                    return Err(Unsupported(format!("{p} is a dateTime: compare it with a quoted RFC 3339 time.")));
+                    return Err(Unsupported(format!(
+                        "{p} is a dateTime: compare it with a quoted RFC 3339 time."
+                    )));
                 };
                 let t = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-                    Unsupported(format!("{p} is a dateTime, and \"{s}\" is not an RFC 3339 time."))
+                    Unsupported(format!(
+                        "{p} is a dateTime, and \"{s}\" is not an RFC 3339 time."
+                    ))
                 })?;
                 let sym = match op {
                     CompareOp::Eq => "=",

@@ -60,7 +60,12 @@ fn if_match(headers: &HeaderMap) -> Option<Vec<String>> {
     let v = headers.get(header::IF_MATCH)?.to_str().unwrap_or_default();
     Some(
         v.split(',')
-            .map(|t| t.trim().trim_start_matches("W/").trim_matches('"').to_owned())
+            .map(|t| {
+                t.trim()
+                    .trim_start_matches("W/")
+                    .trim_matches('"')
+                    .to_owned()
+            })
             .collect(),
     )
 }

@@ -96,7 +96,8 @@ pub fn apply(resource: &mut Value, body: &Value) -> Result<(), ScimError> {
                         (_, v) if k.eq_ignore_ascii_case("schemas") => drop(v),
                         (_, v) => {
                             // Entra sends dotted and URN-qualified names as keys.
-                            let path = PatchPath::parse(&k).map_err(|e| ScimError::invalid_path(&e))?;
+                            let path =
+                                PatchPath::parse(&k).map_err(|e| ScimError::invalid_path(&e))?;
                             apply_path(res, kind, &path, v)?;
                         }
                     }
@@ -138,7 +139,14 @@ fn locate<'a>(
         .find(|n| n.eq_ignore_ascii_case(&attr.name))
         .copied()
     else {
-        let ignored = ["nickName", "profileUrl", "userType", "locale", "ims", "photos"];
+        let ignored = [
+            "nickName",
+            "profileUrl",
+            "userType",
+            "locale",
+            "ims",
+            "photos",
+        ];
         if container.is_none() && ignored.iter().any(|n| n.eq_ignore_ascii_case(&attr.name)) {
             return Ok(None);
         }

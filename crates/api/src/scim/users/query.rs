@@ -56,7 +56,10 @@ impl Projection {
 
 /// The object a path's attribute sits in (the resource or an extension) and its name.
 fn container_key(resource: &Map<String, Value>, p: &AttrPath) -> (Option<String>, String) {
-    let urn = p.urn.as_deref().filter(|u| !u.eq_ignore_ascii_case(USER_SCHEMA));
+    let urn = p
+        .urn
+        .as_deref()
+        .filter(|u| !u.eq_ignore_ascii_case(USER_SCHEMA));
     // `urn:…:enterprise:2.0:User` alone parses as URN `urn:…:2.0` and name `User`.
     let whole = format!("{}:{}", p.urn.as_deref().unwrap_or_default(), p.name);
     if resource.keys().any(|k| k.eq_ignore_ascii_case(&whole)) && p.sub.is_none() {
@@ -85,16 +88,24 @@ impl Parsed {
             for p in &self.include {
                 let (urn, name) = container_key(&full, p);
                 let src = match &urn {
-                    Some(u) => find_key(&full, u).and_then(|k| full.get(&k)).and_then(Value::as_object),
+                    Some(u) => find_key(&full, u)
+                        .and_then(|k| full.get(&k))
+                        .and_then(Value::as_object),
                     None => Some(&full),
                 };
                 let Some(src) = src else { continue };
-                let Some(k) = find_key(src, &name) else { continue };
+                let Some(k) = find_key(src, &name) else {
+                    continue;
+                };
                 let Some(v) = src.get(&k) else { continue };
                 let v = match (&p.sub, v) {
                     (Some(sub), Value::Object(o)) => match find_key(o, sub) {
                         Some(sk) => {
-                            let mut m = match urn.as_ref().and_then(|u| out.get(u)).and_then(|c| c.get(&k)) {
+                            let mut m = match urn
+                                .as_ref()
+                                .and_then(|u| out.get(u))
+                                .and_then(|c| c.get(&k))
+                            {
                                 Some(Value::Object(m)) => m.clone(),
                                 _ => match out.get(&k) {
                                     Some(Value::Object(m)) if urn.is_none() => m.clone(),
@@ -130,11 +141,15 @@ impl Parsed {
                 continue;
             }
             let target = match &urn {
-                Some(u) => find_key(&out, u).and_then(|k| out.get_mut(&k)).and_then(Value::as_object_mut),
+                Some(u) => find_key(&out, u)
+                    .and_then(|k| out.get_mut(&k))
+                    .and_then(Value::as_object_mut),
                 None => Some(&mut out),
             };
             let Some(target) = target else { continue };
-            let Some(k) = find_key(target, &name) else { continue };
+            let Some(k) = find_key(target, &name) else {
+                continue;
+            };
             match &p.sub {
                 Some(sub) => {
                     if let Some(o) = target.get_mut(&k).and_then(Value::as_object_mut) {
@@ -171,7 +186,10 @@ impl ListParams {
     /// From a `POST /Users/.search` body.
     pub fn from_search(body: &Value) -> Result<Self, ScimError> {
         let Some(o) = body.as_object() else {
-            return Err(ScimError::bad(ScimType::InvalidSyntax, "A search must be an object."));
+            return Err(ScimError::bad(
+                ScimType::InvalidSyntax,
+                "A search must be an object.",
+            ));
         };
         let ok = matches!(wire::get(o, "schemas"), Some(Value::Array(a))
             if a.iter().any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(SEARCH_SCHEMA))));
@@ -226,17 +244,20 @@ pub async fn run(state: &AppState, p: &Principal, q: ListParams) -> Result<Scim<
         .map(|f| Filter::parse(f).map_err(|e| ScimError::invalid_filter(&e)))
         .transpose()?;
     // RFC 7644 §3.4.2.4: below 1 means 1; a negative count means 0.
-    let start = number(q.start_index.as_deref(), "startIndex")?.unwrap_or(1).max(1);
+    let start = number(q.start_index.as_deref(), "startIndex")?
+        .unwrap_or(1)
+        .max(1);
     let max = i64::try_from(MAX_RESULTS).unwrap_or(200);
-    let count = number(q.count.as_deref(), "count")?.unwrap_or(max).clamp(0, max);
+    let count = number(q.count.as_deref(), "count")?
+        .unwrap_or(max)
+        .clamp(0, max);
     let sort_by = q
         .sort_by
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(|s| {
-            AttrPath::parse(s).map_err(|e| {
-                ScimError::bad(ScimType::InvalidValue, format!("sortBy {s}: it {e}."))
-            })
+            AttrPath::parse(s)
+                .map_err(|e| ScimError::bad(ScimType::InvalidValue, format!("sortBy {s}: it {e}.")))
         })
         .transpose()?;
     let descending = match q.sort_order.as_deref().map(str::trim) {
@@ -244,7 +265,11 @@ pub async fn run(state: &AppState, p: &Principal, q: ListParams) -> Result<Scim<
         Some(o) => match SortOrder::parse(o) {
             Some(SortOrder::Descending) => true,
             Some(_) => false,
-            None => return Err(bad(format!("sortOrder must be ascending or descending, not {o}."))),
+            None => {
+                return Err(bad(format!(
+                    "sortOrder must be ascending or descending, not {o}."
+                )))
+            }
         },
     };
     let projection = q.projection.parse()?;

@@ -155,7 +155,10 @@ pub fn boolean(v: &Value, what: &str) -> Result<bool, ScimError> {
 }
 
 fn only_known(o: &Map<String, Value>, known: &[&str], what: &str) -> Result<(), ScimError> {
-    match o.keys().find(|k| !known.iter().any(|n| n.eq_ignore_ascii_case(k))) {
+    match o
+        .keys()
+        .find(|k| !known.iter().any(|n| n.eq_ignore_ascii_case(k)))
+    {
         Some(k) => Err(bad(format!(
             "{what} has no attribute {k} that Roster accepts (it takes {}).",
             known.join(", ")
@@ -287,12 +290,20 @@ pub fn from_json(body: &Value) -> Result<ScimUserInput, ScimError> {
     match get(o, ENTERPRISE_SCHEMA) {
         None | Some(Value::Null) => {}
         Some(Value::Object(e)) => enterprise(e, &mut input)?,
-        Some(v) => return Err(bad(format!("{ENTERPRISE_SCHEMA} must be an object, not {v}."))),
+        Some(v) => {
+            return Err(bad(format!(
+                "{ENTERPRISE_SCHEMA} must be an object, not {v}."
+            )))
+        }
     }
     match get(o, ROSTER_USER_SCHEMA) {
         None | Some(Value::Null) => {}
         Some(Value::Object(r)) => roster(r, &mut input)?,
-        Some(v) => return Err(bad(format!("{ROSTER_USER_SCHEMA} must be an object, not {v}."))),
+        Some(v) => {
+            return Err(bad(format!(
+                "{ROSTER_USER_SCHEMA} must be an object, not {v}."
+            )))
+        }
     }
     Ok(input)
 }
@@ -323,13 +334,18 @@ fn enterprise(e: &Map<String, Value>, input: &mut ScimUserInput) -> Result<(), S
 }
 
 fn roster(r: &Map<String, Value>, input: &mut ScimUserInput) -> Result<(), ScimError> {
-    only_known(r, &["userType", "role", "addOns", "status"], ROSTER_USER_SCHEMA)?;
+    only_known(
+        r,
+        &["userType", "role", "addOns", "status"],
+        ROSTER_USER_SCHEMA,
+    )?;
     input.user_type = match get(r, "userType") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_i64()
-                .ok_or_else(|| bad(format!("userType must be a number (1, 2, 3, 4 or 99), not {v}.")))?,
-        ),
+        Some(v) => Some(v.as_i64().ok_or_else(|| {
+            bad(format!(
+                "userType must be a number (1, 2, 3, 4 or 99), not {v}."
+            ))
+        })?),
     };
     input.role = string(r, "role", "role")?;
     input.add_ons = match get(r, "addOns") {

@@ -9,8 +9,8 @@ use crate::admin::Admin;
 use crate::users::{move_seats, open_account, require, require_manage, RemoveAction};
 use crate::{Error, Service};
 use roster_domain::{Email, Principal, Privilege, Role, UserStatus};
-use roster_store::users::scim::{self as store, ScimUserRecord};
 use roster_store::users;
+use roster_store::users::scim::{self as store, ScimUserRecord};
 use serde_json::{json, Map, Value};
 
 /// What `DELETE /scim2/Users/{id}` does, an account setting.
@@ -130,8 +130,16 @@ impl Service {
             || rec.manager_id != input.manager_id;
         if scim_changed {
             for (name, o, n) in [
-                ("external_id", json!(rec.external_id), json!(input.external_id)),
-                ("employee_number", json!(rec.employee_number), json!(input.employee_number.trim())),
+                (
+                    "external_id",
+                    json!(rec.external_id),
+                    json!(input.external_id),
+                ),
+                (
+                    "employee_number",
+                    json!(rec.employee_number),
+                    json!(input.employee_number.trim()),
+                ),
                 ("manager_id", json!(rec.manager_id), json!(input.manager_id)),
             ] {
                 if o != n {
@@ -193,7 +201,15 @@ impl Service {
             extra.insert("operation".into(), json!("update"));
             extra.insert("time_stamp".into(), json!(at.unix_timestamp() * 1000));
             extra.insert("old_object".into(), Value::Object(was));
-            emit(&mut tx, principal, "user.updated", &new, Value::Object(now), extra).await?;
+            emit(
+                &mut tx,
+                principal,
+                "user.updated",
+                &new,
+                Value::Object(now),
+                extra,
+            )
+            .await?;
         }
         if let Some((_, kind)) = status_event {
             let object = crate::users::event_object(&new);
@@ -243,7 +259,8 @@ impl Service {
     #[tracing::instrument(skip_all)]
     pub async fn scim_delete_action(&self, admin: Admin<'_>) -> crate::Result<DeleteAction> {
         let mut conn = self.db.read().await?;
-        let account = crate::admin::readable(&mut conn, &admin, Privilege::AccountSettingRead).await?;
+        let account =
+            crate::admin::readable(&mut conn, &admin, Privilege::AccountSettingRead).await?;
         let stored = store::delete_action(&mut conn, &account.id).await?;
         Ok(DeleteAction::parse(&stored).unwrap_or(DeleteAction::Delete))
     }
@@ -259,7 +276,8 @@ impl Service {
             Error::invalid("scim_delete_action", "must be delete or disassociate")
         })?;
         let mut tx = self.db.begin().await?;
-        let account = crate::admin::readable(&mut tx, &admin, Privilege::AccountSettingEdit).await?;
+        let account =
+            crate::admin::readable(&mut tx, &admin, Privilege::AccountSettingEdit).await?;
         if !store::set_delete_action(&mut tx, &account.id, action.as_str()).await? {
             return Err(Error::AccountNotFound(account.id.to_string()));
         }
