@@ -34,6 +34,16 @@ pub enum AccountCommand {
         /// en, fr, pl, pt or ru, or a tag such as fr-FR or pt-BR.
         language: String,
     },
+    /// Show or set what `DELETE /scim2/Users/{id}` does in the account: `delete` (the default:
+    /// the user and their data go) or `disassociate` (the user leaves with their data as a
+    /// standalone free account, as REST's `action=disassociate`).
+    ScimDeleteAction {
+        /// The account's id.
+        #[arg(allow_hyphen_values = true)]
+        account_id: String,
+        /// delete or disassociate; omit to show the current action.
+        action: Option<String>,
+    },
     /// Record that a free-plan account has a verified payment method.
     VerifyPayment {
         /// The account's id, as `account create` printed it.
@@ -239,6 +249,26 @@ pub(super) async fn run(
             if entries.is_empty() && !json {
                 writeln!(out, "No billing entries for account {}.", account_id.trim())?;
             }
+            Ok(())
+        }
+        AccountCommand::ScimDeleteAction { account_id, action } => {
+            let admin = roster_service::admin::Admin::Operator {
+                account_id: &account_id,
+            };
+            let current = match action {
+                Some(a) => service.set_scim_delete_action(admin, &a).await,
+                None => service.scim_delete_action(admin).await,
+            }
+            .map_err(|e| match e {
+                ServiceError::InvalidInput { message, .. } => anyhow::anyhow!("{message}"),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            writeln!(
+                out,
+                "DELETE /scim2/Users/{{id}} in account {}: {}",
+                account_id.trim(),
+                current.as_str()
+            )?;
             Ok(())
         }
         AccountCommand::SetLanguage {

@@ -156,11 +156,7 @@ fn apply_profile(
     if let Some(lang) = &input.preferred_language {
         let lang = roster_domain::LanguageTag::parse(lang.trim())
             .map(|l| l.to_string())
-            .map_err(|_| {
-                Refusal::InvalidValue(format!(
-                    "preferredLanguage \"{lang}\" is not a language tag Roster knows (e.g. en-US)."
-                ))
-            })?;
+            .map_err(|e| Refusal::InvalidValue(format!("preferredLanguage: {e}.")))?;
         set("language", &mut u.language, &lang, 16)?;
     }
     Ok(())
@@ -249,6 +245,16 @@ impl Service {
             .await?
             .as_ref()
             == Some(&principal.account_id);
+        // The type asked for, else the managed domain's default, else Basic (an identity
+        // provider rarely names one).
+        let domain_type = roster_store::managed_domains::verified_defaults(
+            &mut tx,
+            &principal.account_id,
+            email.domain(),
+        )
+        .await?
+        .and_then(|d| d.default_type);
+        let user_type = Some(user_type.or(domain_type).unwrap_or(UserType::Basic));
         let action = if managed {
             CreateAction::SsoCreate
         } else {

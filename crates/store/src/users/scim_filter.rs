@@ -37,7 +37,7 @@ enum Column {
     Insensitive(&'static str),
     /// Text compared exactly.
     Exact(&'static str),
-    /// The `active` flag (status `active`).
+    /// The `active` flag (any status but `inactive`).
     Active,
     /// A time column.
     Time(&'static str),
@@ -86,7 +86,7 @@ pub fn sort_expr(path: &AttrPath) -> Result<String, Unsupported> {
     Ok(match column(path)? {
         Column::Lower(c) | Column::Exact(c) | Column::Time(c) => c.to_owned(),
         Column::Insensitive(c) => format!("lower({c})"),
-        Column::Active => "CASE WHEN status = 'active' THEN 1 ELSE 0 END".to_owned(),
+        Column::Active => "CASE WHEN status = 'inactive' THEN 0 ELSE 1 END".to_owned(),
     })
 }
 
@@ -193,10 +193,11 @@ impl Compiler {
                         )))
                     }
                 };
+                // Invited (pending) users are not deactivated: SCIM shows them active.
                 Ok(if is_active {
-                    "(status = 'active')".to_owned()
+                    "(status <> 'inactive')".to_owned()
                 } else {
-                    "(status <> 'active')".to_owned()
+                    "(status = 'inactive')".to_owned()
                 })
             }
             Column::Time(c) => {

@@ -198,6 +198,17 @@ fn apply_path(
     value: Value,
 ) -> Result<(), ScimError> {
     let attr = path.attr();
+    // A bare extension URN (`urn:…:enterprise:2.0:User`) parses as URN `urn:…:2.0` and name
+    // `User`: it names the whole extension object.
+    if let (PatchPath::Attr(a), Some(urn)) = (path, attr.urn.as_deref()) {
+        let whole = format!("{urn}:{}", a.name);
+        if let Some(ext) = [ENTERPRISE_SCHEMA, ROSTER_USER_SCHEMA]
+            .into_iter()
+            .find(|u| u.eq_ignore_ascii_case(&whole) && a.sub.is_none())
+        {
+            return apply_extension(res, op, ext, value);
+        }
+    }
     let Some((container, key)) = locate(res, attr)? else {
         return Ok(());
     };
@@ -312,6 +323,36 @@ fn apply_path(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// An operation on a whole extension object: `add`/`replace` each attribute it carries,
+/// `remove` all of them.
+fn apply_extension(
+    res: &mut Map<String, Value>,
+    op: Op,
+    ext: &str,
+    value: Value,
+) -> Result<(), ScimError> {
+    if op == Op::Remove {
+        if let Some(k) = res.keys().find(|k| k.eq_ignore_ascii_case(ext)).cloned() {
+            res.insert(k, Value::Object(Map::new()));
+        }
+        return Ok(());
+    }
+    let Value::Object(values) = value else {
+        return Err(syntax(format!("The value for {ext} must be an object.")));
+    };
+    for (k, v) in values {
+        if k.eq_ignore_ascii_case("schemas") {
+            continue;
+        }
+        let attr = AttrPath {
+            urn: Some(ext.to_owned()),
+            ..AttrPath::new(&k)
+        };
+        apply_path(res, op, &PatchPath::Attr(attr), v)?;
     }
     Ok(())
 }

@@ -58,11 +58,18 @@ pub fn to_json(r: &ScimUserRecord, base: &str) -> Value {
         o.insert("externalId".into(), json!(ext));
     }
     o.insert("userName".into(), json!(u.email.as_str()));
-    o.insert(
-        "name".into(),
-        json!({"givenName": u.first_name, "familyName": u.last_name, "formatted": u.display_name}),
-    );
-    o.insert("displayName".into(), json!(u.display_name));
+    let mut name = Map::new();
+    for (k, v) in [("givenName", &u.first_name), ("familyName", &u.last_name)] {
+        if !v.is_empty() {
+            name.insert(k.into(), json!(v));
+        }
+    }
+    if !name.is_empty() {
+        o.insert("name".into(), Value::Object(name));
+    }
+    if !u.display_name.is_empty() {
+        o.insert("displayName".into(), json!(u.display_name));
+    }
     o.insert(
         "emails".into(),
         json!([{"value": u.email.as_str(), "type": "work", "primary": true}]),
@@ -78,7 +85,7 @@ pub fn to_json(r: &ScimUserRecord, base: &str) -> Value {
     if !u.phone_number.is_empty() {
         o.insert(
             "phoneNumbers".into(),
-            json!([{"value": u.phone_number, "type": "work", "primary": true}]),
+            json!([{"value": u.phone_number, "type": "work"}]),
         );
     }
     let mut ent = Map::new();
@@ -89,12 +96,11 @@ pub fn to_json(r: &ScimUserRecord, base: &str) -> Value {
         ent.insert("employeeNumber".into(), json!(r.employee_number));
     }
     if let Some(m) = &r.manager_id {
-        ent.insert(
-            "manager".into(),
-            json!({"value": m, "$ref": format!("{base}/Users/{m}")}),
-        );
+        ent.insert("manager".into(), json!({ "value": m }));
     }
-    o.insert(ENTERPRISE_SCHEMA.into(), Value::Object(ent));
+    if !ent.is_empty() {
+        o.insert(ENTERPRISE_SCHEMA.into(), Value::Object(ent));
+    }
     let mut add_ons = Map::new();
     if let Some(c) = u.add_ons.large_meeting {
         add_ons.insert("largeMeeting".into(), json!(c));
@@ -102,15 +108,13 @@ pub fn to_json(r: &ScimUserRecord, base: &str) -> Value {
     if let Some(c) = u.add_ons.webinar {
         add_ons.insert("webinar".into(), json!(c));
     }
-    o.insert(
-        ROSTER_USER_SCHEMA.into(),
-        json!({
-            "userType": u.user_type.code(),
-            "role": u.role.id(),
-            "status": u.status.as_str(),
-            "addOns": add_ons,
-        }),
-    );
+    let mut roster = Map::new();
+    roster.insert("userType".into(), json!(u.user_type.code()));
+    roster.insert("role".into(), json!(u.role.id()));
+    if !add_ons.is_empty() {
+        roster.insert("addOns".into(), Value::Object(add_ons));
+    }
+    o.insert(ROSTER_USER_SCHEMA.into(), Value::Object(roster));
     let location = format!("{base}/Users/{}", u.id);
     o.insert(
         "meta".into(),
@@ -266,18 +270,8 @@ pub fn from_json(body: &Value) -> Result<ScimUserInput, ScimError> {
     if let Some(d) = string(o, "displayName", "displayName")? {
         input.display_name = d;
     }
-    if let Some(e) = single_value(o, "emails")? {
-        if !e.trim().eq_ignore_ascii_case(input.user_name.trim()) {
-            return Err(ScimError::bad(
-                ScimType::Mutability,
-                format!(
-                    "A Roster user has one email, their userName ({}); emails cannot name \
-                     another ({e}).",
-                    input.user_name
-                ),
-            ));
-        }
-    }
+    // `emails` is read-only (always the userName): what a client sends is ignored, as
+    // RFC 7643 §7 says of read-only attributes.
     input.active = get(o, "active")
         .filter(|v| !v.is_null())
         .map(|v| boolean(v, "active"))
@@ -348,8 +342,10 @@ fn roster(r: &Map<String, Value>, input: &mut ScimUserInput) -> Result<(), ScimE
         })?),
     };
     input.role = string(r, "role", "role")?;
+    // Inside the extension, no addOns means none (a client that leaves the extension out
+    // leaves type, role and add-ons alone).
     input.add_ons = match get(r, "addOns") {
-        None | Some(Value::Null) => None,
+        None | Some(Value::Null) => Some(AddOns::default()),
         Some(Value::Object(a)) => {
             only_known(a, &["largeMeeting", "webinar"], "addOns")?;
             let cap = |k: &str| -> Result<Option<u32>, ScimError> {
