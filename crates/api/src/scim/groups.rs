@@ -101,25 +101,11 @@ async fn list(
             selected.push((json, g));
         }
     }
-    let mut keyed: Vec<Value> = selected
-        .iter()
-        .enumerate()
-        .map(|(i, (json, _))| {
-            let mut j = json.clone();
-            if let Some(o) = j.as_object_mut() {
-                o.insert("__index".into(), json!(i));
-            }
-            j
-        })
-        .collect();
-    query.sort(&mut keyed);
-    let total = keyed.len();
+    query.sort(&mut selected, |(json, _)| json);
+    let total = selected.len();
     let mut resources = Vec::new();
-    for j in keyed.iter().skip(query.start - 1).take(query.count) {
-        let i = j["__index"].as_u64().and_then(|i| usize::try_from(i).ok());
-        if let Some((_, g)) = i.and_then(|i| selected.get(i)) {
-            resources.push(show(&state, &caller, g, &projection).await?);
-        }
+    for (_, g) in selected.iter().skip(query.start - 1).take(query.count) {
+        resources.push(show(&state, &caller, g, &projection).await?);
     }
     Ok(Scim::ok(json!({
         "schemas": [LIST_SCHEMA],

@@ -111,7 +111,11 @@ async fn resource_type(
 ) -> Result<Scim<Value>, ScimError> {
     resource_types_json(&base(&state))
         .into_iter()
-        .find(|r| r["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id)))
+        .find(|r| {
+            r["id"]
+                .as_str()
+                .is_some_and(|i| i.eq_ignore_ascii_case(&id))
+        })
         .map(Scim::ok)
         .ok_or_else(|| not_found("resource type", &id))
 }
@@ -135,7 +139,11 @@ async fn schema(
 ) -> Result<Scim<Value>, ScimError> {
     schemas::all(&base(&state))
         .into_iter()
-        .find(|s| s["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id)))
+        .find(|s| {
+            s["id"]
+                .as_str()
+                .is_some_and(|i| i.eq_ignore_ascii_case(&id))
+        })
         .map(Scim::ok)
         .ok_or_else(|| not_found("schema", &id))
 }

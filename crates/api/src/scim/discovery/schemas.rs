@@ -142,32 +142,81 @@ pub fn all(base: &str) -> Vec<Value> {
     let enterprise = [
         a("department", "string", "Department."),
         a("employeeNumber", "string", "Employee number."),
-        a("manager", "complex", "The user's manager, another user of the account.").subs(vec![
-            a("value", "string", "The manager's Roster user id.").exact(),
+        a(
+            "manager",
+            "complex",
+            "The user's manager, another user of the account.",
+        )
+        .subs(vec![
+            a("value", "string", "The manager's Roster user id.").exact()
         ]),
     ];
     let roster = [
-        a("userType", "integer", "Zoom's user type: 1 Basic, 2 Licensed, 3 On-Prem, 4 Unassigned, 99 None."),
-        a("role", "string", "Role id: 0 Owner (read-only here), 1 Admin, 2 Member, or a custom role's id.").exact(),
-        a("addOns", "complex", "Add-on seats the user holds (Licensed users only).").subs(vec![
-            a("largeMeeting", "integer", "Large Meeting capacity: 500 or 1000."),
-            a("webinar", "integer", "Webinar capacity: 100, 500, 1000, 3000, 5000 or 10000."),
+        a(
+            "userType",
+            "integer",
+            "Zoom's user type: 1 Basic, 2 Licensed, 3 On-Prem, 4 Unassigned, 99 None.",
+        ),
+        a(
+            "role",
+            "string",
+            "Role id: 0 Owner (read-only here), 1 Admin, 2 Member, or a custom role's id.",
+        )
+        .exact(),
+        a(
+            "addOns",
+            "complex",
+            "Add-on seats the user holds (Licensed users only).",
+        )
+        .subs(vec![
+            a(
+                "largeMeeting",
+                "integer",
+                "Large Meeting capacity: 500 or 1000.",
+            ),
+            a(
+                "webinar",
+                "integer",
+                "Webinar capacity: 100, 500, 1000, 3000, 5000 or 10000.",
+            ),
         ]),
     ];
     let group = [
-        a("displayName", "string", "The group's name, unique in the account.")
-            .required()
-            .unique(),
-        a("members", "complex", "The group's members.").multi().subs(vec![
-            a("value", "string", "A member's id.").exact().mutability("immutable"),
-            a("$ref", "reference", "The member's URI.").mutability("immutable"),
-            a("type", "string", "User.").canonical(&["User"]).mutability("immutable"),
-        ]),
+        a(
+            "displayName",
+            "string",
+            "The group's name, unique in the account.",
+        )
+        .required()
+        .unique(),
+        a("members", "complex", "The group's members.")
+            .multi()
+            .subs(vec![
+                a("value", "string", "A member's id.")
+                    .exact()
+                    .mutability("immutable"),
+                a("$ref", "reference", "The member's URI.").mutability("immutable"),
+                a("type", "string", "User.")
+                    .canonical(&["User"])
+                    .mutability("immutable"),
+            ]),
     ];
     vec![
         schema(base, USER_SCHEMA, "User", "A Roster user.", &user),
-        schema(base, ENTERPRISE_SCHEMA, "EnterpriseUser", "Enterprise attributes Roster keeps.", &enterprise),
-        schema(base, ROSTER_USER_SCHEMA, "RosterUser", "Roster's own user attributes.", &roster),
+        schema(
+            base,
+            ENTERPRISE_SCHEMA,
+            "EnterpriseUser",
+            "Enterprise attributes Roster keeps.",
+            &enterprise,
+        ),
+        schema(
+            base,
+            ROSTER_USER_SCHEMA,
+            "RosterUser",
+            "Roster's own user attributes.",
+            &roster,
+        ),
         schema(base, GROUP_SCHEMA, "Group", "A Roster group.", &group),
     ]
 }

@@ -165,11 +165,12 @@ impl ListQuery {
         let types = AttributeTypes::common().case_exact("members.value");
         self.filter
             .as_ref()
-            .map_or(true, |f| matches(f, group, &types))
+            .is_none_or(|f| matches(f, group, &types))
     }
 
-    /// Sorts groups (as JSON) by `sortBy`; those without the attribute go last.
-    pub fn sort(&self, groups: &mut [Value]) {
+    /// Sorts groups by `sortBy` on their JSON (`json_of`); those without the attribute go
+    /// last.
+    pub fn sort<T>(&self, groups: &mut [T], json_of: impl Fn(&T) -> &Value) {
         let Some(by) = &self.sort_by else {
             return;
         };
@@ -186,7 +187,7 @@ impl ListQuery {
                 other => Some(other.to_string()),
             }
         };
-        groups.sort_by(|a, b| match (value(a), value(b)) {
+        groups.sort_by(|a, b| match (value(json_of(a)), value(json_of(b))) {
             (Some(x), Some(y)) => match self.order {
                 SortOrder::Ascending => x.cmp(&y),
                 SortOrder::Descending => y.cmp(&x),
