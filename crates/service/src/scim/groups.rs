@@ -13,11 +13,13 @@ use crate::users::{open_account, require, text};
 use crate::{Actor, Error, Result, Service};
 use roster_domain::{Principal, Privilege, UserId};
 use roster_store::groups::{self, GroupKind, GroupRecord};
-use roster_store::scim_groups::{self as store, Among, MemberKey, MemberRow};
+use roster_store::scim_groups::{self as store, MemberRow};
 use roster_store::Conn;
 use serde_json::{json, Map};
 
 pub use roster_store::scim_groups::{MemberRow as Member, ScimGroupRecord as ScimGroup};
+
+mod members;
 
 /// How many member rows are read at a time when a group is shown with its members.
 pub const MEMBER_PAGE: i64 = 1000;
@@ -216,7 +218,7 @@ impl Service {
         };
         groups::insert(&mut tx, &g)
             .await
-            .map_err(|e| unique(e, &name))?;
+            .map_err(|e| unique(e, &name, None))?;
         store::update(
             &mut tx,
             &principal.account_id,
@@ -225,7 +227,8 @@ impl Service {
             ext_id.as_deref(),
             at,
         )
-        .await?;
+        .await
+        .map_err(|e| unique(e, &name, ext_id.as_deref()))?;
         let actor = Actor::Principal(principal);
         events::emit(
             &mut tx,
@@ -309,7 +312,7 @@ impl Service {
                 at,
             )
             .await
-            .map_err(|e| unique(e, &new_name))?;
+            .map_err(|e| unique(e, &new_name, new_ext.as_deref()))?;
             let actor = Actor::Principal(principal);
             let mut extra = Map::new();
             extra.insert("old_object".into(), object(id, &g.name));
@@ -367,110 +370,15 @@ impl Service {
         tx.commit().await?;
         Ok(())
     }
-
-    /// Applies membership changes with set-based statements, after checking every listed id
-    /// is a user of the account; one event per member who joins or leaves, as the REST API
-    /// writes.
-    async fn change_members(
-        &self,
-        conn: &mut Conn,
-        principal: &Principal,
-        g: &ScimGroup,
-        changes: &[MembersChange],
-    ) -> Result<()> {
-        for change in changes {
-            let listed = match change {
-                MembersChange::Add(ids)
-                | MembersChange::Remove(ids)
-                | MembersChange::Replace(ids) => ids.as_slice(),
-                // A filter selecting nobody is `noTarget`, checked as it runs.
-                MembersChange::RemoveSelected { .. } | MembersChange::Clear => &[],
-            };
-            if listed.is_empty() {
-                continue;
-            }
-            if let Some(unknown) =
-                store::first_unknown_user(conn, &principal.account_id, &ids_json(listed)?).await?
-            {
-                return Err(GroupRefusal::UnknownMember(unknown).into());
-            }
-        }
-        let at = self.now();
-        let record = as_record(g, principal);
-        for change in changes {
-            let (joining, leaving) = match change {
-                MembersChange::Add(ids) => (Some(ids_json(ids)?), None),
-                MembersChange::Remove(ids) => (None, Some((ids_json(ids)?, Among::Listed))),
-                MembersChange::RemoveSelected { ids, path } => {
-                    let json = ids_json(ids)?;
-                    let found = store::leaving(conn, &g.id, &json, Among::Listed).await?;
-                    if found.len() < ids.len() {
-                        return Err(GroupRefusal::NoTarget(format!(
-                            "The path {path} selects no member of the group."
-                        ))
-                        .into());
-                    }
-                    (None, Some((json, Among::Listed)))
-                }
-                MembersChange::Replace(ids) => {
-                    let json = ids_json(ids)?;
-                    (Some(json.clone()), Some((json, Among::Unlisted)))
-                }
-                MembersChange::Clear => (None, Some(("[]".to_owned(), Among::Unlisted))),
-            };
-            if let Some((json, among)) = leaving {
-                let gone = store::leaving(conn, &g.id, &json, among).await?;
-                store::move_out(conn, &g.id, &json, among, at).await?;
-                member_events(conn, principal, &record, "group.member_deleted", gone, at).await?;
-            }
-            if let Some(json) = joining {
-                let come = store::joining(conn, &principal.account_id, &g.id, &json).await?;
-                store::move_in(conn, &principal.account_id, &g.id, &json, at).await?;
-                member_events(conn, principal, &record, "group.member_added", come, at).await?;
-            }
-        }
-        Ok(())
-    }
 }
 
-fn unique(e: roster_store::Error, name: &str) -> Error {
+/// A unique violation a concurrent writer caused between the check and the write.
+fn unique(e: roster_store::Error, name: &str, ext: Option<&str>) -> Error {
     if e.is_unique("groups.account_id, groups.kind, groups.name") {
         Error::GroupNameTaken(name.to_owned())
     } else if e.is_unique("groups.account_id, groups.kind, groups.external_id") {
-        GroupRefusal::ExternalIdTaken(String::new()).into()
+        GroupRefusal::ExternalIdTaken(ext.unwrap_or_default().to_owned()).into()
     } else {
         e.into()
     }
-}
-
-/// One event per member, as `add_group_members` and `remove_group_member` write them, in
-/// multi-row statements.
-async fn member_events(
-    conn: &mut Conn,
-    principal: &Principal,
-    g: &GroupRecord,
-    kind: &'static str,
-    members: Vec<MemberKey>,
-    at: time::OffsetDateTime,
-) -> Result<()> {
-    if members.is_empty() {
-        return Ok(());
-    }
-    let actor = Actor::Principal(principal);
-    let list = members
-        .iter()
-        .map(|m| {
-            let mut extra = Map::new();
-            extra.insert("member".into(), json!({ "id": m.id, "email": m.email }));
-            Event {
-                account_id: &principal.account_id,
-                kind,
-                actor: &actor,
-                target: m.id.as_str(),
-                object: object(&g.id, &g.name),
-                extra,
-            }
-        })
-        .collect();
-    events::emit_many(conn, list, at).await
 }
