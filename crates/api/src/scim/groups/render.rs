@@ -44,18 +44,13 @@ pub fn group(base: &str, g: &ScimGroup) -> Value {
     body
 }
 
-/// Members as `members` values.
+/// Members as `members` values: `value`, `$ref` and `type`, the sub-attributes RFC 7643
+/// §8.7.1's Group schema gives them (and discovery describes).
 pub fn members(base: &str, page: &[Member], out: &mut Vec<Value>) {
     out.extend(page.iter().map(|m| {
-        let name = format!("{} {}", m.first_name, m.last_name);
-        let display = match name.trim() {
-            "" => m.email.as_str(),
-            n => n,
-        };
         json!({
             "value": m.id,
             "$ref": user_location(base, &m.id),
-            "display": display,
             "type": "User",
         })
     }));
