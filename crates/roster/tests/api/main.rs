@@ -44,6 +44,7 @@ mod roles;
 mod schema;
 mod scim_bulk;
 mod scim_groups;
+mod scim_users;
 mod scopes;
 mod settings;
 mod smtp;

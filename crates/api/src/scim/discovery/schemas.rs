@@ -69,27 +69,27 @@ impl A {
     }
 
     fn json(&self) -> Value {
-        let mut v = json!({
-            "name": self.name,
-            "type": self.kind,
-            "multiValued": self.multi,
-            "description": self.description,
-            "required": self.required,
-            "caseExact": self.case_exact,
-            "mutability": self.mutability,
-            "returned": self.returned,
-            "uniqueness": self.uniqueness,
-        });
+        let mut v = serde_json::Map::new();
+        v.insert("name".into(), json!(self.name));
+        v.insert("type".into(), json!(self.kind));
+        v.insert("multiValued".into(), json!(self.multi));
+        v.insert("description".into(), json!(self.description));
+        v.insert("required".into(), json!(self.required));
+        v.insert("caseExact".into(), json!(self.case_exact));
+        v.insert("mutability".into(), json!(self.mutability));
+        v.insert("returned".into(), json!(self.returned));
+        v.insert("uniqueness".into(), json!(self.uniqueness));
         if !self.canonical.is_empty() {
-            v["canonicalValues"] = json!(self.canonical);
+            v.insert("canonicalValues".into(), json!(self.canonical));
         }
         if self.kind == "reference" {
-            v["referenceTypes"] = json!(["User"]);
+            v.insert("referenceTypes".into(), json!(["User"]));
         }
         if !self.subs.is_empty() {
-            v["subAttributes"] = Value::Array(self.subs.iter().map(A::json).collect());
+            let subs = self.subs.iter().map(A::json).collect();
+            v.insert("subAttributes".into(), Value::Array(subs));
         }
-        v
+        Value::Object(v)
     }
 }
 

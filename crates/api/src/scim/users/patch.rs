@@ -108,12 +108,15 @@ pub fn apply(resource: &mut Value, body: &Value) -> Result<(), ScimError> {
     Ok(())
 }
 
+/// An attribute's container and its name there.
+type Slot<'a> = (&'a mut Map<String, Value>, String);
+
 /// Where an attribute lives: its container (the resource or an extension object) and its
 /// canonical name; `None` for an RFC attribute Roster ignores.
 fn locate<'a>(
     res: &'a mut Map<String, Value>,
     attr: &AttrPath,
-) -> Result<Option<(&'a mut Map<String, Value>, String)>, ScimError> {
+) -> Result<Option<Slot<'a>>, ScimError> {
     let urn = attr.urn.as_deref();
     let (names, container): (&[&str], Option<&str>) = match urn {
         None => (CORE, None),

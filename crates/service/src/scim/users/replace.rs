@@ -189,11 +189,7 @@ impl Service {
         }
         let actor = crate::Actor::Principal(principal);
         crate::installs::approver_hook(&mut tx, &actor, &old, Some(&new), at).await?;
-        // Status changes are their own events, as with PUT /v2/users/{id}/status.
-        for k in ["status"] {
-            was.remove(k);
-            now.remove(k);
-        }
+        // Status changes are their own events (below), as with PUT /v2/users/{id}/status.
         if !now.is_empty() {
             now.insert("id".into(), json!(new.id.as_str()));
             was.insert("id".into(), json!(old.id.as_str()));
