@@ -227,6 +227,8 @@ impl From<Error> for ZoomError {
             Error::WebhookDeliveryNotFound(_) => {
                 Self::new(S::NOT_FOUND, code::WEBHOOK_DELIVERY_NOT_FOUND, msg)
             }
+            // A SCIM outcome (see `ScimError`); should one reach /v2 it is the caller's doing.
+            Error::ScimGroup(_) => Self::new(S::BAD_REQUEST, code::VALIDATION, msg),
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(

@@ -105,6 +105,7 @@ impl From<Error> for OAuthError {
             | Error::ContactExists(_)
             | Error::ChannelNotFound(_)
             | Error::GroupNameTaken(_)
+            | Error::ScimGroup(_)
             | Error::InvitationNotFound
             | Error::InvitationExpired(_)
             | Error::JoinUnavailable(_)

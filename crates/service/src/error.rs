@@ -184,6 +184,10 @@ pub enum Error {
     #[error("Webhook delivery does not exist: {0}.")]
     WebhookDeliveryNotFound(String),
 
+    /// A SCIM Groups request refused for a SCIM-only reason (version, external id, PATCH target).
+    #[error("{0}")]
+    ScimGroup(crate::scim::groups::GroupRefusal),
+
     /// Something failed that the caller could not have caused.
     #[error("internal error: {0}")]
     Internal(String),

@@ -36,6 +36,7 @@ pub mod oauth_installs;
 pub mod personal;
 pub mod portal;
 pub mod roles;
+pub mod scim_groups;
 pub mod settings;
 pub mod users;
 pub mod webhooks;

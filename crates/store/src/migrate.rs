@@ -149,6 +149,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_scim_users.sql"),
         postgres: include_str!("../migrations/postgres/0022_scim_users.sql"),
     },
+    Migration {
+        version: 23,
+        name: "scim_groups",
+        sqlite: include_str!("../migrations/sqlite/0023_scim_groups.sql"),
+        postgres: include_str!("../migrations/postgres/0023_scim_groups.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -6,6 +6,7 @@ use super::extract::CONTENT_TYPE;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use roster_domain::scim::SyntaxError;
+use roster_service::scim::groups::GroupRefusal;
 use roster_service::Error;
 use serde_json::json;
 
@@ -144,6 +145,7 @@ impl From<Error> for ScimError {
             // A full seat pool is the caller's to fix (free a seat, buy more): a 400 without a
             // scimType, as RFC 7644 has none for it.
             Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, None, detail),
+            Error::ScimGroup(r) => r.into(),
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(
@@ -155,6 +157,20 @@ impl From<Error> for ScimError {
             // Outcomes of other interfaces (meetings, chat, OAuth, webhooks, domains): should
             // one reach SCIM it is still the request's doing.
             _ => Self::new(S::BAD_REQUEST, None, detail),
+        }
+    }
+}
+
+impl From<GroupRefusal> for ScimError {
+    fn from(r: GroupRefusal) -> Self {
+        let detail = r.to_string();
+        match r {
+            GroupRefusal::VersionMismatch { .. } => {
+                Self::new(StatusCode::PRECONDITION_FAILED, None, detail)
+            }
+            GroupRefusal::ExternalIdTaken(_) => Self::uniqueness(detail),
+            GroupRefusal::NoTarget(_) => Self::bad(ScimType::NoTarget, detail),
+            GroupRefusal::UnknownMember(_) => Self::bad(ScimType::InvalidValue, detail),
         }
     }
 }

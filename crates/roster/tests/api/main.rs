@@ -44,6 +44,8 @@ mod portal_browser;
 mod privileges;
 mod roles;
 mod schema;
+mod scim_bulk;
+mod scim_groups;
 mod scim_users;
 mod scopes;
 mod settings;
