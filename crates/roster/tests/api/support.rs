@@ -6,7 +6,6 @@
 
 pub mod dns;
 pub mod receiver;
-#[allow(dead_code)] // until the SCIM suites use it
 pub mod scim_client;
 
 use roster::{Application, Config};
