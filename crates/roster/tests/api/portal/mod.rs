@@ -3,6 +3,7 @@
 //! refused form changes nothing.
 
 mod browser;
+mod integrations;
 
 use crate::support::{spawn_app, Backend, TestApp};
 use browser::{hidden, Browser};
