@@ -25,7 +25,32 @@ pub struct UsersQuery {
     pub q: Option<String>,
     pub role: Option<String>,
     pub status: Option<String>,
+    /// User type code.
+    #[serde(rename = "type")]
+    pub user_type: Option<String>,
+    pub group: Option<String>,
+    pub dept: Option<String>,
     pub after: Option<String>,
+}
+
+impl UsersQuery {
+    /// The filters as a query string (without the page), for the pager's links.
+    fn filters(&self) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("role", &self.role),
+            ("status", &self.status),
+            ("type", &self.user_type),
+            ("group", &self.group),
+            ("dept", &self.dept),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.finish()
+    }
 }
 
 /// One row of the table.
@@ -49,6 +74,11 @@ pub struct UsersPage {
     pub c: Chrome,
     pub q: String,
     pub role: String,
+    pub user_type: String,
+    pub group: String,
+    pub dept: String,
+    /// The filters as a query string, for the pager.
+    pub filters: String,
     pub inactive: bool,
     pub rows: Vec<Row>,
     pub total: u64,
@@ -123,6 +153,9 @@ pub async fn render(
                 page_size: Some(50),
                 next_page_token: query.after.clone().filter(|a| !a.is_empty()),
                 search: query.q.clone(),
+                user_type: query.user_type.as_deref().and_then(|t| t.parse().ok()),
+                group_id: query.group.clone(),
+                dept: query.dept.clone(),
                 ..ListQuery::default()
             },
         )
@@ -155,10 +188,15 @@ pub async fn render(
             created: v.user.created_at,
         })
         .collect();
+    let filters = query.filters();
     let p = UsersPage {
         c: Chrome::new(ctx, state, "users.title", "users", "/users"),
+        filters,
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
+        user_type: query.user_type.unwrap_or_default(),
+        group: query.group.unwrap_or_default(),
+        dept: query.dept.unwrap_or_default(),
         inactive,
         rows,
         total: list.total_records,

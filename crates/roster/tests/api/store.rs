@@ -58,6 +58,9 @@ async fn insert_many_keeps_counts(b: Backend) {
         offset: 0,
         limit: 10,
         attribute: None,
+        user_type: None,
+        group_id: None,
+        dept: None,
     };
     assert_eq!(
         users::count(&mut conn, &filter).await.unwrap(),

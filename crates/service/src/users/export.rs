@@ -67,6 +67,9 @@ impl Exporter {
                 offset: 0,
                 limit: PAGE,
                 attribute: None,
+                user_type: None,
+                group_id: None,
+                dept: None,
             },
         )
         .await?;

@@ -26,6 +26,11 @@ pub struct ListQuery {
     pub sort_by_custom_attribute: Option<String>,
     /// `asc` (default) or `desc`, with `sort_by_custom_attribute`.
     pub sort_order: Option<String>,
+    /// Roster (the portal's filters): only users of this type, in this settings group, or of
+    /// this department.
+    pub user_type: Option<i64>,
+    pub group_id: Option<String>,
+    pub dept: Option<String>,
 }
 
 fn given(s: Option<&str>) -> Option<&str> {
@@ -145,6 +150,11 @@ impl Service {
             .as_deref()
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
+        if q.user_type
+            .is_some_and(|t| roster_domain::UserType::from_code(t).is_none())
+        {
+            return Err(Error::invalid("type", "type must be 1, 2, 3, 4 or 99"));
+        }
         let role_id = q
             .role_id
             .as_deref()
@@ -181,6 +191,9 @@ impl Service {
             // One more than asked, to know whether a next page exists.
             limit: page_size + 1,
             attribute,
+            user_type: q.user_type,
+            group_id: given(q.group_id.as_deref()),
+            dept: given(q.dept.as_deref()),
         };
         let mut rows = users::list(&mut conn, &filter).await?;
         let total = u64::try_from(users::count(&mut conn, &filter).await?).unwrap_or(0);

@@ -22,6 +22,12 @@ pub struct ListFilter<'a> {
     pub limit: u32,
     /// A custom attribute to filter by (its value equal to `value`) or sort by.
     pub attribute: Option<AttributeFilter<'a>>,
+    /// Only users of this type (Zoom's numeric code).
+    pub user_type: Option<i64>,
+    /// Only users in this settings group.
+    pub group_id: Option<&'a str>,
+    /// Only users of this department (exactly).
+    pub dept: Option<&'a str>,
 }
 
 /// Filtering or sorting by a user's value of one custom attribute.
@@ -66,6 +72,18 @@ fn where_clause<'a>(
     if let Some(role) = f.role_id {
         params.push(role.into());
         sql.push_str(&format!(" AND role_id = ${}", params.len()));
+    }
+    if let Some(t) = f.user_type {
+        params.push(t.into());
+        sql.push_str(&format!(" AND type = ${}", params.len()));
+    }
+    if let Some(g) = f.group_id {
+        params.push(g.into());
+        sql.push_str(&format!(" AND group_id = ${}", params.len()));
+    }
+    if let Some(d) = f.dept {
+        params.push(d.into());
+        sql.push_str(&format!(" AND dept = ${}", params.len()));
     }
     if let Some(groups) = f.groups {
         if groups.is_empty() {
@@ -138,7 +156,14 @@ pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>
 /// How many users match `f` (ignoring its paging). Without a role or search filter this reads
 /// the maintained counts, so it costs the same at any size.
 pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
-    if f.role_id.is_none() && f.search.is_none() && f.groups.is_none() && f.attribute.is_none() {
+    if f.role_id.is_none()
+        && f.search.is_none()
+        && f.groups.is_none()
+        && f.attribute.is_none()
+        && f.user_type.is_none()
+        && f.group_id.is_none()
+        && f.dept.is_none()
+    {
         return conn
             .fetch_one(
                 "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts \

@@ -81,6 +81,7 @@ pub async fn list_users(
                 custom_attribute_value: q.custom_attribute_value,
                 sort_by_custom_attribute: q.sort_by_custom_attribute,
                 sort_order: q.sort_order,
+                ..ListQuery::default()
             },
         )
         .await?;

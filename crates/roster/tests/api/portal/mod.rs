@@ -4,15 +4,18 @@
 
 mod browser;
 mod integrations;
+mod profile;
+mod reset;
+mod users;
 
 use crate::support::{spawn_app, Backend, TestApp};
 use browser::{hidden, Browser};
 
-const OWNER: &str = "owner@acme.test";
-const PASSWORD: &str = "Secret123";
+pub(crate) const OWNER: &str = "owner@acme.test";
+pub(crate) const PASSWORD: &str = "Secret123";
 
 /// Sets up the first account through the setup link; returns the signed-in owner's browser.
-async fn set_up(app: &TestApp) -> Browser {
+pub(crate) async fn set_up(app: &TestApp) -> Browser {
     let link = app
         .setup_link
         .clone()
@@ -241,213 +244,8 @@ async fn pages_follow_the_chosen_language(backend: Backend) {
     assert_eq!(out.location.as_deref(), Some("/"));
 }
 
-async fn admins_add_users_see_them_pending_and_change_them(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let mut b = set_up(&app).await;
-    let page = b.get("/users").await;
-    let csrf = page.csrf();
-
-    // A forged add changes nothing.
-    let forged = b
-        .post("/users/add", &[("emails", "x@acme.test"), ("type", "1")])
-        .await;
-    assert_eq!(forged.status, 403);
-    assert_eq!(app.db.count("users").await, 1);
-
-    let added = b
-        .post(
-            "/users/add",
-            &[
-                ("csrf", &csrf),
-                (
-                    "emails",
-                    "ann@acme.test, bob@acme.test,not-an-email, cy@acme.test",
-                ),
-                ("type", "1"),
-                ("department", "Maths"),
-            ],
-        )
-        .await;
-    assert_eq!(added.status, 200, "{}", added.body);
-    for e in ["ann@acme.test", "bob@acme.test", "cy@acme.test"] {
-        assert!(
-            added.body.contains(&format!("Invited: {e}")),
-            "{}",
-            added.body
-        );
-    }
-    assert!(
-        added.body.contains("Not added: not-an-email"),
-        "{}",
-        added.body
-    );
-    assert_eq!(app.db.count("users").await, 4);
-
-    let pending = b.get("/users/pending").await;
-    assert_eq!(pending.status, 200);
-    for e in ["ann@acme.test", "bob@acme.test", "cy@acme.test"] {
-        assert!(pending.body.contains(e), "{}", pending.body);
-    }
-
-    // The outbox holds the activation mail with its link.
-    let outbox = b.get("/outbox").await;
-    assert_eq!(outbox.status, 200);
-    assert!(outbox.body.contains("/activate?token="), "{}", outbox.body);
-
-    // Resend and delete from the Pending tab.
-    let db = app.db.open().await;
-    let mut conn = db.read().await.unwrap();
-    let cy: String = conn
-        .fetch_one("SELECT id FROM users WHERE email = 'cy@acme.test'", &[])
-        .await
-        .unwrap();
-    let ann: String = conn
-        .fetch_one("SELECT id FROM users WHERE email = 'ann@acme.test'", &[])
-        .await
-        .unwrap();
-    drop(conn);
-    db.close().await;
-    let resent = b
-        .post(&format!("/users/pending/{ann}/resend"), &[("csrf", &csrf)])
-        .await;
-    assert!(
-        resent.body.contains("The invitation was sent again."),
-        "{}",
-        resent.body
-    );
-    let deleted = b
-        .post(&format!("/users/pending/{cy}/delete"), &[("csrf", &csrf)])
-        .await;
-    assert!(
-        deleted.body.contains("The invitation was withdrawn."),
-        "{}",
-        deleted.body
-    );
-    assert_eq!(app.db.count("users").await, 3);
-
-    // Edit: a bad type is refused next to the field and nothing changes.
-    let edit = b.get(&format!("/users/edit/{ann}")).await;
-    assert_eq!(edit.status, 200, "{}", edit.body);
-    let bad = b
-        .post(
-            &format!("/users/edit/{ann}"),
-            &[("csrf", &csrf), ("type", "7"), ("first_name", "Ann")],
-        )
-        .await;
-    assert_eq!(bad.status, 400, "{}", bad.body);
-    assert!(bad.body.contains("id=\"type-error\""), "{}", bad.body);
-
-    // The owner's own edits: bulk role change of nobody selected is a clear message.
-    let none = b
-        .post("/users/bulk", &[("csrf", &csrf), ("type", "2")])
-        .await;
-    assert!(
-        none.body.contains("Select at least one user."),
-        "{}",
-        none.body
-    );
-}
-
-async fn members_land_on_their_profile_and_cannot_manage(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let mut owner = set_up(&app).await;
-    let csrf = owner.get("/users").await.csrf();
-    owner
-        .post(
-            "/users/add",
-            &[("csrf", &csrf), ("emails", "mia@acme.test"), ("type", "1")],
-        )
-        .await;
-    // Mia activates through the existing /activate page, from the mail in the outbox.
-    let outbox = owner.get("/outbox").await;
-    let link = outbox
-        .body
-        .split('"')
-        .find(|w| w.contains("/activate?token="))
-        .unwrap()
-        .replace("&amp;", "&");
-    let token = link.rsplit('=').next().unwrap().to_owned();
-    let res = app
-        .client
-        .post(app.url("/activate"))
-        .form(&[
-            ("token", token.as_str()),
-            ("first_name", "Mia"),
-            ("last_name", "Lee"),
-            ("password", "Member123"),
-            ("confirm", "Member123"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-
-    let mut mia = Browser::new(&app.base);
-    let csrf = mia.get("/signin").await.csrf();
-    let signed = mia
-        .post(
-            "/signin",
-            &[
-                ("csrf", &csrf),
-                ("email", "mia@acme.test"),
-                ("password", "Member123"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        signed.location.as_deref(),
-        Some("/profile"),
-        "{}",
-        signed.body
-    );
-    let profile = mia.get("/profile").await;
-    assert!(profile.body.contains("mia@acme.test"), "{}", profile.body);
-    assert!(
-        !profile.body.contains("href=\"/users\""),
-        "no admin nav for members"
-    );
-    assert_eq!(mia.get("/users").await.status, 403);
-    assert_eq!(mia.get("/outbox").await.status, 403);
-
-    // A deactivated member's session ends and they cannot sign in again.
-    let csrf = owner.get("/users").await.csrf();
-    let db = app.db.open().await;
-    let mut conn = db.read().await.unwrap();
-    let id: String = conn
-        .fetch_one("SELECT id FROM users WHERE email = 'mia@acme.test'", &[])
-        .await
-        .unwrap();
-    drop(conn);
-    db.close().await;
-    let off = owner
-        .post(
-            &format!("/users/edit/{id}/status"),
-            &[("csrf", &csrf), ("action", "deactivate")],
-        )
-        .await;
-    assert_eq!(off.status, 303, "{}", off.body);
-    assert_eq!(
-        mia.get("/profile").await.location.as_deref(),
-        Some("/signin")
-    );
-    let csrf = mia.get("/signin").await.csrf();
-    let again = mia
-        .post(
-            "/signin",
-            &[
-                ("csrf", &csrf),
-                ("email", "mia@acme.test"),
-                ("password", "Member123"),
-            ],
-        )
-        .await;
-    assert_eq!(again.status, 401);
-}
-
 both_backends!(
     setup_creates_the_owner_once_and_signs_in,
     sign_in_throttles_and_sign_out_ends_the_session,
     pages_follow_the_chosen_language,
-    admins_add_users_see_them_pending_and_change_them,
-    members_land_on_their_profile_and_cannot_manage,
 );
