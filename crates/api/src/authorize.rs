@@ -5,7 +5,7 @@
 use crate::activate::page;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use roster_domain::html::escape;
@@ -131,11 +131,39 @@ fn refused(e: AuthorizeError, app_name: &str) -> Response {
     }
 }
 
-/// `GET /oauth/authorize`: checks the request, then the sign-in form.
+/// The web portal's session cookie (see roster-web), whose holder needs no second sign-in.
+const PORTAL_SESSION_COOKIE: &str = "roster_session";
+
+fn portal_session_id(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, v)| *k == PORTAL_SESSION_COOKIE && !v.is_empty())
+        .map(|(_, v)| v)
+}
+
+/// `GET /oauth/authorize`: checks the request, then the sign-in form; a user signed in to the
+/// web portal goes straight to the consent page.
 pub async fn authorize(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
+    if let Some(id) = portal_session_id(&headers) {
+        match state.service.portal_session(id).await {
+            Ok(Some(s)) => {
+                return match state.service.authorize_signed_in(params, &s.user).await {
+                    Ok(c) => html(StatusCode::OK, consent(&c)),
+                    Err(e) => refused(e, "The app"),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return refused(AuthorizeError::Internal(e), "The app"),
+        }
+    }
     match state.service.begin_authorize(params).await {
         Ok(p) => html(StatusCode::OK, sign_in_form(&p.app_name, &p.flow, None)),
         Err(e) => refused(e, "The app"),

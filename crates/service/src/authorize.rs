@@ -286,7 +286,7 @@ impl Service {
         email: &str,
         password: &str,
     ) -> Result<ConsentPage> {
-        let mut flow = self.open(signed).await?;
+        let flow = self.open(signed).await?;
         if flow.u.is_some() {
             return Err(page(
                 400,
@@ -321,6 +321,26 @@ impl Service {
             self.record_failure(email.as_str());
             return Err(retry("Wrong email or password."));
         };
+        self.consent_for(flow, user).await
+    }
+
+    /// For a user already signed in to the portal: checks the request like
+    /// [`Service::begin_authorize`] and goes straight to the consent page (no second sign-in).
+    pub async fn authorize_signed_in(
+        &self,
+        p: AuthorizeParams,
+        user: &UserRecord,
+    ) -> Result<ConsentPage> {
+        let signed = self.begin_authorize(p).await?.flow;
+        let flow = self.open(&signed).await?;
+        if user.status != UserStatus::Active {
+            return Err(page(403, "Your user is not active."));
+        }
+        self.consent_for(flow, user.clone()).await
+    }
+
+    /// The consent page for `user`, who proved who they are, with the flow now naming them.
+    async fn consent_for(&self, mut flow: Flow, user: UserRecord) -> Result<ConsentPage> {
         let app = self.flow_app(&flow).await?;
         if user.account_id != app.account_id {
             return Err(flow.error(

@@ -161,6 +161,29 @@ impl Service {
         Ok(())
     }
 
+    /// An admin disconnects one user's personal install of an app (the account-level one, if
+    /// any, takes over for that user).
+    #[tracing::instrument(skip_all)]
+    pub async fn disconnect_user_install(
+        &self,
+        actor: &Actor<'_>,
+        account: &AccountId,
+        app_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let app = self.get_app_in(&mut tx, actor, account, app_id).await?;
+        let user =
+            UserId::parse(user_id.trim()).ok_or_else(|| Error::InstallNotFound(app.id.clone()))?;
+        let install = installs::find_live_install(&mut tx, &app.id, account, Some(&user))
+            .await?
+            .ok_or_else(|| Error::InstallNotFound(app.id.clone()))?;
+        let at = self.now();
+        revoke_install(&mut tx, actor, &app, &install, "admin", at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A user disconnects their personal install (the account-level one, if any, takes over).
     #[tracing::instrument(skip_all)]
     pub async fn disconnect_personal_install(

@@ -2,7 +2,8 @@
 //   node portal.mjs BASE_URL SETUP_LINK [SCREENSHOT_DIR]
 // setup through the one-time link, sign out and in, add three users by comma-separated
 // emails, see them pending, open the activation mail from the Mail outbox, activate one, change
-// its type, and move two to a group in one bulk change. Any console error or failed page load
+// its type, move two to a group in one bulk change, and register an account-level app and
+// approve it for the account from its page. Any console error or failed page load
 // on any page fails the run. With SCREENSHOT_DIR, saves a screenshot of each main page.
 import { chromium } from 'playwright-core';
 
@@ -156,6 +157,28 @@ try {
       const row = await page.locator('tr', { hasText: e }).innerText();
       expect(row.includes('Teachers'), `${e} in Teachers`);
     }
+  });
+
+  await step('approve an account-level app', async () => {
+    await page.goto(`${base}/integrations`);
+    await page.getByText('Register an app').click();
+    await page.getByLabel('Name', { exact: true }).fill('CRM');
+    await page.getByLabel('Redirect URIs').fill(`${base}/integrations`);
+    await page.locator('input[name="scope"][value="user:read:admin"]').check();
+    await page.getByRole('button', { name: 'Register the app' }).click();
+    await page.waitForLoadState();
+    expect((await text()).includes('Copy it now'), 'the client secret shown once');
+    await shot('integrations-app');
+    await page.locator('#install-link').click();
+    await page.waitForLoadState();
+    expect((await page.content()).includes('Allow access?'), 'the consent page, no second sign-in');
+    await page.getByRole('button', { name: 'Approve for everyone in the account' }).click();
+    await page.waitForLoadState();
+    expect(page.url().includes('/integrations?code='), 'back at the redirect URI with a code');
+    await page.getByRole('link', { name: 'CRM' }).click();
+    await page.waitForLoadState();
+    expect((await text()).includes('Through the account install'), 'connected through the account install');
+    await shot('integrations');
   });
 
   await step('the language switcher', async () => {

@@ -15,6 +15,7 @@ mod errors;
 mod form;
 mod groups;
 pub mod i18n;
+mod integrations;
 mod outbox;
 mod pending;
 mod profile;
@@ -74,5 +75,38 @@ pub fn router(state: WebState) -> Router {
         .route("/groups", get(groups::list).post(groups::create))
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
+        // Integrations
+        .route("/integrations", get(integrations::list))
+        .route("/integrations/apps", post(integrations::create))
+        .route("/integrations/apps/{appId}", get(integrations::app::show))
+        .route(
+            "/integrations/apps/{appId}/rotate",
+            post(integrations::app::rotate),
+        )
+        .route(
+            "/integrations/apps/{appId}/delete",
+            post(integrations::app::delete),
+        )
+        .route(
+            "/integrations/apps/{appId}/disconnect",
+            post(integrations::app::disconnect),
+        )
+        .route(
+            "/integrations/apps/{appId}/deliveries",
+            get(integrations::deliveries::list),
+        )
+        .route(
+            "/integrations/apps/{appId}/deliveries/{deliveryId}",
+            get(integrations::deliveries::show),
+        )
+        .route(
+            "/integrations/apps/{appId}/deliveries/{deliveryId}/redeliver",
+            post(integrations::deliveries::redeliver),
+        )
+        .route("/integrations/mine", get(integrations::mine::list))
+        .route(
+            "/integrations/mine/{appId}/disconnect",
+            post(integrations::mine::disconnect),
+        )
         .with_state(state)
 }

@@ -3,6 +3,7 @@
 //! refused form changes nothing.
 
 mod browser;
+mod integrations;
 mod profile;
 mod reset;
 mod users;
