@@ -5,6 +5,7 @@
 //! Navigation is one list in `templates/base.html`; later pages (Roles, Groups, Audit log,
 //! Meetings, …) add a route here, a module, a template and a nav entry.
 
+mod admin;
 mod assets;
 mod auth;
 mod ctx;
@@ -65,5 +66,44 @@ pub fn router(state: WebState) -> Router {
         .route("/users/edit/{userId}/status", post(user_edit::status))
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
+        // Roles, Groups, External contacts, Audit log (admin pages)
+        .route("/roles", get(admin::roles::list).post(admin::roles::create))
+        .route(
+            "/roles/{roleId}",
+            get(admin::roles::show).post(admin::roles::save),
+        )
+        .route("/roles/{roleId}/delete", post(admin::roles::delete))
+        .route("/roles/{roleId}/members", post(admin::roles::add_members))
+        .route(
+            "/roles/{roleId}/members/{userId}/remove",
+            post(admin::roles::remove_member),
+        )
+        .route(
+            "/groups",
+            get(admin::groups::list).post(admin::groups::create),
+        )
+        .route("/groups/{kind}/{groupId}", get(admin::groups::show))
+        .route(
+            "/groups/{kind}/{groupId}/rename",
+            post(admin::groups::rename),
+        )
+        .route(
+            "/groups/{kind}/{groupId}/delete",
+            post(admin::groups::delete),
+        )
+        .route(
+            "/groups/{kind}/{groupId}/members",
+            post(admin::groups::add_members),
+        )
+        .route(
+            "/groups/{kind}/{groupId}/members/{userId}/remove",
+            post(admin::groups::remove_member),
+        )
+        .route("/external-contacts", get(admin::external::list))
+        .route(
+            "/external-contacts/remove",
+            post(admin::external::remove),
+        )
+        .route("/audit", get(admin::audit::list))
         .with_state(state)
 }
