@@ -100,10 +100,7 @@ pub fn router(state: WebState) -> Router {
             post(admin::groups::remove_member),
         )
         .route("/external-contacts", get(admin::external::list))
-        .route(
-            "/external-contacts/remove",
-            post(admin::external::remove),
-        )
+        .route("/external-contacts/remove", post(admin::external::remove))
         .route("/audit", get(admin::audit::list))
         .with_state(state)
 }

@@ -43,11 +43,7 @@ struct AuditPage {
 }
 
 /// `GET /audit?from=&to=&category=&after=`
-pub async fn list(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Query(q): Query<LogQuery>,
-) -> Response {
+pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<LogQuery>) -> Response {
     let s = match signed_in(&ctx) {
         Ok(s) => s,
         Err(r) => return r,

@@ -61,7 +61,10 @@ async fn render(
         page_size: Some(50),
         next_page_token: q.after.filter(|a| !a.is_empty()),
     };
-    let (list, user_error) = match state.service.list_external_contacts(&s.principal, &query).await
+    let (list, user_error) = match state
+        .service
+        .list_external_contacts(&s.principal, &query)
+        .await
     {
         Ok(l) => (l, String::new()),
         Err(e @ roster_service::Error::UserNotFound(_)) => {
@@ -70,7 +73,11 @@ async fn render(
                 page_size: Some(50),
                 ..ExternalQuery::default()
             };
-            match state.service.list_external_contacts(&s.principal, &all).await {
+            match state
+                .service
+                .list_external_contacts(&s.principal, &all)
+                .await
+            {
                 Ok(l) => (l, describe(ctx.lang, &e)),
                 Err(e) => return refused(ctx, state, &e),
             }
@@ -83,13 +90,21 @@ async fn render(
         StatusCode::OK
     };
     let p = ExternalPage {
-        c: Chrome::new(ctx, state, "adm.ext.title", "external", "/external-contacts"),
+        c: Chrome::new(
+            ctx,
+            state,
+            "adm.ext.title",
+            "external",
+            "/external-contacts",
+        ),
         user,
         rows: list
             .contacts
             .into_iter()
             .map(|c| Row {
-                name: format!("{} {}", c.first_name, c.last_name).trim().to_owned(),
+                name: format!("{} {}", c.first_name, c.last_name)
+                    .trim()
+                    .to_owned(),
                 user_email: c.user_email,
                 email: c.email,
                 shared: c.shared_channels,
@@ -105,11 +120,7 @@ async fn render(
 }
 
 /// `GET /external-contacts?user=&after=`
-pub async fn list(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Response {
+pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     render(&state, &ctx, q, Vec::new(), false).await
 }
 

@@ -106,15 +106,19 @@ pub struct ListQuery {
 }
 
 /// `GET /groups?kind=settings|chat`
-pub async fn list(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Response {
+pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
     let Some(kind) = kind_of(q.kind.as_deref().unwrap_or_default()) else {
         return unknown_kind(&state, &ctx);
     };
-    render_list(&state, &ctx, kind, String::new(), FormError::default(), Vec::new()).await
+    render_list(
+        &state,
+        &ctx,
+        kind,
+        String::new(),
+        FormError::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /groups`: creates a group of the form's `kind`.
@@ -219,7 +223,9 @@ async fn render_group(state: &WebState, ctx: &Ctx, kind: Kind, id: &str, x: Extr
             .members
             .into_iter()
             .map(|m| MemberRow {
-                name: format!("{} {}", m.first_name, m.last_name).trim().to_owned(),
+                name: format!("{} {}", m.first_name, m.last_name)
+                    .trim()
+                    .to_owned(),
                 id: m.id,
                 email: m.email,
                 type_code: m.user_type,

@@ -43,7 +43,12 @@ impl RoleForm {
         Self {
             name: r.name.clone(),
             description: r.description.clone(),
-            privileges: r.privileges.names().into_iter().map(str::to_owned).collect(),
+            privileges: r
+                .privileges
+                .names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             groups: r.group_scope.clone().unwrap_or_default(),
         }
     }
@@ -145,7 +150,14 @@ async fn render_list(
 
 /// `GET /roles`
 pub async fn list(State(state): State<WebState>, ctx: Ctx) -> Response {
-    render_list(&state, &ctx, RoleForm::default(), Default::default(), Vec::new()).await
+    render_list(
+        &state,
+        &ctx,
+        RoleForm::default(),
+        Default::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /roles`: creates a custom role; an error shows next to its field, nothing stored.
@@ -229,7 +241,13 @@ async fn render_role(state: &WebState, ctx: &Ctx, id: &str, x: Extra) -> Respons
     };
     let failed = x.error.is_some() || !x.member_error.is_empty();
     let p = RolePage {
-        c: Chrome::new(ctx, state, "adm.role.title", "roles", &format!("/roles/{id}")),
+        c: Chrome::new(
+            ctx,
+            state,
+            "adm.role.title",
+            "roles",
+            &format!("/roles/{id}"),
+        ),
         id: role.id.clone(),
         title: role_name(ctx, &role),
         builtin: Role::from_id(&role.id).is_builtin(),
@@ -243,7 +261,9 @@ async fn render_role(state: &WebState, ctx: &Ctx, id: &str, x: Extra) -> Respons
             .members
             .into_iter()
             .map(|m| MemberRow {
-                name: format!("{} {}", m.first_name, m.last_name).trim().to_owned(),
+                name: format!("{} {}", m.first_name, m.last_name)
+                    .trim()
+                    .to_owned(),
                 id: m.id,
                 email: m.email,
             })
@@ -309,7 +329,11 @@ pub async fn save(
         Err(r) => return r,
     };
     let f = RoleForm::from_form(&form);
-    let x = match state.service.update_role(&s.principal, &id, f.input()).await {
+    let x = match state
+        .service
+        .update_role(&s.principal, &id, f.input())
+        .await
+    {
         Ok(()) => Extra {
             notices: vec![(true, ctx.t("users.saved").to_owned())],
             ..Extra::default()
