@@ -87,7 +87,7 @@ try {
 
   await step('create a group for the bulk move', async () => {
     await page.getByRole('link', { name: 'Groups' }).click();
-    await page.getByLabel('Name', { exact: true }).fill('Teachers');
+    await page.getByLabel('Name of the new group').fill('Teachers');
     await page.getByRole('button', { name: 'Create group' }).click();
     expect((await text()).includes('Teachers'), 'the new group listed');
     await shot('groups');

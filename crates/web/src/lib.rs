@@ -8,12 +8,12 @@
 // Handlers return `Result<_, Response>` to stop early with a finished page, axum's idiom.
 #![allow(clippy::result_large_err)]
 
+mod admin;
 mod assets;
 mod auth;
 mod ctx;
 mod errors;
 mod form;
-mod groups;
 pub mod i18n;
 mod integrations;
 mod outbox;
@@ -72,7 +72,6 @@ pub fn router(state: WebState) -> Router {
             get(user_edit::show).post(user_edit::save),
         )
         .route("/users/edit/{userId}/status", post(user_edit::status))
-        .route("/groups", get(groups::list).post(groups::create))
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
         // Integrations
@@ -108,5 +107,41 @@ pub fn router(state: WebState) -> Router {
             "/integrations/mine/{appId}/disconnect",
             post(integrations::mine::disconnect),
         )
+        // Roles, Groups, External contacts, Audit log (admin pages)
+        .route("/roles", get(admin::roles::list).post(admin::roles::create))
+        .route(
+            "/roles/{roleId}",
+            get(admin::roles::show).post(admin::roles::save),
+        )
+        .route("/roles/{roleId}/delete", post(admin::roles::delete))
+        .route("/roles/{roleId}/members", post(admin::roles::add_members))
+        .route(
+            "/roles/{roleId}/members/{userId}/remove",
+            post(admin::roles::remove_member),
+        )
+        .route(
+            "/groups",
+            get(admin::groups::list).post(admin::groups::create),
+        )
+        .route("/groups/{kind}/{groupId}", get(admin::groups::show))
+        .route(
+            "/groups/{kind}/{groupId}/rename",
+            post(admin::groups::rename),
+        )
+        .route(
+            "/groups/{kind}/{groupId}/delete",
+            post(admin::groups::delete),
+        )
+        .route(
+            "/groups/{kind}/{groupId}/members",
+            post(admin::groups::add_members),
+        )
+        .route(
+            "/groups/{kind}/{groupId}/members/{userId}/remove",
+            post(admin::groups::remove_member),
+        )
+        .route("/external-contacts", get(admin::external::list))
+        .route("/external-contacts/remove", post(admin::external::remove))
+        .route("/audit", get(admin::audit::list))
         .with_state(state)
 }
