@@ -30,7 +30,10 @@ pub async fn domain_add(State(state): State<WebState>, ctx: Ctx, form: FormData)
         default_group_id: form.opt("default_group"),
     };
     let note = match state.service.add_domain(&s.principal, "me", input).await {
-        Ok(d) => Note::ok("domains", format!("{} {}", ctx.t("adv.domain_added"), d.record)),
+        Ok(d) => Note::ok(
+            "domains",
+            format!("{} {}", ctx.t("adv.domain_added"), d.record),
+        ),
         Err(e) => Note::error("domains", ctx.lang, &e),
     };
     render(&state, &ctx, vec![note]).await
@@ -50,8 +53,15 @@ pub async fn domain_verify(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let note = match state.service.verify_domain(&s.principal, "me", &domain).await {
-        Ok(_) => Note::ok("domains", format!("{} {domain}", ctx.t("adv.domain_verified"))),
+    let note = match state
+        .service
+        .verify_domain(&s.principal, "me", &domain)
+        .await
+    {
+        Ok(_) => Note::ok(
+            "domains",
+            format!("{} {domain}", ctx.t("adv.domain_verified")),
+        ),
         Err(e) => Note::error("domains", ctx.lang, &e),
     };
     render(&state, &ctx, vec![note]).await
@@ -100,8 +110,15 @@ pub async fn domain_remove(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let note = match state.service.remove_domain(&s.principal, "me", &domain).await {
-        Ok(()) => Note::ok("domains", format!("{} {domain}", ctx.t("adv.domain_removed"))),
+    let note = match state
+        .service
+        .remove_domain(&s.principal, "me", &domain)
+        .await
+    {
+        Ok(()) => Note::ok(
+            "domains",
+            format!("{} {domain}", ctx.t("adv.domain_removed")),
+        ),
         Err(e) => Note::error("domains", ctx.lang, &e),
     };
     render(&state, &ctx, vec![note]).await

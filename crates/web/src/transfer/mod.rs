@@ -114,7 +114,10 @@ pub async fn upload(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(file) = parts.into_iter().find(|p| p.name == "file" && !p.data.is_empty()) else {
+    let Some(file) = parts
+        .into_iter()
+        .find(|p| p.name == "file" && !p.data.is_empty())
+    else {
         return bad("csv.err_empty");
     };
     let data: Arc<[u8]> = Arc::from(file.data);
@@ -125,7 +128,12 @@ pub async fn upload(
     let mut sink = Collect::default();
     let summary = state
         .service
-        .import_users(&s.principal, &Upload(Arc::clone(&data)), &options, &mut sink)
+        .import_users(
+            &s.principal,
+            &Upload(Arc::clone(&data)),
+            &options,
+            &mut sink,
+        )
         .await;
     match summary {
         Ok(summary) => {
@@ -139,7 +147,12 @@ pub async fn upload(
             );
             see_other(&format!("/users/import/{id}"), &[])
         }
-        Err(e) => import_page(&state, &ctx, StatusCode::BAD_REQUEST, describe(ctx.lang, &e)),
+        Err(e) => import_page(
+            &state,
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            describe(ctx.lang, &e),
+        ),
     }
 }
 
@@ -233,7 +246,13 @@ pub async fn status(State(state): State<WebState>, ctx: Ctx, Path(id): Path<Stri
             },
             total: j.total,
             done: j.done,
-            counts: [m.created, m.invited_to_join, m.updated, m.unchanged, m.errors],
+            counts: [
+                m.created,
+                m.invited_to_join,
+                m.updated,
+                m.unchanged,
+                m.errors,
+            ],
             rows: j.rows.iter().take(SHOWN).cloned().collect(),
             more: j.rows.len().saturating_sub(SHOWN),
             error: j.error.clone(),

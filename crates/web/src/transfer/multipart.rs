@@ -50,7 +50,11 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
         if rest.starts_with(b"--") {
             return Some(parts);
         }
-        at += if rest.starts_with(b"\r\n") { 2 } else { return None };
+        at += if rest.starts_with(b"\r\n") {
+            2
+        } else {
+            return None;
+        };
         let head_end = find(body, b"\r\n\r\n", at)?;
         let head = std::str::from_utf8(body.get(at..head_end)?).ok()?;
         let disposition = head

@@ -2,6 +2,7 @@
 //! (sessions, CSRF, throttling, sign-out), languages, and the Users and Pending tabs. Every
 //! refused form changes nothing.
 
+mod advanced;
 mod browser;
 
 use crate::support::{spawn_app, Backend, TestApp};
