@@ -11,7 +11,7 @@ mod multipart;
 pub use export::export;
 
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, describe, signed_in};
+use crate::errors::{check_csrf, describe, refused, signed_in};
 use crate::form::FormData;
 use crate::view::{page, see_other, Chrome};
 use crate::WebState;
@@ -21,6 +21,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jobs::{lock, Collect, Phase, Progress, Upload};
+use roster_service::admin::Admin;
 use roster_service::users::import::{escape_cell, ImportOptions, ReportRow};
 use std::sync::Arc;
 
@@ -68,8 +69,13 @@ fn import_page(state: &WebState, ctx: &Ctx, status: StatusCode, error: String) -
 
 /// `GET /users/import`
 pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Response {
-    if let Err(r) = signed_in(&ctx) {
-        return r;
+    let s = match signed_in(&ctx) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    // The tab is for those who manage the whole account's users (the import checks again).
+    if let Err(e) = state.service.user_summary(Admin::me(&s.principal)).await {
+        return refused(&ctx, &state, &e);
     }
     import_page(&state, &ctx, StatusCode::OK, String::new())
 }

@@ -12,6 +12,12 @@ const OWNER: &str = "owner@acme.test";
 
 /// The first account through the setup link, its signed-in owner, and a /v2 token for it.
 async fn owner(app: &TestApp) -> (Browser, String) {
+    let (b, api, _) = owner_of(app).await;
+    (b, api)
+}
+
+/// [`owner`], with the account's id.
+async fn owner_of(app: &TestApp) -> (Browser, String, String) {
     let link = app.setup_link.clone().expect("a setup link");
     let mut b = Browser::new(&app.base);
     let page = b.get(&link).await;
@@ -42,13 +48,13 @@ async fn owner(app: &TestApp) -> (Browser, String) {
         .unwrap();
     db.close().await;
     let acct = Created {
-        account_id,
+        account_id: account_id.clone(),
         owner_id: String::new(),
         client_id: String::new(),
         client_secret: String::new(),
     };
     let api = app.token_for_user(&acct, OWNER).await;
-    (b, api)
+    (b, api, account_id)
 }
 
 async fn user_type(app: &TestApp, api: &str, id: &str) -> i64 {
@@ -429,7 +435,57 @@ async fn imports_csv_with_a_dry_run_progress_and_report_and_exports(backend: Bac
     assert_eq!(b.get("/users/export?status=bogus").await.status, 400);
 }
 
+async fn members_are_refused_and_change_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, api, account_id) = owner_of(&app).await;
+    app.cli(&["account", "add-domain", &account_id, "acme.test"])
+        .await
+        .unwrap();
+    let (s, v) = app
+        .post(
+            "/v2/users",
+            &api,
+            &json!({"action": "autoCreate", "user_info": {"email": "mia@acme.test", "type": 1, "password": "Member123"}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let mia_id = v["id"].as_str().unwrap().to_owned();
+    let mut mia = Browser::new(&app.base);
+    let csrf = mia.get("/signin").await.csrf();
+    let signed = mia
+        .post(
+            "/signin",
+            &[("csrf", &csrf), ("email", "mia@acme.test"), ("password", "Member123")],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    let profile = mia.get("/profile").await;
+    assert!(!profile.body.contains("/users/advanced"), "{}", profile.body);
+    let csrf = profile.csrf();
+    assert_eq!(mia.get("/users/advanced").await.status, 403);
+    assert_eq!(mia.get("/users/import").await.status, 403);
+    assert_eq!(mia.get("/users/export?status=active").await.status, 403);
+    let tried = mia
+        .post(
+            "/users/advanced/type",
+            &[("csrf", &csrf), ("from", "1"), ("to", "2"), ("confirm", "yes")],
+        )
+        .await;
+    assert!(tried.body.contains("You are not allowed to do this."), "{}", tried.body);
+    assert_eq!(user_type(&app, &api, &mia_id).await, 1);
+    let tried = mia
+        .post(
+            "/users/advanced/attributes",
+            &[("csrf", &csrf), ("name", "Campus"), ("kind", "text")],
+        )
+        .await;
+    assert!(tried.body.contains("You are not allowed to do this."), "{}", tried.body);
+    let (_, v) = app.get("/v2/accounts/me/custom_attributes", &api).await;
+    assert_eq!(v["custom_attributes"].as_array().map_or(0, Vec::len), 0, "{v}");
+}
+
 both_backends!(
+    members_are_refused_and_change_nothing,
     changes_and_unlinks_all_of_a_type_after_confirming,
     sets_defaults_switches_groups_and_manages_attributes_and_domains,
     imports_csv_with_a_dry_run_progress_and_report_and_exports,
