@@ -400,6 +400,12 @@ pub async fn find_by_id(
     .await
 }
 
+/// A user by id alone, whatever their account (a portal reset link names only the user).
+pub async fn find_by_id_anywhere(conn: &mut Conn, id: &UserId) -> Result<Option<UserRecord>> {
+    conn.fetch_optional(select_user!("WHERE id = $1"), params![id.as_str()])
+        .await
+}
+
 pub async fn find_by_email(
     conn: &mut Conn,
     account: &AccountId,

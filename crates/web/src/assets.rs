@@ -1,4 +1,4 @@
-//! The portal's static files, compiled into the binary: vendored htmx and one stylesheet.
+//! The portal's static files, compiled into the binary: vendored htmx, one stylesheet, the icon.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -6,12 +6,14 @@ use axum::response::{IntoResponse, Response};
 
 const HTMX: &str = include_str!("../static/htmx.min.js");
 const CSS: &str = include_str!("../static/portal.css");
+const ICON: &str = include_str!("../static/favicon.svg");
 
 /// `GET /static/{file}`
 pub async fn file(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "portal.css" => (CSS, "text/css; charset=utf-8"),
+        "favicon.svg" => (ICON, "image/svg+xml"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
@@ -20,6 +22,19 @@ pub async fn file(Path(name): Path<String>) -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         body,
+    )
+        .into_response()
+}
+
+/// `GET /favicon.ico`, which browsers ask for on pages without an icon link (the API's own
+/// pages, such as `/activate`): the same icon.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ICON,
     )
         .into_response()
 }

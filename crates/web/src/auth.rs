@@ -19,6 +19,7 @@ struct SignIn {
     c: Chrome,
     email: String,
     error: Option<&'static str>,
+    notice: Option<&'static str>,
 }
 
 fn landing(admin: bool) -> &'static str {
@@ -37,8 +38,18 @@ pub async fn home(ctx: Ctx) -> Response {
     }
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct SignInQuery {
+    /// Set after a password reset.
+    pub done: Option<String>,
+}
+
 /// `GET /signin`
-pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Response {
+pub async fn show(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<SignInQuery>,
+) -> Response {
     if let Some(s) = &ctx.session {
         return see_other(landing(lands_on_users(&s.user.role)), &[]);
     }
@@ -46,6 +57,7 @@ pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Response {
         c: Chrome::new(&ctx, &state, "signin.title", "", "/signin"),
         email: String::new(),
         error: None,
+        notice: q.done.is_some().then(|| ctx.t("reset.done")),
     };
     page(StatusCode::OK, &p, &p.c, &[])
 }
@@ -83,6 +95,7 @@ pub async fn sign_in(State(state): State<WebState>, ctx: Ctx, form: FormData) ->
     let c = Chrome::new(&ctx, &state, "signin.title", "", "/signin");
     let p = SignIn {
         error: Some(c.t(error)),
+        notice: None,
         c,
         email,
     };

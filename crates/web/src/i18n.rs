@@ -102,6 +102,8 @@ mod tests {
             include_str!("../templates/outbox.html"),
             include_str!("../templates/message.html"),
             include_str!("../templates/tabs.html"),
+            include_str!("../templates/reset.html"),
+            include_str!("../templates/groups.html"),
         ];
         for t in templates {
             for piece in t.split("t(\"").skip(1) {

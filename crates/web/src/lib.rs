@@ -5,16 +5,21 @@
 //! Navigation is one list in `templates/base.html`; later pages (Roles, Groups, Audit log,
 //! Meetings, …) add a route here, a module, a template and a nav entry.
 
+// Handlers return `Result<_, Response>` to stop early with a finished page, axum's idiom.
+#![allow(clippy::result_large_err)]
+
 mod advanced;
 mod assets;
 mod auth;
 mod ctx;
 mod errors;
 mod form;
+mod groups;
 pub mod i18n;
 mod outbox;
 mod pending;
 mod profile;
+mod reset;
 mod setup;
 mod transfer;
 mod user_edit;
@@ -50,10 +55,13 @@ pub fn router(state: WebState) -> Router {
     Router::new()
         .route("/", get(auth::home))
         .route("/static/{file}", get(assets::file))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/language", post(auth::set_language))
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/signin", get(auth::show).post(auth::sign_in))
         .route("/signout", post(auth::sign_out))
+        .route("/reset", get(reset::show).post(reset::request))
+        .route("/reset/new", get(reset::show_new).post(reset::choose))
         .route("/users", get(users::list))
         .route("/users/add", post(users::add))
         .route("/users/bulk", post(users::bulk))
@@ -65,6 +73,7 @@ pub fn router(state: WebState) -> Router {
             get(user_edit::show).post(user_edit::save),
         )
         .route("/users/edit/{userId}/status", post(user_edit::status))
+        .route("/groups", get(groups::list).post(groups::create))
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
         // User management → Advanced, CSV import and export

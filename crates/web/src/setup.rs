@@ -81,10 +81,7 @@ pub async fn submit(State(state): State<WebState>, ctx: Ctx, form: FormData) -> 
         plan: Some(form.get("plan").to_owned()),
         licensed_seats: match form.get("seats") {
             "" => 0,
-            n => match n.parse() {
-                Ok(n) => n,
-                Err(_) => u32::MAX,
-            },
+            n => n.parse().unwrap_or(u32::MAX),
         },
         language: Some(ctx.lang.default_tag().to_owned()),
         ..NewAccount::default()

@@ -83,6 +83,14 @@ async fn serve_hints_first_account_and_stops_on_sigterm(b: Backend) {
             .any(|l| l.contains("roster") && l.contains("account create")),
         "{before:?}"
     );
+    // The portal's one-time first-run link, on this server's address.
+    let link = before
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/setup?token=")))
+        .unwrap_or_else(|| panic!("no setup link in {before:?}"))
+        .to_owned();
+    let setup = reqwest::get(&link).await.unwrap();
+    assert_eq!(setup.status(), 200, "{link}");
     let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
     assert_eq!(health.status(), 200);
     sigterm_and_wait(child).await;
@@ -108,7 +116,9 @@ async fn serve_hints_first_account_and_stops_on_sigterm(b: Backend) {
     );
     let (child, _, before) = serve(&db, dir.path()).await;
     assert!(
-        before.iter().all(|l| !l.contains("No accounts yet")),
+        before
+            .iter()
+            .all(|l| !l.contains("No accounts yet") && !l.contains("/setup?token=")),
         "{before:?}"
     );
     sigterm_and_wait(child).await;

@@ -40,6 +40,7 @@ mod oauth_flow;
 mod oauth_installs;
 mod ops;
 mod portal;
+mod portal_browser;
 mod privileges;
 mod roles;
 mod schema;

@@ -98,6 +98,20 @@ pub async fn enqueue_welcome(
     record(conn, "welcome", &user.account_id, user, &message, at).await
 }
 
+/// Records the portal's password-reset mail with its single-use link.
+pub async fn enqueue_password_reset(
+    conn: &mut Conn,
+    user: &UserRecord,
+    link: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let message = Message::PasswordReset {
+        email: user.email.as_str(),
+        link,
+    };
+    record(conn, "password_reset", &user.account_id, user, &message, at).await
+}
+
 async fn record(
     conn: &mut Conn,
     kind: &str,

@@ -51,6 +51,8 @@ pub enum Message<'a> {
         link: &'a str,
         expires: Date,
     },
+    /// A password reset someone asked for in the portal: a single-use link for an hour.
+    PasswordReset { email: &'a str, link: &'a str },
     /// After activation: the person is an active user of `account`.
     Welcome {
         account: &'a str,

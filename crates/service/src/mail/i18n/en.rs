@@ -123,6 +123,18 @@ pub(super) fn body(m: &Message<'_>) -> Body {
                 },
             }
         }
+        Message::PasswordReset { email, link } => Body {
+            subject: "Reset your Roster password".to_owned(),
+            greeting,
+            intro: vec![format!("Someone (we hope you) asked to choose a new password for {email} on Roster.")],
+            action: Some(Action {
+                label: "Choose a new password",
+                colon: COLON,
+                url: link.to_owned(),
+            }),
+            outro: vec!["The link works once, for one hour. If you did not ask for it, ignore this message: your password stays as it is.".to_owned()],
+            ..Body::default()
+        },
         Message::Welcome {
             account,
             email,

@@ -137,6 +137,18 @@ pub(super) fn body(m: &Message<'_>) -> Body {
                 },
             }
         }
+        Message::PasswordReset { email, link } => Body {
+            subject: "Réinitialiser votre mot de passe Roster".to_owned(),
+            greeting,
+            intro: vec![format!("Quelqu'un (vous, espérons-le) a demandé à choisir un nouveau mot de passe pour {email} sur Roster.")],
+            action: Some(Action {
+                label: "Choisir un nouveau mot de passe",
+                colon: COLON,
+                url: link.to_owned(),
+            }),
+            outro: vec!["Le lien fonctionne une seule fois, pendant une heure. Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.".to_owned()],
+            ..Body::default()
+        },
         Message::Welcome {
             account,
             email,

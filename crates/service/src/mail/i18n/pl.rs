@@ -133,6 +133,18 @@ pub(super) fn body(m: &Message<'_>) -> Body {
                 },
             }
         }
+        Message::PasswordReset { email, link } => Body {
+            subject: "Zresetuj hasło do Roster".to_owned(),
+            greeting,
+            intro: vec![format!("Ktoś (mamy nadzieję, że Ty) poprosił o ustawienie nowego hasła dla {email} w Roster.")],
+            action: Some(Action {
+                label: "Ustaw nowe hasło",
+                colon: COLON,
+                url: link.to_owned(),
+            }),
+            outro: vec!["Link działa raz, przez godzinę. Jeśli to nie Ty, zignoruj tę wiadomość: hasło pozostanie bez zmian.".to_owned()],
+            ..Body::default()
+        },
         Message::Welcome {
             account,
             email,

@@ -131,6 +131,18 @@ pub(super) fn body(m: &Message<'_>) -> Body {
                 },
             }
         }
+        Message::PasswordReset { email, link } => Body {
+            subject: "Redefinir a sua palavra-passe do Roster".to_owned(),
+            greeting,
+            intro: vec![format!("Alguém (esperamos que tenha sido você) pediu para escolher uma nova palavra-passe para {email} no Roster.")],
+            action: Some(Action {
+                label: "Escolher uma nova palavra-passe",
+                colon: COLON,
+                url: link.to_owned(),
+            }),
+            outro: vec!["A ligação funciona uma vez, durante uma hora. Se não foi você, ignore esta mensagem: a sua palavra-passe não muda.".to_owned()],
+            ..Body::default()
+        },
         Message::Welcome {
             account,
             email,

@@ -132,6 +132,18 @@ pub(super) fn body(m: &Message<'_>) -> Body {
                 },
             }
         }
+        Message::PasswordReset { email, link } => Body {
+            subject: "Сброс пароля Roster".to_owned(),
+            greeting,
+            intro: vec![format!("Кто-то (надеемся, вы) попросил задать новый пароль для {email} в Roster.")],
+            action: Some(Action {
+                label: "Задать новый пароль",
+                colon: COLON,
+                url: link.to_owned(),
+            }),
+            outro: vec!["Ссылка работает один раз в течение часа. Если вы этого не просили, просто проигнорируйте письмо: пароль останется прежним.".to_owned()],
+            ..Body::default()
+        },
         Message::Welcome {
             account,
             email,

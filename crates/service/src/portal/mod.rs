@@ -3,6 +3,10 @@
 //! servers share it), sessions (the cookie's id stored only as a hash, with the session's CSRF
 //! token) and sign-out. Pages call the other use cases with the session's [`Principal`].
 
+mod reset;
+
+pub use reset::RESET_TTL;
+
 use crate::{hashing, Actor, CreatedAccount, Error, NewAccount, Result, Service};
 use roster_domain::{Email, Principal, Privileges, Role, Secret, UserStatus};
 use roster_store::portal;

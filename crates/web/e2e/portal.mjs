@@ -1,0 +1,180 @@
+// Drives Roster's web portal in headless Chromium, as a person would:
+//   node portal.mjs BASE_URL SETUP_LINK [SCREENSHOT_DIR]
+// setup through the one-time link, sign out and in, add three users by comma-separated
+// emails, see them pending, open the activation mail from the Mail outbox, activate one, change
+// its type, and move two to a group in one bulk change. Any console error or failed page load
+// on any page fails the run. With SCREENSHOT_DIR, saves a screenshot of each main page.
+import { chromium } from 'playwright-core';
+
+const [base, setupLink, shots] = process.argv.slice(2);
+if (!base || !setupLink) {
+  console.error('usage: node portal.mjs BASE_URL SETUP_LINK [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+const OWNER = 'owner@e2e.test';
+const PASSWORD = 'Secret123';
+const problems = [];
+// A step that deliberately gets an error page (a wrong password answers 401) sets the status
+// it expects; Chromium's report of exactly that status is then not a problem.
+let expectedStatus = null;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
+const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 800 } });
+context.on('page', watch);
+const page = await context.newPage();
+watch(page);
+
+function watch(p) {
+  p.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (expectedStatus && m.text() === `Failed to load resource: the server responded with a status of ${expectedStatus} (${expectedStatus === 401 ? 'Unauthorized' : ''})`) return;
+    problems.push(`console error on ${p.url()}: ${m.text()}`);
+  });
+  p.on('pageerror', (e) => problems.push(`page error on ${p.url()}: ${e.message}`));
+  p.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+}
+
+async function shot(name) {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+function expect(cond, what) {
+  if (!cond) throw new Error(`expected: ${what} (at ${page.url()})`);
+}
+
+async function text() {
+  return page.locator('main').innerText();
+}
+
+async function step(name, fn) {
+  process.stdout.write(`- ${name}\n`);
+  await fn();
+}
+
+try {
+  await step('first run: the setup link creates the account and signs the owner in', async () => {
+    await page.goto(setupLink);
+    await shot('setup');
+    await page.getByLabel('Organisation name').fill('E2E School');
+    await page.getByLabel("Owner's email").fill(OWNER);
+    await page.getByLabel("Owner's password").fill(PASSWORD);
+    await page.getByLabel('Plan').selectOption('business');
+    await page.getByLabel('Licensed seats').fill('10');
+    await page.getByRole('button', { name: 'Create the account' }).click();
+    await page.waitForURL(/\/users$/);
+    expect((await text()).includes(OWNER), 'the owner in the users list');
+  });
+
+  await step('sign out, then sign in with email and password', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/signin$/);
+    await shot('signin');
+    await page.getByLabel('Email').fill(OWNER);
+    await page.getByLabel('Password').fill('wrong-password1');
+    expectedStatus = 401;
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await text()).includes('Wrong email or password.'), 'the wrong-password message');
+    await page.waitForLoadState('load');
+    expectedStatus = null;
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/users$/);
+  });
+
+  await step('create a group for the bulk move', async () => {
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Teachers');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    expect((await text()).includes('Teachers'), 'the new group listed');
+    await shot('groups');
+  });
+
+  await step('add three users by comma-separated emails', async () => {
+    await page.getByRole('link', { name: 'User management' }).click();
+    await page.locator('summary', { hasText: 'Add users' }).click();
+    await page.getByLabel('Emails (separate several with commas)').fill('ann@e2e.test, bob@e2e.test, cy@e2e.test');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const t = await text();
+    for (const e of ['ann@e2e.test', 'bob@e2e.test', 'cy@e2e.test']) expect(t.includes(`Invited: ${e}`), `${e} invited`);
+    await shot('users');
+  });
+
+  await step('see them pending', async () => {
+    await page.getByRole('link', { name: 'Pending' }).click();
+    const t = await text();
+    for (const e of ['ann@e2e.test', 'bob@e2e.test', 'cy@e2e.test']) expect(t.includes(e), `${e} pending`);
+    await shot('pending');
+  });
+
+  let activation;
+  await step('open the activation mail from the outbox', async () => {
+    await page.getByRole('link', { name: 'Mail outbox' }).click();
+    const mail = page.locator('article', { hasText: 'ann@e2e.test' }).first();
+    activation = await mail.locator('a[href*="/activate?token="]').first().getAttribute('href');
+    expect(activation, 'an activation link for ann');
+    await shot('outbox');
+  });
+
+  await step('activate one user on the /activate page', async () => {
+    const other = await context.browser().newContext();
+    const p = await other.newPage();
+    watch(p);
+    await p.goto(activation);
+    await p.getByLabel('First name').fill('Ann');
+    await p.getByLabel('Last name').fill('Lee');
+    await p.getByLabel('Password', { exact: true }).fill('Member123');
+    await p.getByLabel(/Confirm|again/i).fill('Member123');
+    await p.getByRole('button').first().click();
+    await p.waitForLoadState();
+    await other.close();
+  });
+
+  await step("change the activated user's type", async () => {
+    await page.getByRole('link', { name: 'User management' }).click();
+    await page.getByRole('link', { name: 'ann@e2e.test' }).click();
+    await page.getByLabel('User type').selectOption({ label: 'Licensed' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect((await text()).includes('Saved.'), 'saved');
+    await shot('user-edit');
+    await page.getByRole('link', { name: /Users/ }).first().click();
+    const row = page.locator('tr', { hasText: 'ann@e2e.test' });
+    expect((await row.innerText()).includes('Licensed'), 'ann is Licensed');
+  });
+
+  await step('bulk-move two users to the group', async () => {
+    await page.getByLabel('Select ann@e2e.test').check();
+    await page.getByLabel(`Select ${OWNER}`).check();
+    await page.getByLabel('Move to group').selectOption({ label: 'Teachers' });
+    await page.getByRole('button', { name: 'Apply' }).last().click();
+    const t = await text();
+    expect(t.includes('Users changed: ann@e2e.test') || t.includes('Users changed:'), 'bulk change reported');
+    await page.goto(`${base}/users`);
+    for (const e of ['ann@e2e.test', OWNER]) {
+      const row = await page.locator('tr', { hasText: e }).innerText();
+      expect(row.includes('Teachers'), `${e} in Teachers`);
+    }
+  });
+
+  await step('the language switcher', async () => {
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('button', { name: 'Apply' }).first().click();
+    await page.waitForLoadState();
+    expect((await page.locator('html').getAttribute('lang')) === 'fr', 'lang=fr');
+    await shot('users-fr');
+    await page.goto(`${base}/profile`);
+    await shot('profile-fr');
+  });
+} catch (e) {
+  problems.push(String(e.stack || e));
+} finally {
+  await browser.close();
+}
+
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log('portal e2e: ok');
