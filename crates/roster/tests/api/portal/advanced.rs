@@ -455,12 +455,20 @@ async fn members_are_refused_and_change_nothing(backend: Backend) {
     let signed = mia
         .post(
             "/signin",
-            &[("csrf", &csrf), ("email", "mia@acme.test"), ("password", "Member123")],
+            &[
+                ("csrf", &csrf),
+                ("email", "mia@acme.test"),
+                ("password", "Member123"),
+            ],
         )
         .await;
     assert_eq!(signed.status, 303, "{}", signed.body);
     let profile = mia.get("/profile").await;
-    assert!(!profile.body.contains("/users/advanced"), "{}", profile.body);
+    assert!(
+        !profile.body.contains("/users/advanced"),
+        "{}",
+        profile.body
+    );
     let csrf = profile.csrf();
     assert_eq!(mia.get("/users/advanced").await.status, 403);
     assert_eq!(mia.get("/users/import").await.status, 403);
@@ -468,10 +476,19 @@ async fn members_are_refused_and_change_nothing(backend: Backend) {
     let tried = mia
         .post(
             "/users/advanced/type",
-            &[("csrf", &csrf), ("from", "1"), ("to", "2"), ("confirm", "yes")],
+            &[
+                ("csrf", &csrf),
+                ("from", "1"),
+                ("to", "2"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
-    assert!(tried.body.contains("You are not allowed to do this."), "{}", tried.body);
+    assert!(
+        tried.body.contains("You are not allowed to do this."),
+        "{}",
+        tried.body
+    );
     assert_eq!(user_type(&app, &api, &mia_id).await, 1);
     let tried = mia
         .post(
@@ -479,9 +496,17 @@ async fn members_are_refused_and_change_nothing(backend: Backend) {
             &[("csrf", &csrf), ("name", "Campus"), ("kind", "text")],
         )
         .await;
-    assert!(tried.body.contains("You are not allowed to do this."), "{}", tried.body);
+    assert!(
+        tried.body.contains("You are not allowed to do this."),
+        "{}",
+        tried.body
+    );
     let (_, v) = app.get("/v2/accounts/me/custom_attributes", &api).await;
-    assert_eq!(v["custom_attributes"].as_array().map_or(0, Vec::len), 0, "{v}");
+    assert_eq!(
+        v["custom_attributes"].as_array().map_or(0, Vec::len),
+        0,
+        "{v}"
+    );
 }
 
 both_backends!(
