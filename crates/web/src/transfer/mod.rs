@@ -1,7 +1,7 @@
 //! User management → Import / export: a CSV file uploaded in the browser is first run dry (the
 //! per-row report shows what would happen, and nothing changes), then, on request, for real in
-//! the background while the page shows its progress (it reloads itself through a `Refresh`
-//! header, so no JavaScript is needed); each report downloads as CSV. Exports stream the
+//! the background while the page shows its progress (htmx polls it; without JavaScript a
+//! `<noscript>` meta refresh reloads it); each report downloads as CSV. Exports stream the
 //! users of one status as the API's export does.
 
 mod export;
@@ -18,7 +18,7 @@ use crate::WebState;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jobs::{lock, Collect, Phase, Progress, Upload};
 use roster_service::admin::Admin;
@@ -265,12 +265,7 @@ pub async fn status(State(state): State<WebState>, ctx: Ctx, Path(id): Path<Stri
             notices: Vec::new(),
         }
     };
-    let mut resp = page(StatusCode::OK, &p, &p.c, &[]);
-    if p.phase == "running" {
-        resp.headers_mut()
-            .insert("refresh", HeaderValue::from_static("2"));
-    }
-    resp
+    page(StatusCode::OK, &p, &p.c, &[])
 }
 
 /// `GET /users/import/{job}/report.csv`: the report as CSV (the API's columns).
