@@ -2,8 +2,9 @@
 //   node portal.mjs BASE_URL SETUP_LINK [SCREENSHOT_DIR]
 // setup through the one-time link, sign out and in, add three users by comma-separated
 // emails, see them pending, open the activation mail from the Mail outbox, activate one, change
-// its type, move two to a group in one bulk change, and register an account-level app and
-// approve it for the account from its page. Any console error or failed page load
+// its type, move two to a group in one bulk change, register an account-level app and approve
+// it for the account from its page, add a custom attribute on the Advanced tab, and import a CSV
+// (dry run, then the real run and its report). Any console error or failed page load
 // on any page fails the run. With SCREENSHOT_DIR, saves a screenshot of each main page.
 import { chromium } from 'playwright-core';
 
@@ -179,6 +180,39 @@ try {
     await page.waitForLoadState();
     expect((await text()).includes('Through the account install'), 'connected through the account install');
     await shot('integrations');
+  });
+
+  await step('Advanced tab: counts and seats, and a custom attribute added', async () => {
+    await page.goto(`${base}/users/advanced`);
+    expect((await text()).includes('Users and seats'), 'the summary');
+    await shot('advanced');
+    await page.getByLabel('Name', { exact: true }).fill('Campus');
+    await page.getByRole('button', { name: 'Add the attribute' }).click();
+    expect((await text()).includes('Saved.'), 'attribute saved');
+  });
+
+  await step('import a CSV: dry-run report, then the real run with its progress and report', async () => {
+    await page.goto(`${base}/users/import`);
+    await page.locator('#csv-file').setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Email,First Name,Last Name,Type\r\ncsv1@e2e.test,Csv,One,1\r\nnot-an-email,Bad,Row,1\r\n'),
+    });
+    await page.getByRole('button', { name: 'Upload and preview' }).click();
+    await page.waitForLoadState();
+    expect((await text()).includes('Dry run done'), 'dry run report');
+    await shot('import-preview');
+    await page.getByRole('button', { name: 'Start the import' }).click();
+    let done = false;
+    for (let i = 0; i < 40 && !done; i++) {
+      await page.waitForTimeout(500);
+      try { done = (await text()).includes('The import is done.'); } catch { /* reloading */ }
+    }
+    expect(done, 'the import finished and its report shows');
+    expect((await text()).includes('csv1@e2e.test'), 'the report lists the row');
+    await shot('import-report');
+    await page.goto(`${base}/users/pending`);
+    expect((await text()).includes('csv1@e2e.test'), 'the imported user is pending');
   });
 
   await step('the language switcher', async () => {

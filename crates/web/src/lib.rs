@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod advanced;
 mod assets;
 mod auth;
 mod ctx;
@@ -21,6 +22,7 @@ mod pending;
 mod profile;
 mod reset;
 mod setup;
+mod transfer;
 mod user_edit;
 mod users;
 mod view;
@@ -143,5 +145,39 @@ pub fn router(state: WebState) -> Router {
         .route("/external-contacts", get(admin::external::list))
         .route("/external-contacts/remove", post(admin::external::remove))
         .route("/audit", get(admin::audit::list))
+        // User management → Advanced, CSV import and export
+        .route("/users/advanced", get(advanced::show))
+        .route("/users/advanced/type", post(advanced::change_type))
+        .route("/users/advanced/unlink", post(advanced::unlink))
+        .route("/users/advanced/defaults", post(advanced::defaults))
+        .route("/users/advanced/switch-group", post(advanced::switch_group))
+        .route("/users/advanced/switch-chat", post(advanced::switch_chat))
+        .route("/users/advanced/attributes", post(advanced::attribute_add))
+        .route(
+            "/users/advanced/attributes/{key}",
+            post(advanced::attribute_edit),
+        )
+        .route(
+            "/users/advanced/attributes/{key}/delete",
+            post(advanced::attribute_delete),
+        )
+        .route("/users/advanced/domains", post(advanced::domain_add))
+        .route(
+            "/users/advanced/domains/{domain}",
+            post(advanced::domain_update),
+        )
+        .route(
+            "/users/advanced/domains/{domain}/verify",
+            post(advanced::domain_verify),
+        )
+        .route(
+            "/users/advanced/domains/{domain}/remove",
+            post(advanced::domain_remove),
+        )
+        .route("/users/export", get(transfer::export))
+        .route("/users/import", get(transfer::show).post(transfer::upload))
+        .route("/users/import/{job}", get(transfer::status))
+        .route("/users/import/{job}/run", post(transfer::run))
+        .route("/users/import/{job}/report.csv", get(transfer::report))
         .with_state(state)
 }

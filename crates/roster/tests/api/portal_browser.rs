@@ -1,6 +1,6 @@
 //! The portal in a real browser: Debian's headless Chromium driven by playwright-core
 //! (crates/web/e2e/portal.mjs) against the real server, from the first-run setup link to a bulk
-//! group move; any console error fails it. `scripts/browser-test-deps.sh` installs both.
+//! group move, the Advanced tab and a CSV import; any console error fails it. `scripts/browser-test-deps.sh` installs both.
 
 use crate::support::{spawn_app, Backend};
 use std::path::Path;
@@ -27,7 +27,8 @@ async fn drives_the_portal_in_chromium(backend: Backend) {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("portal e2e: ok"), "{stdout}");
     // What the browser did is in the database.
-    assert_eq!(app.db.count("users").await, 4);
+    // The owner, three added by email, one imported from the CSV.
+    assert_eq!(app.db.count("users").await, 5);
     assert_eq!(app.db.count("groups").await, 1);
 }
 

@@ -3,6 +3,7 @@
 //! refused form changes nothing.
 
 mod admin;
+mod advanced;
 mod browser;
 mod integrations;
 mod profile;
