@@ -6,12 +6,14 @@ use axum::response::{IntoResponse, Response};
 
 const HTMX: &str = include_str!("../static/htmx.min.js");
 const CSS: &str = include_str!("../static/portal.css");
+const MEETINGS_JS: &str = include_str!("../static/meetings.js");
 
 /// `GET /static/{file}`
 pub async fn file(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "portal.css" => (CSS, "text/css; charset=utf-8"),
+        "meetings.js" => (MEETINGS_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

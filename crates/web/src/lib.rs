@@ -7,10 +7,12 @@
 
 mod assets;
 mod auth;
+mod billing;
 mod ctx;
 mod errors;
 mod form;
 pub mod i18n;
+mod meetings;
 mod outbox;
 mod pending;
 mod profile;
@@ -65,5 +67,19 @@ pub fn router(state: WebState) -> Router {
         .route("/users/edit/{userId}/status", post(user_edit::status))
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
+        // Meetings and Billing
+        .route(
+            "/meetings",
+            get(meetings::own::list).post(meetings::own::schedule),
+        )
+        .route("/meetings/all", get(meetings::all::list))
+        .route(
+            "/meetings/{meetingId}/edit",
+            get(meetings::edit::show).post(meetings::edit::save),
+        )
+        .route("/meetings/{meetingId}/start", post(meetings::own::start))
+        .route("/meetings/{meetingId}/end", post(meetings::own::end))
+        .route("/meetings/{meetingId}/delete", post(meetings::own::delete))
+        .route("/billing", get(billing::show))
         .with_state(state)
 }
