@@ -45,7 +45,11 @@ pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Response {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let b = match state.service.billing_overview(Admin::me(&s.principal)).await {
+    let b = match state
+        .service
+        .billing_overview(Admin::me(&s.principal))
+        .await
+    {
         Ok(b) => b,
         Err(e) => return refused(&ctx, &state, &e),
     };

@@ -57,7 +57,13 @@ pub async fn render(
     };
     let error = filter_error.or(error);
     let p = AllPage {
-        c: Chrome::new(ctx, state, "meetings.all_title", "meetings_all", "/meetings/all"),
+        c: Chrome::new(
+            ctx,
+            state,
+            "meetings.all_title",
+            "meetings_all",
+            "/meetings/all",
+        ),
         host: host.unwrap_or_default(),
         live_only,
         live_count: rows.iter().filter(|r| r.live).count(),
@@ -77,11 +83,7 @@ pub async fn render(
 }
 
 /// `GET /meetings/all?host=&live=1`
-pub async fn list(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Query(q): Query<AllQuery>,
-) -> Response {
+pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<AllQuery>) -> Response {
     let host = q.host.filter(|h| !h.trim().is_empty());
     let live = q.live.as_deref() == Some("1");
     let notices = match q.done.as_deref() {

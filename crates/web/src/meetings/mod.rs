@@ -110,12 +110,16 @@ impl Fields {
         let duration = self
             .duration
             .parse::<i64>()
-            .map_err(|_| Error::InvalidInput { field: "duration", message: "duration must be a number of minutes".to_owned() })?;
+            .map_err(|_| Error::InvalidInput {
+                field: "duration",
+                message: "duration must be a number of minutes".to_owned(),
+            })?;
         let recurrence = match self.repeat.as_str() {
             "" | "none" => None,
             kind @ ("daily" | "weekly") => {
-                let times: i64 = self.times.parse().map_err(|_| {
-                    Error::InvalidInput { field: "recurrence", message: "the number of occurrences must be a number".to_owned() }
+                let times: i64 = self.times.parse().map_err(|_| Error::InvalidInput {
+                    field: "recurrence",
+                    message: "the number of occurrences must be a number".to_owned(),
                 })?;
                 let mut r = json!({"type": 1, "repeat_interval": 1, "end_times": times});
                 if kind == "weekly" {
@@ -124,7 +128,12 @@ impl Fields {
                 }
                 Some(r)
             }
-            _ => return Err(Error::InvalidInput { field: "recurrence", message: "choose none, daily or weekly".to_owned() }),
+            _ => {
+                return Err(Error::InvalidInput {
+                    field: "recurrence",
+                    message: "choose none, daily or weekly".to_owned(),
+                })
+            }
         };
         Ok(MeetingInput {
             topic: Some(self.topic.clone()),

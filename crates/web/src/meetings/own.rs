@@ -111,11 +111,7 @@ fn done_notice(ctx: &Ctx, done: Option<&str>) -> Vec<(bool, String)> {
 }
 
 /// `GET /meetings`
-pub async fn list(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Query(q): Query<ShowQuery>,
-) -> Response {
+pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ShowQuery>) -> Response {
     let notices = done_notice(&ctx, q.done.as_deref());
     let show = show_of(q.show.as_deref());
     render(&state, &ctx, show, Fields::blank(), None, notices).await
@@ -207,7 +203,9 @@ async fn act(
         Ok(done) if back_all => see_other(&format!("/meetings/all?done={done}"), &[]),
         Ok(done) => see_other(&format!("/meetings?done={done}"), &[]),
         Err(e @ Error::Internal(_)) => refused(&ctx, &state, &e),
-        Err(e) if back_all => super::all::render(&state, &ctx, None, false, Some(e), Vec::new()).await,
+        Err(e) if back_all => {
+            super::all::render(&state, &ctx, None, false, Some(e), Vec::new()).await
+        }
         Err(e) => {
             let notice = vec![(false, describe(ctx.lang, &e))];
             let status = render(&state, &ctx, "upcoming", Fields::blank(), None, notice).await;

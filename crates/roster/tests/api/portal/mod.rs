@@ -2,7 +2,9 @@
 //! (sessions, CSRF, throttling, sign-out), languages, and the Users and Pending tabs. Every
 //! refused form changes nothing.
 
+mod billing;
 mod browser;
+mod meetings;
 
 use crate::support::{spawn_app, Backend, TestApp};
 use browser::{hidden, Browser};
