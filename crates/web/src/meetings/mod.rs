@@ -124,7 +124,7 @@ impl Fields {
                 let mut r = json!({"type": 1, "repeat_interval": 1, "end_times": times});
                 if kind == "weekly" {
                     r["type"] = json!(2);
-                    r["weekly_days"] = json!(weekday(&self.start, tz).unwrap_or(2).to_string());
+                    r["weekly_days"] = json!(weekday(&self.start).unwrap_or(2).to_string());
                 }
                 Some(r)
             }
@@ -149,7 +149,7 @@ impl Fields {
 }
 
 /// Zoom's weekday (1 Sunday … 7 Saturday) of a typed local start.
-fn weekday(start: &str, _tz: &str) -> Option<i64> {
+fn weekday(start: &str) -> Option<i64> {
     let dt: jiff::civil::DateTime = start.trim().parse().ok()?;
     Some(i64::from(dt.weekday().to_sunday_one_offset()))
 }
