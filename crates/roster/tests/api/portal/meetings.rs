@@ -25,7 +25,8 @@ pub(super) async fn set_up_on(app: &TestApp, plan: &str) -> Browser {
                 ("email", OWNER),
                 ("password", PASSWORD),
                 ("plan", plan),
-                ("seats", "10"),
+                // A free plan has no paid seats.
+                ("seats", if plan == "free" { "0" } else { "10" }),
             ],
         )
         .await;
