@@ -121,11 +121,12 @@ impl Fields {
                     field: "recurrence",
                     message: "the number of occurrences must be a number".to_owned(),
                 })?;
-                let mut r = json!({"type": 1, "repeat_interval": 1, "end_times": times});
-                if kind == "weekly" {
-                    r["type"] = json!(2);
-                    r["weekly_days"] = json!(weekday(&self.start).unwrap_or(2).to_string());
-                }
+                let r = if kind == "weekly" {
+                    let day = weekday(&self.start).unwrap_or(2).to_string();
+                    json!({"type": 2, "repeat_interval": 1, "end_times": times, "weekly_days": day})
+                } else {
+                    json!({"type": 1, "repeat_interval": 1, "end_times": times})
+                };
                 Some(r)
             }
             _ => {
