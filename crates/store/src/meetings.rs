@@ -361,3 +361,30 @@ pub async fn account_of_user(conn: &mut Conn, user: &UserId) -> Result<Option<Ac
         .await?;
     Ok(found.map(AccountId::from_stored))
 }
+
+/// Up to `limit` meetings of an account (instant ones too), live ones first, then by start
+/// time (latest first); only `host`'s when given, only live ones when `live_only`.
+pub async fn list_account(
+    conn: &mut Conn,
+    account: &AccountId,
+    host: Option<&UserId>,
+    live_only: bool,
+    limit: u32,
+) -> Result<Vec<MeetingRecord>> {
+    let sql = select_meeting!(
+        "WHERE m.account_id = $1 AND ($2 IS NULL OR m.host_id = $2) \
+         AND ($3 = 0 OR m.status = 'started') \
+         ORDER BY CASE WHEN m.status = 'started' THEN 0 ELSE 1 END, m.start_time DESC, m.id \
+         LIMIT $4"
+    );
+    conn.fetch_all(
+        sql,
+        params![
+            account.as_str(),
+            host.map(UserId::as_str),
+            i64::from(live_only),
+            i64::from(limit)
+        ],
+    )
+    .await
+}

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 const HTMX: &str = include_str!("../static/htmx.min.js");
 const CSS: &str = include_str!("../static/portal.css");
 const ICON: &str = include_str!("../static/favicon.svg");
+const MEETINGS_JS: &str = include_str!("../static/meetings.js");
 
 /// `GET /static/{file}`
 pub async fn file(Path(name): Path<String>) -> Response {
@@ -14,6 +15,7 @@ pub async fn file(Path(name): Path<String>) -> Response {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "portal.css" => (CSS, "text/css; charset=utf-8"),
         "favicon.svg" => (ICON, "image/svg+xml"),
+        "meetings.js" => (MEETINGS_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

@@ -12,11 +12,13 @@ mod admin;
 mod advanced;
 mod assets;
 mod auth;
+mod billing;
 mod ctx;
 mod errors;
 mod form;
 pub mod i18n;
 mod integrations;
+mod meetings;
 mod outbox;
 mod pending;
 mod profile;
@@ -179,5 +181,19 @@ pub fn router(state: WebState) -> Router {
         .route("/users/import/{job}", get(transfer::status))
         .route("/users/import/{job}/run", post(transfer::run))
         .route("/users/import/{job}/report.csv", get(transfer::report))
+        // Meetings and Billing
+        .route(
+            "/meetings",
+            get(meetings::own::list).post(meetings::own::schedule),
+        )
+        .route("/meetings/all", get(meetings::all::list))
+        .route(
+            "/meetings/{meetingId}/edit",
+            get(meetings::edit::show).post(meetings::edit::save),
+        )
+        .route("/meetings/{meetingId}/start", post(meetings::own::start))
+        .route("/meetings/{meetingId}/end", post(meetings::own::end))
+        .route("/meetings/{meetingId}/delete", post(meetings::own::delete))
+        .route("/billing", get(billing::show))
         .with_state(state)
 }

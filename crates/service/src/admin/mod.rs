@@ -4,12 +4,14 @@
 //! run either by an API caller on their own account or by the operator (the CLI) naming one.
 
 pub mod attributes;
+mod billing_view;
 mod defaults;
 mod summary;
 mod types;
 mod unlink;
 
 pub use attributes::{AttributeDefinition, NewAttribute};
+pub use billing_view::BillingOverview;
 pub use defaults::{apply_user_defaults, AppliedDefaults, ChatSwitch, GroupSwitch, UserDefaults};
 pub use summary::{PoolUsage, UserSummary};
 pub use types::TypeChange;

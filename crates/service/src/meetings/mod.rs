@@ -7,11 +7,13 @@
 //! scope); a user's scheduling assistants see and change theirs. Another account's meeting,
 //! or one the caller may not see, is "not found" (Zoom's 3001): its existence never leaks.
 
+mod account;
 pub mod assistants;
 mod change;
 mod list;
 mod schedule;
 
+pub use account::{AccountMeetingQuery, ACCOUNT_MEETINGS_LIMIT};
 pub use change::DeleteOptions;
 pub use list::{MeetingPage, MeetingQuery};
 pub use schedule::MeetingInput;

@@ -4,8 +4,10 @@
 
 mod admin;
 mod advanced;
+mod billing;
 mod browser;
 mod integrations;
+mod meetings;
 mod profile;
 mod reset;
 mod users;
