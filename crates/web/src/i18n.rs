@@ -98,7 +98,7 @@ mod tests {
             .collect();
         assert!(templates.len() > 10, "templates found in {}", dir.display());
         for t in templates {
-            for piece in t.split("t(\"").skip(1) {
+            for piece in t.split("c.t(\"").skip(1) {
                 let key = piece.split('"').next().unwrap_or_default();
                 assert_ne!(text(Language::English, key), "?", "{key}");
             }
