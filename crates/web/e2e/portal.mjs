@@ -247,6 +247,25 @@ try {
     await shot('billing');
   });
 
+  await step('every page in the navigation, and each Users tab, opens without an error', async () => {
+    await page.goto(`${base}/users`);
+    const links = await page.locator('header nav a, nav.tabs a').evaluateAll(
+      (as) => as.map((a) => a.getAttribute('href')));
+    for (const href of [...new Set(links)]) {
+      const res = await page.goto(`${base}${href}`);
+      expect(res && res.status() === 200, `${href} answers 200`);
+      expect((await page.locator('h1').count()) === 1, `${href} has its heading`);
+    }
+    await page.goto(`${base}/roles`);
+    await shot('roles');
+    await page.goto(`${base}/audit`);
+    await shot('audit');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/users`);
+    await shot('users-phone');
+    await page.setViewportSize({ width: 1200, height: 800 });
+  });
+
   await step('the language switcher', async () => {
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('button', { name: 'Apply' }).first().click();
