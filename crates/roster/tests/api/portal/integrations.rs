@@ -4,7 +4,7 @@
 //! Every refused form changes nothing, and what the pages do shows through /v2.
 
 use super::browser::{hidden, Browser, Page};
-use super::{set_up, OWNER};
+use super::{member, set_up, OWNER};
 use crate::support::receiver::Receiver;
 use crate::support::{spawn_app, Backend, Created, TestApp};
 use std::time::Duration;
@@ -66,49 +66,6 @@ async fn register(
         .unwrap()
         .to_owned();
     (page, id)
-}
-
-/// An activated, signed-in member.
-async fn member(app: &TestApp, owner: &mut Browser, email: &str) -> Browser {
-    let csrf = owner.get("/users").await.csrf();
-    owner
-        .post(
-            "/users/add",
-            &[("csrf", &csrf), ("emails", email), ("type", "1")],
-        )
-        .await;
-    let outbox = owner.get("/outbox").await;
-    let link = outbox
-        .body
-        .split('"')
-        .find(|w| w.contains("/activate?token="))
-        .unwrap()
-        .replace("&amp;", "&");
-    let token = link.rsplit('=').next().unwrap().to_owned();
-    let res = app
-        .client
-        .post(app.url("/activate"))
-        .form(&[
-            ("token", token.as_str()),
-            ("first_name", "Mia"),
-            ("last_name", "Lee"),
-            ("password", "Member123"),
-            ("confirm", "Member123"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let mut m = Browser::new(&app.base);
-    let csrf = m.get("/signin").await.csrf();
-    let signed = m
-        .post(
-            "/signin",
-            &[("csrf", &csrf), ("email", email), ("password", "Member123")],
-        )
-        .await;
-    assert_eq!(signed.status, 303, "{}", signed.body);
-    m
 }
 
 /// The "Install for the account" link of an app's page.

@@ -4,7 +4,7 @@
 //! pages, and every refused form changes nothing.
 
 use super::browser::Browser;
-use super::{OWNER, PASSWORD};
+use super::{member, OWNER, PASSWORD};
 use crate::support::{spawn_app, Backend, Created, TestApp};
 use serde_json::Value;
 
@@ -54,49 +54,6 @@ async fn api_token(app: &TestApp, email: &str) -> String {
         client_secret: String::new(),
     };
     app.token_for_user(&acct, email).await
-}
-
-/// Adds a Basic member through the portal and activates them; their signed-in browser.
-async fn member(app: &TestApp, owner: &mut Browser, email: &str) -> Browser {
-    let csrf = owner.get("/users").await.csrf();
-    owner
-        .post(
-            "/users/add",
-            &[("csrf", &csrf), ("emails", email), ("type", "1")],
-        )
-        .await;
-    let outbox = owner.get("/outbox").await;
-    let link = outbox
-        .body
-        .split('"')
-        .find(|w| w.contains("/activate?token="))
-        .unwrap()
-        .replace("&amp;", "&");
-    let token = link.rsplit('=').next().unwrap().to_owned();
-    let res = app
-        .client
-        .post(app.url("/activate"))
-        .form(&[
-            ("token", token.as_str()),
-            ("first_name", "Mia"),
-            ("last_name", "Lee"),
-            ("password", "Member123"),
-            ("confirm", "Member123"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let mut b = Browser::new(&app.base);
-    let csrf = b.get("/signin").await.csrf();
-    let signed = b
-        .post(
-            "/signin",
-            &[("csrf", &csrf), ("email", email), ("password", "Member123")],
-        )
-        .await;
-    assert_eq!(signed.status, 303, "{}", signed.body);
-    b
 }
 
 /// Schedules a meeting through the page; its id (read back through /v2).

@@ -253,3 +253,46 @@ both_backends!(
     sign_in_throttles_and_sign_out_ends_the_session,
     pages_follow_the_chosen_language,
 );
+
+/// Adds a Basic member through the portal and activates them; their signed-in browser.
+pub async fn member(app: &TestApp, owner: &mut Browser, email: &str) -> Browser {
+    let csrf = owner.get("/users").await.csrf();
+    owner
+        .post(
+            "/users/add",
+            &[("csrf", &csrf), ("emails", email), ("type", "1")],
+        )
+        .await;
+    let outbox = owner.get("/outbox").await;
+    let link = outbox
+        .body
+        .split('"')
+        .find(|w| w.contains("/activate?token="))
+        .unwrap()
+        .replace("&amp;", "&");
+    let token = link.rsplit('=').next().unwrap().to_owned();
+    let res = app
+        .client
+        .post(app.url("/activate"))
+        .form(&[
+            ("token", token.as_str()),
+            ("first_name", "Mia"),
+            ("last_name", "Lee"),
+            ("password", "Member123"),
+            ("confirm", "Member123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut b = Browser::new(&app.base);
+    let csrf = b.get("/signin").await.csrf();
+    let signed = b
+        .post(
+            "/signin",
+            &[("csrf", &csrf), ("email", email), ("password", "Member123")],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    b
+}
