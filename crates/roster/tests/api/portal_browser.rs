@@ -1,17 +1,46 @@
 //! The portal in a real browser: Debian's headless Chromium driven by playwright-core
-//! (crates/web/e2e/portal.mjs) against the real server, from the first-run setup link to a bulk
-//! group move, the Advanced tab and a CSV import; any console error fails it. `scripts/browser-test-deps.sh` installs both.
+//! (crates/web/e2e/portal.mjs) against the real server, from the first-run setup link through
+//! users, groups, an app install, a CSV import and a meeting to every page of the navigation; any
+//! console error fails it. The first run installs what it needs (`scripts/browser-test-deps.sh`:
+//! the `chromium` package and the pinned playwright-core), as the SCIM suite installs its client.
 
 use crate::support::{spawn_app, Backend};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use tokio::sync::OnceCell;
+
+static DEPS: OnceCell<PathBuf> = OnceCell::const_new();
+
+/// The e2e directory, with chromium and playwright-core installed (once per test run).
+async fn e2e_dir() -> PathBuf {
+    DEPS.get_or_init(|| async {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let e2e = root.join("crates/web/e2e");
+        let ready = || {
+            e2e.join("node_modules/playwright-core").is_dir()
+                && Path::new("/usr/bin/chromium").exists()
+        };
+        if !ready() {
+            let out = tokio::process::Command::new("bash")
+                .arg(root.join("scripts/browser-test-deps.sh"))
+                .current_dir(&root)
+                .output()
+                .await
+                .expect("run scripts/browser-test-deps.sh");
+            assert!(
+                out.status.success() && ready(),
+                "scripts/browser-test-deps.sh could not install chromium and playwright-core:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        e2e
+    })
+    .await
+    .clone()
+}
 
 async fn drives_the_portal_in_chromium(backend: Backend) {
-    let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/e2e");
-    assert!(
-        e2e.join("node_modules/playwright-core").is_dir()
-            && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need chromium and playwright-core: run scripts/browser-test-deps.sh"
-    );
+    let e2e = e2e_dir().await;
     let app = spawn_app(backend).await;
     let link = app.setup_link.clone().unwrap();
     let out = tokio::process::Command::new("node")
