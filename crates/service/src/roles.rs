@@ -47,6 +47,11 @@ const BUILTIN: [(Role, &str); 3] = [
     (Role::Member, "Manages only themselves."),
 ];
 
+/// Whether `name` is a built-in role's (Owner, Admin, Member): no custom role may take one.
+fn is_builtin_name(name: &str) -> bool {
+    BUILTIN.iter().any(|(r, _)| r.builtin_name() == Some(name))
+}
+
 fn builtin_view(role: &Role, description: &str, total_members: i64) -> RoleView {
     RoleView {
         id: role.id().to_owned(),
@@ -154,9 +159,7 @@ impl Service {
             input.group_ids.as_deref().unwrap_or_default(),
         )
         .await?;
-        if BUILTIN
-            .iter()
-            .any(|(r, _)| r.builtin_name() == Some(name.as_str()))
+        if is_builtin_name(&name)
             || roles::name_taken(&mut tx, &principal.account_id, &name, None).await?
         {
             return Err(Error::RoleNameTaken(name));
@@ -211,7 +214,9 @@ impl Service {
                 return Err(Error::invalid("name", "name must not be empty"));
             }
             if new.name != old.name
-                && roles::name_taken(&mut tx, &principal.account_id, &new.name, Some(id)).await?
+                && (is_builtin_name(&new.name)
+                    || roles::name_taken(&mut tx, &principal.account_id, &new.name, Some(id))
+                        .await?)
             {
                 return Err(Error::RoleNameTaken(new.name));
             }

@@ -83,6 +83,8 @@ pub struct UsersPage {
     pub rows: Vec<Row>,
     pub total: u64,
     pub next: String,
+    /// Past the first page (so "First page" leads somewhere).
+    pub paged: bool,
     pub roles: Vec<Choice>,
     pub groups: Vec<Choice>,
     pub chat_groups: Vec<Choice>,
@@ -189,6 +191,7 @@ pub async fn render(
         })
         .collect();
     let filters = query.filters();
+    let paged = query.after.as_deref().is_some_and(|a| !a.is_empty());
     let p = UsersPage {
         c: Chrome::new(ctx, state, "users.title", "users", "/users"),
         filters,
@@ -201,6 +204,7 @@ pub async fn render(
         rows,
         total: list.total_records,
         next: list.next_page_token,
+        paged,
         roles: role_choices(state, ctx, s).await,
         chat_groups: group_choices(state, s, Kind::Chat).await,
         groups,

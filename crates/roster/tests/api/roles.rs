@@ -328,6 +328,16 @@ async fn role_refusals_change_nothing(b: Backend) {
             1037,
         ),
         (
+            app.patch(
+                &format!("/v2/roles/{role_id}"),
+                &owner,
+                &json!({"name": "Member"}),
+            )
+            .await,
+            409,
+            1037,
+        ),
+        (
             app.post(
                 "/v2/roles",
                 &owner,

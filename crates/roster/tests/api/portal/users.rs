@@ -189,8 +189,8 @@ async fn members_land_on_their_profile_and_cannot_manage(backend: Backend) {
     let nowhere = owner.get("/users?dept=Nowhere&type=1").await;
     assert!(nowhere.body.contains("No users match."), "{}", nowhere.body);
     assert!(
-        nowhere.body.contains("dept=Nowhere"),
-        "the pager keeps the filters: {}",
+        nowhere.body.contains("value=\"Nowhere\"") && !nowhere.body.contains("First page"),
+        "the form keeps the filters; page one has no link to itself: {}",
         nowhere.body
     );
     assert_eq!(owner.get("/users?type=7").await.status, 400);
