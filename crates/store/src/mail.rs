@@ -148,6 +148,21 @@ pub async fn list(conn: &mut Conn, limit: i64) -> Result<Vec<MailRecord>> {
     .await
 }
 
+/// The newest `limit` messages of one account, newest first.
+pub async fn list_for_account(
+    conn: &mut Conn,
+    account_id: &str,
+    limit: i64,
+) -> Result<Vec<MailRecord>> {
+    conn.fetch_all(
+        &format!(
+            "SELECT {COLUMNS} FROM mail_outbox WHERE account_id = $1 ORDER BY id DESC LIMIT $2"
+        ),
+        params![account_id, limit],
+    )
+    .await
+}
+
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<MailRecord>> {
     conn.fetch_optional(
         &format!("SELECT {COLUMNS} FROM mail_outbox WHERE id = $1"),

@@ -262,10 +262,9 @@ impl Service {
             return Err(Error::NoPrivilege);
         }
         let mut conn = self.db.read().await?;
-        let all = roster_store::mail::list(&mut conn, limit).await?;
-        Ok(all
-            .into_iter()
-            .filter(|m| m.account_id.as_deref() == Some(principal.account_id.as_str()))
-            .collect())
+        Ok(
+            roster_store::mail::list_for_account(&mut conn, principal.account_id.as_str(), limit)
+                .await?,
+        )
     }
 }

@@ -248,7 +248,41 @@ async fn pages_follow_the_chosen_language(backend: Backend) {
     assert_eq!(out.location.as_deref(), Some("/"));
 }
 
+/// The Mail outbox shows the account's own messages, however many another account sent since.
+async fn the_outbox_shows_only_the_accounts_own_mail(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut owner = set_up(&app).await;
+    let csrf = owner.get("/users").await.csrf();
+    owner
+        .post(
+            "/users/add",
+            &[("csrf", &csrf), ("emails", "mine@acme.test"), ("type", "1")],
+        )
+        .await;
+    // Another account then invites more people than the outbox page shows.
+    let other = app
+        .create_account("Other", "boss@other-owner.test", &["--plan", "business"])
+        .await;
+    let token = app.token(&other).await;
+    for i in 0..201 {
+        let (status, body) = app
+            .post(
+                "/v2/users",
+                &token,
+                &serde_json::json!({"action": "create",
+                    "user_info": {"email": format!("u{i}@other.test"), "type": 1}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let page = owner.get("/outbox").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("mine@acme.test"), "{}", page.body);
+    assert!(!page.body.contains("@other.test"), "{}", page.body);
+}
+
 both_backends!(
+    the_outbox_shows_only_the_accounts_own_mail,
     setup_creates_the_owner_once_and_signs_in,
     sign_in_throttles_and_sign_out_ends_the_session,
     pages_follow_the_chosen_language,
