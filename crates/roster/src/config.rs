@@ -47,6 +47,11 @@ pub struct Config {
     /// `ROSTER_DNS_RESOLVER`: the DNS server (`IP:PORT`) that verifies managed domains' TXT
     /// records. Unset (the default): the system's resolver (`/etc/resolv.conf`).
     pub dns_resolver: Option<SocketAddr>,
+    /// `ROSTER_TRUSTED_PROXIES`: the reverse proxies in front of Roster, as comma-separated
+    /// addresses or CIDR ranges (`10.0.0.0/8,127.0.0.1`). For requests from them, the portal
+    /// takes the client's address from `X-Forwarded-For` (for its per-address sign-in throttle).
+    /// Empty (the default): the TCP peer is the client.
+    pub trusted_proxies: String,
     /// `ROSTER_MEETING_CAP_SWEEP_MS`: how often the cap worker ends meetings whose time is up
     /// (default 5000: a meeting runs at most this much past its cap).
     pub meeting_cap_sweep_ms: u64,
@@ -160,6 +165,7 @@ impl Default for Config {
             invite_sweep_ms: 60_000,
             allow_signup: false,
             dns_resolver: None,
+            trusted_proxies: String::new(),
             meeting_cap_sweep_ms: 5000,
             media: MediaConfig::default(),
             webhook_poll_ms: 1000,
@@ -205,7 +211,9 @@ mod tests {
             jail.set_env("ROSTER_LOG", "warn");
             jail.set_env("ROSTER_ACCESS_TOKEN_TTL_SECS", "60");
             jail.set_env("ROSTER_DNS_RESOLVER", "127.0.0.1:5353");
+            jail.set_env("ROSTER_TRUSTED_PROXIES", "10.0.0.0/8,127.0.0.1");
             let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.trusted_proxies, "10.0.0.0/8,127.0.0.1");
             assert_eq!(c.dns_resolver, Some("127.0.0.1:5353".parse().unwrap()));
             assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
             assert_eq!(c.log, "warn");

@@ -37,6 +37,7 @@ pub struct Application {
     cap_sweep: Duration,
     webhooks: roster_worker::webhooks::WebhookConfig,
     smtp_configured: bool,
+    trusted_proxies: roster_web::TrustedProxies,
     /// On an empty database: the one-time first-run link to `/setup`.
     setup_link: Option<String>,
 }
@@ -45,6 +46,8 @@ impl Application {
     /// Connects to the database, applies pending migrations and binds the listen address
     /// (port 0 picks a free port).
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let trusted_proxies = roster_web::TrustedProxies::parse(&config.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("ROSTER_TRUSTED_PROXIES: {e}"))?;
         let db = connect(config).await?;
         let report = db.migrate().await.context("migrating the database")?;
         tracing::info!(schema_version = report.current, applied = ?report.applied, "database ready");
@@ -89,6 +92,7 @@ impl Application {
             listener,
             address,
             smtp_configured: mail.is_some(),
+            trusted_proxies,
             setup_link,
             mail,
             invite_sweep: Duration::from_millis(config.invite_sweep_ms.max(10)),
@@ -166,11 +170,14 @@ impl Application {
             workers_stopped.clone(),
         )
         .map_err(|e| anyhow::anyhow!(e))?;
-        let portal = roster_web::router(roster_web::WebState::new(
-            self.state.service.clone(),
-            &self.state.public_url,
-            self.smtp_configured,
-        ));
+        let portal = roster_web::router(
+            roster_web::WebState::new(
+                self.state.service.clone(),
+                &self.state.public_url,
+                self.smtp_configured,
+            )
+            .with_trusted_proxies(self.trusted_proxies),
+        );
         let app = roster_api::app_with(self.state, portal);
         // The peer address feeds the portal's per-address sign-in throttle.
         axum::serve(

@@ -82,7 +82,10 @@ impl FromRequestParts<WebState> for Ctx {
         let address = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+            .map_or_else(
+                || "unknown".to_owned(),
+                |c| state.trusted_proxies.client(c.0.ip(), headers).to_string(),
+            );
         Ok(Self {
             lang,
             session,

@@ -22,6 +22,7 @@ mod meetings;
 mod outbox;
 mod pending;
 mod profile;
+mod proxies;
 mod reset;
 mod setup;
 mod transfer;
@@ -31,6 +32,7 @@ mod view;
 
 use axum::routing::{get, post};
 use axum::Router;
+pub use proxies::TrustedProxies;
 use roster_service::Service;
 
 /// What the portal's handlers reach.
@@ -41,6 +43,8 @@ pub struct WebState {
     pub secure_cookies: bool,
     /// Whether an SMTP server delivers mail (else the Mail outbox page shows it).
     pub smtp_configured: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (for the sign-in throttle).
+    pub trusted_proxies: std::sync::Arc<TrustedProxies>,
 }
 
 impl WebState {
@@ -49,7 +53,15 @@ impl WebState {
             service,
             secure_cookies: public_url.starts_with("https://"),
             smtp_configured,
+            trusted_proxies: std::sync::Arc::default(),
         }
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies.
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = std::sync::Arc::new(proxies);
+        self
     }
 }
 

@@ -8,6 +8,8 @@ pub struct Browser {
     client: reqwest::Client,
     pub cookies: BTreeMap<String, String>,
     pub accept_language: Option<String>,
+    /// Sent as `X-Forwarded-For`, as a reverse proxy would.
+    pub forwarded_for: Option<String>,
 }
 
 pub struct Page {
@@ -41,6 +43,7 @@ impl Browser {
                 .unwrap(),
             cookies: BTreeMap::new(),
             accept_language: None,
+            forwarded_for: None,
         }
     }
 
@@ -92,6 +95,9 @@ impl Browser {
         if let Some(l) = &self.accept_language {
             req = req.header("accept-language", l);
         }
+        if let Some(f) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", f);
+        }
         let res = req.send().await.unwrap();
         self.finish(res).await
     }
@@ -104,6 +110,9 @@ impl Browser {
             .form(fields);
         if let Some(l) = &self.accept_language {
             req = req.header("accept-language", l);
+        }
+        if let Some(f) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", f);
         }
         let res = req.send().await.unwrap();
         self.finish(res).await

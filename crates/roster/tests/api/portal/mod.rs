@@ -281,7 +281,66 @@ async fn the_outbox_shows_only_the_accounts_own_mail(backend: Backend) {
     assert!(!page.body.contains("@other.test"), "{}", page.body);
 }
 
+/// Thirty failed sign-ins from one address lock that address out (with any email).
+async fn fail_from(app: &TestApp, forwarded_for: &str) -> Browser {
+    let mut t = Browser::new(&app.base);
+    t.forwarded_for = Some(forwarded_for.to_owned());
+    let csrf = t.get("/signin").await.csrf();
+    for i in 0..30 {
+        let email = format!("nobody{i}@acme.test");
+        let r = t
+            .post(
+                "/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("email", &email),
+                    ("password", "Wrong1234"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 401, "{}", r.body);
+    }
+    t
+}
+
+async fn sign_in_status(b: &mut Browser) -> u16 {
+    let csrf = b.get("/signin").await.csrf();
+    b.post(
+        "/signin",
+        &[("csrf", &csrf), ("email", OWNER), ("password", PASSWORD)],
+    )
+    .await
+    .status
+}
+
+/// Behind a trusted reverse proxy the throttle counts the forwarded client address; from anyone
+/// else, `X-Forwarded-For` is ignored, so forging it escapes nothing.
+async fn the_throttle_sees_clients_through_trusted_proxies(backend: Backend) {
+    let app = crate::support::spawn_app_with(backend, |c| {
+        c.trusted_proxies = "127.0.0.1, ::1".to_owned();
+    })
+    .await;
+    let _owner = set_up(&app).await;
+    let mut locked = fail_from(&app, "203.0.113.5").await;
+    assert_eq!(sign_in_status(&mut locked).await, 429);
+    let mut neighbour = Browser::new(&app.base);
+    neighbour.forwarded_for = Some("203.0.113.6".to_owned());
+    assert_eq!(sign_in_status(&mut neighbour).await, 303);
+    // The proxy adds its own view on the right; a forged entry on the left changes nothing.
+    let mut forged = Browser::new(&app.base);
+    forged.forwarded_for = Some("198.51.100.1, 203.0.113.5".to_owned());
+    assert_eq!(sign_in_status(&mut forged).await, 429);
+
+    let plain = spawn_app(backend).await;
+    let _owner = set_up(&plain).await;
+    let _ = fail_from(&plain, "203.0.113.5").await;
+    let mut forged = Browser::new(&plain.base);
+    forged.forwarded_for = Some("203.0.113.77".to_owned());
+    assert_eq!(sign_in_status(&mut forged).await, 429);
+}
+
 both_backends!(
+    the_throttle_sees_clients_through_trusted_proxies,
     the_outbox_shows_only_the_accounts_own_mail,
     setup_creates_the_owner_once_and_signs_in,
     sign_in_throttles_and_sign_out_ends_the_session,
