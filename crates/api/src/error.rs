@@ -135,6 +135,9 @@ impl From<Error> for ZoomError {
         let msg = e.to_string();
         match e {
             Error::InvalidInput { field, message } => Self::validation(field, message),
+            Error::AttributeValue { name, reason, .. } => {
+                Self::validation("custom_attributes", format!("{name}: {reason}"))
+            }
             // Zoom documents no code for a locked setting: a validation failure naming it.
             Error::SettingLocked { field, .. } => Self {
                 message: msg.clone(),

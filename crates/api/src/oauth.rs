@@ -95,6 +95,7 @@ impl From<Error> for OAuthError {
                 };
             }
             Error::InvalidInput { .. }
+            | Error::AttributeValue { .. }
             | Error::SettingLocked { .. }
             | Error::EmailTaken(_)
             | Error::AccountNotFound(_)

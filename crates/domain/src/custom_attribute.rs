@@ -41,26 +41,60 @@ impl AttributeKind {
 
     /// `value` in this kind's canonical form (numbers as Rust prints them, dates as given),
     /// or why it is not one.
-    pub fn parse_value(self, value: &str) -> Result<String, String> {
+    pub fn parse_value(self, value: &str) -> Result<String, ValueError> {
         let v = value.trim();
         if v.chars().count() > MAX_VALUE {
-            return Err(format!("must be at most {MAX_VALUE} characters"));
+            return Err(ValueError::TooLong(MAX_VALUE));
         }
         if v.chars().any(char::is_control) {
-            return Err("must not contain control characters".to_owned());
+            return Err(ValueError::ControlCharacters);
         }
         match self {
             Self::Text => Ok(v.to_owned()),
             Self::Number => match v.parse::<f64>() {
                 Ok(n) if n.is_finite() && !v.is_empty() => Ok(n.to_string()),
-                _ => Err(format!("\"{v}\" is not a number")),
+                _ => Err(ValueError::NotNumber(v.to_owned())),
             },
             Self::Date => {
                 let format = time::macros::format_description!("[year]-[month]-[day]");
                 time::Date::parse(v, &format)
                     .map(|_| v.to_owned())
-                    .map_err(|_| format!("\"{v}\" is not a date (YYYY-MM-DD)"))
+                    .map_err(|_| ValueError::NotDate(v.to_owned()))
             }
+        }
+    }
+}
+
+/// Why a value does not fit its attribute: each case on its own, so every interface can say
+/// it in its own words (the portal in the user's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    /// Longer than the given number of characters.
+    TooLong(usize),
+    ControlCharacters,
+    NotNumber(String),
+    /// Not a calendar date written `YYYY-MM-DD`.
+    NotDate(String),
+    /// Not among the definition's allowed values (listed).
+    NotAllowed {
+        value: String,
+        allowed: Vec<String>,
+    },
+    /// An allowed value may not be empty (definitions only).
+    EmptyAllowed,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLong(max) => write!(f, "must be at most {max} characters"),
+            Self::ControlCharacters => write!(f, "must not contain control characters"),
+            Self::NotNumber(v) => write!(f, "\"{v}\" is not a number"),
+            Self::NotDate(v) => write!(f, "\"{v}\" is not a date (YYYY-MM-DD)"),
+            Self::NotAllowed { value, allowed } => {
+                write!(f, "\"{value}\" is not one of {}", allowed.join(", "))
+            }
+            Self::EmptyAllowed => write!(f, "an allowed value must not be empty"),
         }
     }
 }
@@ -99,9 +133,7 @@ impl Definition {
                 .parse_value(a)
                 .map_err(AttributeError::BadAllowedValue)?;
             if v.is_empty() {
-                return Err(AttributeError::BadAllowedValue(
-                    "an allowed value must not be empty".to_owned(),
-                ));
+                return Err(AttributeError::BadAllowedValue(ValueError::EmptyAllowed));
             }
             if !clean.contains(&v) {
                 clean.push(v);
@@ -123,17 +155,22 @@ impl Definition {
         let v = self
             .kind
             .parse_value(value)
-            .map_err(|reason| AttributeError::BadValue {
-                name: self.name.clone(),
-                reason,
-            })?;
+            .map_err(|reason| self.bad(reason))?;
         if !self.allowed.is_empty() && !self.allowed.contains(&v) {
-            return Err(AttributeError::BadValue {
-                name: self.name.clone(),
-                reason: format!("\"{v}\" is not one of {}", self.allowed.join(", ")),
-            });
+            return Err(self.bad(ValueError::NotAllowed {
+                value: v,
+                allowed: self.allowed.clone(),
+            }));
         }
         Ok(v)
+    }
+
+    fn bad(&self, reason: ValueError) -> AttributeError {
+        AttributeError::BadValue {
+            key: self.key.clone(),
+            name: self.name.clone(),
+            reason,
+        }
     }
 }
 
@@ -206,10 +243,15 @@ pub enum AttributeError {
     BadName,
     UnknownKind(String),
     TooManyAllowed,
-    BadAllowedValue(String),
+    BadAllowedValue(ValueError),
     Unknown(String),
     Repeated(String),
-    BadValue { name: String, reason: String },
+    /// A user's value for the attribute `key` (named `name`) does not fit it.
+    BadValue {
+        key: String,
+        name: String,
+        reason: ValueError,
+    },
 }
 
 impl fmt::Display for AttributeError {
@@ -229,7 +271,7 @@ impl fmt::Display for AttributeError {
                 "\"{k}\" is not a custom attribute of this account: define it first"
             ),
             Self::Repeated(n) => write!(f, "{n} is given more than once"),
-            Self::BadValue { name, reason } => write!(f, "{name}: {reason}"),
+            Self::BadValue { name, reason, .. } => write!(f, "{name}: {reason}"),
         }
     }
 }
@@ -304,7 +346,14 @@ mod tests {
             d.check(&[raw("k1", "East")]),
             Err(AttributeError::BadValue { .. })
         ));
-        assert!(d.check(&[raw("k2", "seven")]).is_err());
+        assert!(matches!(
+            d.check(&[raw("k2", "seven")]),
+            Err(AttributeError::BadValue { key, reason: ValueError::NotNumber(_), .. }) if key == "k2"
+        ));
+        assert_eq!(
+            d.check(&[raw("k1", "East")]).unwrap_err().to_string(),
+            "Campus: \"East\" is not one of North, South"
+        );
         assert!(d.check(&[raw("k2", "inf")]).is_err());
         assert!(d.check(&[raw("k3", "2023-02-29")]).is_err());
         assert_eq!(

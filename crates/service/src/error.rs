@@ -120,6 +120,14 @@ pub enum Error {
     AttributeNotFound(String),
     #[error("A custom attribute named \"{0}\" already exists.")]
     AttributeNameTaken(String),
+    /// A user's value for custom attribute `key` does not fit its kind or allowed values
+    /// (worded like `InvalidInput` on `custom_attributes`, so wire messages stay the same).
+    #[error("custom_attributes: {name}: {reason}")]
+    AttributeValue {
+        key: String,
+        name: String,
+        reason: roster_domain::custom_attribute::ValueError,
+    },
     /// An account has as many custom attribute definitions as it may.
     #[error("An account can have at most {0} custom attributes: delete one first.")]
     TooManyAttributes(usize),

@@ -318,3 +318,70 @@ pub async fn settings_group_exists(
         .map(drop)
         .ok_or_else(|| Error::GroupNotFound(id.to_owned()))
 }
+
+/// Puts `user` in exactly the chat groups `wanted` (ids of the caller's account; blanks are
+/// ignored), joining and leaving with the same events as adding and removing members one by
+/// one. Changing anything needs `Group:Edit` for every group, as adding a member does.
+/// Returns whether anything changed.
+pub(crate) async fn set_chat_groups(
+    conn: &mut roster_store::Conn,
+    principal: &Principal,
+    user: &roster_store::users::UserRecord,
+    wanted: &[String],
+    at: time::OffsetDateTime,
+) -> Result<bool> {
+    let mut wanted: Vec<&str> = wanted
+        .iter()
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let current = &user.chat_group_ids;
+    let join: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|g| !current.iter().any(|c| c == g))
+        .collect();
+    let leave: Vec<&str> = current
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !wanted.contains(c))
+        .collect();
+    if join.is_empty() && leave.is_empty() {
+        return Ok(false);
+    }
+    if !principal.may_for_all_groups(Privilege::GroupEdit) {
+        return Err(Error::NoPrivilege);
+    }
+    let actor = Actor::Principal(principal);
+    let moves = join
+        .iter()
+        .map(|g| (*g, true))
+        .chain(leave.iter().map(|g| (*g, false)));
+    for (id, joining) in moves {
+        let g = groups::find(conn, &principal.account_id, GroupKind::Chat, id)
+            .await?
+            .ok_or_else(|| Error::GroupNotFound(id.to_owned()))?;
+        let changed = if joining {
+            groups::add_member(conn, GroupKind::Chat, &g.id, &user.id, at).await?
+        } else {
+            groups::remove_member(conn, GroupKind::Chat, &g.id, &user.id).await?
+        };
+        if changed {
+            let kind = if joining {
+                "group.member_added"
+            } else {
+                "group.member_deleted"
+            };
+            let mut ev = group_event(principal, &actor, kind, &g, object(&g));
+            ev.target = user.id.as_str();
+            ev.extra.insert(
+                "member".into(),
+                json!({ "id": user.id.as_str(), "email": user.email.as_str() }),
+            );
+            events::emit(conn, ev, at).await?;
+        }
+    }
+    Ok(true)
+}

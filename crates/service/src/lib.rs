@@ -40,7 +40,8 @@ pub use error::{Error, Result};
 pub use oauth::{AccountCredentials, IssuedToken};
 pub use users::{
     AddedUser, FeaturePatch, FeatureSettings, InvitationLink, ListQuery, NewUser, RemoveAction,
-    StatusAction, UserPage, UserPatch, UserSettings, UserSettingsPatch, UserView,
+    Removed, StatusAction, UserEdit, UserPage, UserPatch, UserSettings, UserSettingsPatch,
+    UserView,
 };
 
 pub use roster_domain as domain;

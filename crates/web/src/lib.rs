@@ -27,6 +27,7 @@ mod reset;
 mod setup;
 mod transfer;
 mod user_edit;
+mod user_remove;
 mod users;
 mod view;
 
@@ -88,6 +89,14 @@ pub fn router(state: WebState) -> Router {
             get(user_edit::show).post(user_edit::save),
         )
         .route("/users/edit/{userId}/status", post(user_edit::status))
+        .route(
+            "/users/edit/{userId}/unlink",
+            get(user_remove::ask_unlink).post(user_remove::unlink),
+        )
+        .route(
+            "/users/edit/{userId}/delete",
+            get(user_remove::ask_delete).post(user_remove::delete),
+        )
         .route("/profile", get(profile::show).post(profile::save))
         .route("/outbox", get(outbox::list))
         // Integrations

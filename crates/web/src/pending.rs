@@ -139,7 +139,7 @@ pub async fn delete(
         ..RemoveAction::default()
     };
     let notice = match state.service.remove_user(&s.principal, &id, action).await {
-        Ok(()) => (true, ctx.t("pending.deleted").to_owned()),
+        Ok(_) => (true, ctx.t("pending.deleted").to_owned()),
         Err(e) => (false, describe(ctx.lang, &e)),
     };
     render(&state, &ctx, None, vec![notice]).await

@@ -127,6 +127,7 @@ impl From<Error> for ScimError {
             Error::InvalidToken | Error::ExpiredToken => Self::new(S::UNAUTHORIZED, None, detail),
             Error::EmailTaken(_) | Error::GroupNameTaken(_) => Self::uniqueness(detail),
             Error::InvalidInput { .. }
+            | Error::AttributeValue { .. }
             | Error::UserType(_)
             | Error::AddOn(_)
             | Error::SettingLocked { .. } => Self::bad(ScimType::InvalidValue, detail),

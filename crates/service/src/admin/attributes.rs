@@ -7,7 +7,9 @@ use super::{readable, writable, Admin};
 use crate::events::{self, Event};
 use crate::users::CustomAttribute;
 use crate::{Error, Result, Service};
-use roster_domain::custom_attribute::{Definition, Definitions, RawValue, MAX_DEFINITIONS};
+use roster_domain::custom_attribute::{
+    AttributeError, Definition, Definitions, RawValue, MAX_DEFINITIONS,
+};
 use roster_domain::{AccountId, Privilege, UserId};
 use roster_store::attributes::{self, DefinitionRecord};
 use roster_store::Conn;
@@ -89,9 +91,12 @@ pub fn check_against(defs: &Definitions, values: &[CustomAttribute]) -> Result<S
             value: &v.value,
         })
         .collect();
-    let checked = defs
-        .check(&raw)
-        .map_err(|e| Error::invalid("custom_attributes", e))?;
+    let checked = defs.check(&raw).map_err(|e| match e {
+        AttributeError::BadValue { key, name, reason } => {
+            Error::AttributeValue { key, name, reason }
+        }
+        other => Error::invalid("custom_attributes", other),
+    })?;
     let out: Vec<CustomAttribute> = checked
         .into_iter()
         .map(|v| CustomAttribute {

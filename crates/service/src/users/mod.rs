@@ -4,6 +4,7 @@
 
 mod bulk;
 pub(crate) mod create;
+mod edit;
 pub mod export;
 pub mod import;
 mod list;
@@ -14,10 +15,11 @@ pub(crate) mod update;
 
 pub use bulk::{BulkChange, BulkOutcome, BulkReport, MAX_BULK};
 pub use create::{apply_domain_defaults, AddedUser, NewUser};
+pub use edit::UserEdit;
 pub use list::{ListQuery, UserPage};
 pub use resend::InvitationLink;
 pub use settings::{FeaturePatch, FeatureSettings, UserSettings, UserSettingsPatch};
-pub use status::{RemoveAction, StatusAction};
+pub use status::{Removed, RemoveAction, StatusAction};
 pub use update::{CustomAttribute, UserPatch, MAX_CUSTOM_ATTRIBUTES};
 
 use crate::{Error, Result, Service};

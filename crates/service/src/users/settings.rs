@@ -203,51 +203,63 @@ impl Service {
         user_ref: &str,
         patch: UserSettingsPatch,
     ) -> Result<()> {
-        let sections = SettingsPatch::parse(&patch.sections)?;
         let mut tx = self.db.begin().await?;
-        let old = resolve(&mut tx, principal, user_ref).await?;
-        if patch.feature.is_some() {
-            super::require(principal, Privilege::UserEdit)?;
-        }
-        require_manage(principal, &old)?;
-        if patch.feature.is_some() || old.id != principal.user_id {
-            open_account(&mut tx, principal).await?;
-        }
-        let mut old_settings = Map::new();
-        let mut new_settings = Map::new();
-        if let Some(f) = &patch.feature {
-            if let Some((was, is)) = update_features(&mut tx, &old, f).await? {
-                old_settings.insert("feature".into(), was);
-                new_settings.insert("feature".into(), is);
-            }
-        }
-        if !sections.is_empty() {
-            if let Some((was, is)) = update_sections(&mut tx, &old, &sections).await? {
-                old_settings.extend(was);
-                new_settings.extend(is);
-            }
-        }
-        if new_settings.is_empty() {
-            return Ok(());
-        }
-        let mut extra = Map::new();
-        extra.insert(
-            "old_object".into(),
-            json!({ "id": old.id.as_str(), "settings": old_settings }),
-        );
-        let actor = Actor::Principal(principal);
-        let event = Event {
-            account_id: &old.account_id,
-            kind: "user.settings_updated",
-            actor: &actor,
-            target: old.id.as_str(),
-            object: json!({ "id": old.id.as_str(), "settings": new_settings }),
-            extra,
-        };
-        events::emit(&mut tx, event, self.now()).await?;
+        settings_in(&mut tx, principal, user_ref, patch, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// [`Service::update_user_settings`] inside the caller's transaction.
+pub(crate) async fn settings_in(
+    tx: &mut Conn,
+    principal: &Principal,
+    user_ref: &str,
+    patch: UserSettingsPatch,
+    at: time::OffsetDateTime,
+) -> Result<()> {
+    let sections = SettingsPatch::parse(&patch.sections)?;
+    let old = resolve(tx, principal, user_ref).await?;
+    if patch.feature.is_some() {
+        super::require(principal, Privilege::UserEdit)?;
+    }
+    require_manage(principal, &old)?;
+    if patch.feature.is_some() || old.id != principal.user_id {
+        open_account(tx, principal).await?;
+    }
+    let mut old_settings = Map::new();
+    let mut new_settings = Map::new();
+    if let Some(f) = &patch.feature {
+        if let Some((was, is)) = update_features(tx, &old, f).await? {
+            old_settings.insert("feature".into(), was);
+            new_settings.insert("feature".into(), is);
+        }
+    }
+    if !sections.is_empty() {
+        if let Some((was, is)) = update_sections(tx, &old, &sections).await? {
+            old_settings.extend(was);
+            new_settings.extend(is);
+        }
+    }
+    if new_settings.is_empty() {
+        return Ok(());
+    }
+    let mut extra = Map::new();
+    extra.insert(
+        "old_object".into(),
+        json!({ "id": old.id.as_str(), "settings": old_settings }),
+    );
+    let actor = Actor::Principal(principal);
+    let event = Event {
+        account_id: &old.account_id,
+        kind: "user.settings_updated",
+        actor: &actor,
+        target: old.id.as_str(),
+        object: json!({ "id": old.id.as_str(), "settings": new_settings }),
+        extra,
+    };
+    events::emit(tx, event, at).await?;
+    Ok(())
 }
 
 #[cfg(test)]

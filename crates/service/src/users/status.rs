@@ -41,6 +41,17 @@ pub struct RemoveAction {
     pub transfer_recording: bool,
 }
 
+/// What a removal did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// Unlinked: the user's own new standalone account. `None` when deleted.
+    pub standalone: Option<AccountId>,
+    /// Deleted with a transfer: upcoming meetings the transfer user received.
+    pub meetings_moved: u64,
+    /// Deleted with a transfer: recordings the transfer user received.
+    pub recordings_moved: u64,
+}
+
 async fn emit_user_event(
     conn: &mut Conn,
     principal: &Principal,
@@ -122,14 +133,14 @@ impl Service {
         Ok(())
     }
 
-    /// Unlinks or deletes a user.
+    /// Unlinks or deletes a user; says what it did.
     #[tracing::instrument(skip_all)]
     pub async fn remove_user(
         &self,
         principal: &Principal,
         user_ref: &str,
         req: RemoveAction,
-    ) -> Result<()> {
+    ) -> Result<Removed> {
         let delete = match req
             .action
             .as_deref()
@@ -196,6 +207,7 @@ impl Service {
             move_seats(&mut tx, &user, -1).await?;
         }
         revoke_tokens(&mut tx, &user).await?;
+        let mut removed = Removed::default();
         if !unlinking {
             // Deleting, or withdrawing an invitation: the user and their invitation go, and
             // whatever was not transferred goes with them.
@@ -213,6 +225,8 @@ impl Service {
                 }
                 None => roster_store::personal::Moved::default(),
             };
+            removed.meetings_moved = moved.meetings;
+            removed.recordings_moved = moved.recordings;
             users::delete(&mut tx, &user).await?;
             let actor = crate::Actor::Principal(principal);
             crate::installs::approver_hook(&mut tx, &actor, &user, None, self.now()).await?;
@@ -237,9 +251,10 @@ impl Service {
             let mut extra = Map::new();
             extra.insert("new_account_id".into(), json!(standalone.as_str()));
             emit_user_event(&mut tx, principal, "user.disassociated", &user, extra).await?;
+            removed.standalone = Some(standalone);
         }
         tx.commit().await?;
-        Ok(())
+        Ok(removed)
     }
 }
 

@@ -212,6 +212,78 @@ pub(crate) async fn write_changes(
     Ok(true)
 }
 
+/// [`Service::update_user`] inside the caller's transaction (the portal's edit form joins it
+/// with other changes, all or nothing).
+pub(crate) async fn update_in(
+    tx: &mut Conn,
+    principal: &Principal,
+    user_ref: &str,
+    patch: UserPatch,
+) -> Result<()> {
+    let new_type = patch
+        .user_type
+        .map(|t| UserType::from_code(t).ok_or_else(|| Error::invalid("type", TypeError::Unknown)))
+        .transpose()?;
+    let pmi = patch.pmi.map(parse_pmi).transpose()?;
+    if patch
+        .custom_attributes
+        .as_ref()
+        .is_some_and(|a| a.len() > MAX_CUSTOM_ATTRIBUTES)
+    {
+        return Err(Error::invalid(
+            "custom_attributes",
+            format!("at most {MAX_CUSTOM_ATTRIBUTES} custom attributes"),
+        ));
+    }
+    let old = resolve(tx, principal, user_ref).await?;
+    require_manage(principal, &old)?;
+    let admin_fields =
+        new_type.is_some() || patch.custom_attributes.is_some() || patch.group_id.is_some();
+    if admin_fields {
+        super::require(principal, roster_domain::Privilege::UserEdit)?;
+    }
+    if admin_fields || old.id != principal.user_id {
+        open_account(tx, principal).await?;
+    }
+    let mut new = old.clone();
+    let mut changes = Changes::default();
+    if let Some(group) = patch.group_id.as_deref() {
+        apply_group(tx, principal, group, &mut new, &mut changes).await?;
+    }
+    apply_profile(&patch, &mut new, &mut changes)?;
+    if let Some(pmi) = pmi.filter(|p| *p != old.pmi) {
+        if users::pmi_exists(tx, pmi).await? {
+            return Err(Error::invalid("pmi", "this PMI is already in use"));
+        }
+        changes.old.insert("pmi".into(), json!(old.pmi));
+        changes.new.insert("pmi".into(), json!(pmi));
+        new.pmi = pmi;
+    }
+    let attributes = match patch.custom_attributes.as_deref() {
+        Some(values) => Some(
+            crate::admin::attributes::check_custom_attributes(tx, &old.account_id, values).await?,
+        ),
+        None => None,
+    };
+    if let Some(attrs) = attributes.filter(|a| *a != old.custom_attributes) {
+        changes.old.insert(
+            "custom_attributes".into(),
+            serde_json::from_str(&old.custom_attributes).unwrap_or(Value::Null),
+        );
+        changes.new.insert(
+            "custom_attributes".into(),
+            serde_json::from_str(&attrs).unwrap_or(Value::Null),
+        );
+        new.custom_attributes = attrs;
+    }
+    if let Some(t) = new_type {
+        let account = open_account(tx, principal).await?;
+        apply_type(t, account.on_prem_enabled, &mut new, &mut changes)?;
+    }
+    write_changes(tx, principal, &old, new, changes).await?;
+    Ok(())
+}
+
 impl Service {
     /// Changes a user's profile; admins may also change type, custom attributes and group.
     #[tracing::instrument(skip_all)]
@@ -221,72 +293,8 @@ impl Service {
         user_ref: &str,
         patch: UserPatch,
     ) -> Result<()> {
-        let new_type = patch
-            .user_type
-            .map(|t| {
-                UserType::from_code(t).ok_or_else(|| Error::invalid("type", TypeError::Unknown))
-            })
-            .transpose()?;
-        let pmi = patch.pmi.map(parse_pmi).transpose()?;
-        if patch
-            .custom_attributes
-            .as_ref()
-            .is_some_and(|a| a.len() > MAX_CUSTOM_ATTRIBUTES)
-        {
-            return Err(Error::invalid(
-                "custom_attributes",
-                format!("at most {MAX_CUSTOM_ATTRIBUTES} custom attributes"),
-            ));
-        }
-
         let mut tx = self.db.begin().await?;
-        let old = resolve(&mut tx, principal, user_ref).await?;
-        require_manage(principal, &old)?;
-        let admin_fields =
-            new_type.is_some() || patch.custom_attributes.is_some() || patch.group_id.is_some();
-        if admin_fields {
-            super::require(principal, roster_domain::Privilege::UserEdit)?;
-        }
-        if admin_fields || old.id != principal.user_id {
-            open_account(&mut tx, principal).await?;
-        }
-        let mut new = old.clone();
-        let mut changes = Changes::default();
-        if let Some(group) = patch.group_id.as_deref() {
-            apply_group(&mut tx, principal, group, &mut new, &mut changes).await?;
-        }
-        apply_profile(&patch, &mut new, &mut changes)?;
-        if let Some(pmi) = pmi.filter(|p| *p != old.pmi) {
-            if users::pmi_exists(&mut tx, pmi).await? {
-                return Err(Error::invalid("pmi", "this PMI is already in use"));
-            }
-            changes.old.insert("pmi".into(), json!(old.pmi));
-            changes.new.insert("pmi".into(), json!(pmi));
-            new.pmi = pmi;
-        }
-        let attributes = match patch.custom_attributes.as_deref() {
-            Some(values) => Some(
-                crate::admin::attributes::check_custom_attributes(&mut tx, &old.account_id, values)
-                    .await?,
-            ),
-            None => None,
-        };
-        if let Some(attrs) = attributes.filter(|a| *a != old.custom_attributes) {
-            changes.old.insert(
-                "custom_attributes".into(),
-                serde_json::from_str(&old.custom_attributes).unwrap_or(Value::Null),
-            );
-            changes.new.insert(
-                "custom_attributes".into(),
-                serde_json::from_str(&attrs).unwrap_or(Value::Null),
-            );
-            new.custom_attributes = attrs;
-        }
-        if let Some(t) = new_type {
-            let account = open_account(&mut tx, principal).await?;
-            apply_type(t, account.on_prem_enabled, &mut new, &mut changes)?;
-        }
-        write_changes(&mut tx, principal, &old, new, changes).await?;
+        update_in(&mut tx, principal, user_ref, patch).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,6 +10,7 @@ mod integrations;
 mod meetings;
 mod profile;
 mod reset;
+mod user_edit;
 mod users;
 
 use crate::support::{spawn_app, Backend, TestApp};
