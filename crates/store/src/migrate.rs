@@ -155,6 +155,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_scim_groups.sql"),
         postgres: include_str!("../migrations/postgres/0023_scim_groups.sql"),
     },
+    Migration {
+        version: 24,
+        name: "import_jobs",
+        sqlite: include_str!("../migrations/sqlite/0024_import_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0024_import_jobs.sql"),
+    },
 ];
 
 /// What [`run`] did.
