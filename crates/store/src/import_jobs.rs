@@ -216,11 +216,8 @@ pub async fn start_run(conn: &mut Conn, id: &str, at: OffsetDateTime) -> Result<
         )
         .await?;
     if n > 0 {
-        conn.execute(
-            "DELETE FROM import_job_rows WHERE job_id = $1",
-            params![id],
-        )
-        .await?;
+        conn.execute("DELETE FROM import_job_rows WHERE job_id = $1", params![id])
+            .await?;
     }
     Ok(n)
 }
@@ -242,12 +239,7 @@ const ROWS_PER_INSERT: usize = 500;
 pub async fn insert_rows(conn: &mut Conn, job_id: &str, rows: &[JobRow]) -> Result<()> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "($1, {})",
-                    placeholders(conn.backend(), 2 + i * 5, 5)
-                )
-            })
+            .map(|i| format!("($1, {})", placeholders(conn.backend(), 2 + i * 5, 5)))
             .collect();
         let sql = format!(
             "INSERT INTO import_job_rows (job_id, line, email, outcome, user_id, reason) VALUES {}",

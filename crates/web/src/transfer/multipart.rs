@@ -186,7 +186,10 @@ mod tests {
     use super::*;
 
     /// Every part of `body` fed in pieces of `step` bytes: (name, filename, bytes).
-    fn parse(body: &[u8], step: usize) -> Result<Vec<(String, Option<String>, Vec<u8>)>, Malformed> {
+    fn parse(
+        body: &[u8],
+        step: usize,
+    ) -> Result<Vec<(String, Option<String>, Vec<u8>)>, Malformed> {
         let mut p = Parser::new("XyZ");
         let mut parts: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
         for piece in body.chunks(step) {
@@ -223,7 +226,10 @@ mod tests {
         assert_eq!(boundary("application/x-www-form-urlencoded"), None);
         assert_eq!(parse(b"--XyZ\r\nno end", 4), Err(Malformed));
         assert_eq!(
-            parse(b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx", 4),
+            parse(
+                b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx",
+                4
+            ),
             Err(Malformed)
         );
     }

@@ -43,7 +43,11 @@ fn bad(state: &WebState, ctx: &Ctx, key: &str) -> Response {
 
 fn check(state: &WebState, ctx: &Ctx, f: &mut Fields) -> Result<(), Response> {
     if !f.checked {
-        check_csrf(ctx, state, &FormData(vec![("csrf".to_owned(), f.csrf.clone())]))?;
+        check_csrf(
+            ctx,
+            state,
+            &FormData(vec![("csrf".to_owned(), f.csrf.clone())]),
+        )?;
         f.checked = true;
     }
     Ok(())
@@ -105,7 +109,8 @@ async fn receive(
                     Current::Other => {}
                 },
                 Event::PartEnd => {
-                    if let Current::Text(name, text) = std::mem::replace(&mut current, Current::Other)
+                    if let Current::Text(name, text) =
+                        std::mem::replace(&mut current, Current::Other)
                     {
                         match name.as_str() {
                             "csrf" => fields.csrf = text,

@@ -141,7 +141,11 @@ async fn jobs_are_shared_by_servers_and_survive_a_restart(backend: Backend) {
     let dry = owner.get(&format!("{job}/report.csv")).await;
     let lines: Vec<&str> = dry.body.lines().collect();
     assert_eq!(lines.len(), 4, "{}", dry.body);
-    assert!(lines[1].starts_with("2,new1@acme.test,created,"), "{}", dry.body);
+    assert!(
+        lines[1].starts_with("2,new1@acme.test,created,"),
+        "{}",
+        dry.body
+    );
     assert_eq!(app.db.count("users").await, users);
 
     // Another user of the account does not see it, cannot run it or download its report.
@@ -156,7 +160,9 @@ async fn jobs_are_shared_by_servers_and_survive_a_restart(backend: Backend) {
         seen.body
     );
     assert_eq!(mia.get(&format!("{job}/report.csv")).await.status, 404);
-    let run = mia.post(&format!("{job}/run"), &[("csrf", &mia_csrf)]).await;
+    let run = mia
+        .post(&format!("{job}/run"), &[("csrf", &mia_csrf)])
+        .await;
     assert_eq!(run.status, 404, "{}", run.body);
     assert_eq!(app.db.count("users").await, users);
     assert_eq!(
@@ -184,8 +190,16 @@ async fn jobs_are_shared_by_servers_and_survive_a_restart(backend: Backend) {
     assert_eq!(lines.len(), 5, "{}", report.body);
     assert_eq!(lines[0], "Line,Email,Outcome,Id,Reason");
     assert_eq!(lines[1], format!("2,new1@acme.test,created,{id1},"));
-    assert!(lines[2].starts_with("3,not-an-email,error,,"), "{}", lines[2]);
-    assert!(lines[2].len() > "3,not-an-email,error,,".len(), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with("3,not-an-email,error,,"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[2].len() > "3,not-an-email,error,,".len(),
+        "{}",
+        lines[2]
+    );
     assert_eq!(lines[3], format!("4,new2@acme.test,created,{id2},"));
     assert_eq!(lines[4], "");
 

@@ -172,8 +172,7 @@ impl ImportUpload {
     pub async fn abort(self) -> Result<()> {
         let mut tx = self.db.begin().await?;
         import_jobs::delete_job(&mut tx, &self.id).await?;
-        tx.commit().await
-            .map_err(Error::from)
+        tx.commit().await.map_err(Error::from)
     }
 }
 
@@ -418,7 +417,12 @@ impl Service {
     }
 
     /// Records why a running job's real run stopped.
-    pub async fn fail_import_job(&self, principal: &Principal, id: &str, error: &str) -> Result<()> {
+    pub async fn fail_import_job(
+        &self,
+        principal: &Principal,
+        id: &str,
+        error: &str,
+    ) -> Result<()> {
         self.find_import_job(principal, id).await?;
         let mut tx = self.db.begin().await?;
         import_jobs::set_failed(&mut tx, id, error, self.clock.now()).await?;
