@@ -185,13 +185,13 @@ impl Parser {
 mod tests {
     use super::*;
 
-    /// Every part of `body` fed in pieces of `step` bytes: (name, filename, bytes).
-    fn parse(
-        body: &[u8],
-        step: usize,
-    ) -> Result<Vec<(String, Option<String>, Vec<u8>)>, Malformed> {
+    /// A part: name, file name, bytes.
+    type Parsed = (String, Option<String>, Vec<u8>);
+
+    /// Every part of `body` fed in pieces of `step` bytes.
+    fn parse(body: &[u8], step: usize) -> Result<Vec<Parsed>, Malformed> {
         let mut p = Parser::new("XyZ");
-        let mut parts: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
+        let mut parts: Vec<Parsed> = Vec::new();
         for piece in body.chunks(step) {
             p.feed(piece);
             while let Some(e) = p.next()? {
