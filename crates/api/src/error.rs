@@ -159,6 +159,8 @@ impl From<Error> for ZoomError {
                 Self::new(S::BAD_REQUEST, code::INVITATION, msg)
             }
             Error::SignupClosed => Self::new(S::NOT_FOUND, code::NOT_RECOGNIZED, msg),
+            // The portal's; should one reach /v2 it is still a not-found.
+            Error::ImportJobNotFound(_) => Self::new(S::NOT_FOUND, code::NOT_RECOGNIZED, msg),
             Error::RoleNotFound(_) => Self::new(S::NOT_FOUND, code::ROLE_NOT_FOUND, msg),
             Error::RoleNameTaken(_) => Self::new(S::CONFLICT, code::ROLE_NAME_TAKEN, msg),
             Error::RoleChange(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),

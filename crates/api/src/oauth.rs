@@ -130,6 +130,7 @@ impl From<Error> for OAuthError {
             | Error::WebhookNotSubscribed(_)
             | Error::WebhookValidationFailed { .. }
             | Error::WebhookDeliveryNotFound(_)
+            | Error::ImportJobNotFound(_)
             | Error::MeetingNotFound(_)
             | Error::NotMeetingHost(_)
             | Error::MeetingInProgress(_)

@@ -159,6 +159,18 @@ impl Application {
                 }
             },
         );
+        let service = self.state.service.clone();
+        // Import jobs untouched for six hours, with their files and reports (new uploads
+        // delete them too).
+        let import_sweeper = roster_worker::periodic::spawn(
+            "import jobs",
+            std::time::Duration::from_secs(15 * 60),
+            workers_stopped.clone(),
+            move || {
+                let service = service.clone();
+                async move { service.sweep_import_jobs().await.map_err(|e| e.to_string()) }
+            },
+        );
         let cap_worker = roster_worker::caps::spawn(
             self.state.service.clone(),
             self.cap_sweep,
@@ -191,6 +203,7 @@ impl Application {
         .context("serving HTTP")?;
         let _ = stop_workers.send(true);
         let _ = sweeper.await;
+        let _ = import_sweeper.await;
         let _ = cap_worker.await;
         for worker in webhook_workers {
             let _ = worker.await;

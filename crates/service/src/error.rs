@@ -192,6 +192,10 @@ pub enum Error {
     #[error("Webhook delivery does not exist: {0}.")]
     WebhookDeliveryNotFound(String),
 
+    /// The portal's import jobs: no such job, or another user's (the two look the same).
+    #[error("Import does not exist: {0}.")]
+    ImportJobNotFound(String),
+
     /// A SCIM Groups request refused for a SCIM-only reason (version, external id, PATCH target).
     #[error("{0}")]
     ScimGroup(crate::scim::groups::GroupRefusal),

@@ -26,6 +26,7 @@ pub mod chat;
 pub mod contacts;
 pub mod events;
 pub mod groups;
+pub mod import_jobs;
 pub mod invitations;
 pub mod live;
 pub mod mail;

@@ -157,9 +157,15 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 24,
+        name: "import_jobs",
+        sqlite: include_str!("../migrations/sqlite/0024_import_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0024_import_jobs.sql"),
+    },
+    Migration {
+        version: 25,
         name: "mail_outbox_account",
-        sqlite: include_str!("../migrations/sqlite/0024_mail_outbox_account.sql"),
-        postgres: include_str!("../migrations/postgres/0024_mail_outbox_account.sql"),
+        sqlite: include_str!("../migrations/sqlite/0025_mail_outbox_account.sql"),
+        postgres: include_str!("../migrations/postgres/0025_mail_outbox_account.sql"),
     },
 ];
 

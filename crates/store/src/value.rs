@@ -1,7 +1,8 @@
 //! The two halves of a portable query: [`Param`]s bound the same way on both backends, and
 //! [`Row`], read by column index the same way on both. Booleans are INTEGER 0/1 in SQLite and
 //! BOOLEAN in PostgreSQL; times are INTEGER Unix milliseconds in SQLite and TIMESTAMPTZ in
-//! PostgreSQL. Those are the only type differences, and they are handled here.
+//! PostgreSQL; bytes are BLOB in SQLite and BYTEA in PostgreSQL. Those are the only type
+//! differences, and they are handled here.
 
 use crate::{Error, Result};
 use sqlx::Row as _;
@@ -14,6 +15,8 @@ pub enum Param<'a> {
     Int(Option<i64>),
     Bool(bool),
     Time(Option<OffsetDateTime>),
+    /// BLOB in SQLite, BYTEA in PostgreSQL.
+    Bytes(&'a [u8]),
 }
 
 impl<'a> From<&'a str> for Param<'a> {
@@ -39,6 +42,11 @@ impl From<i64> for Param<'_> {
 impl From<Option<i64>> for Param<'_> {
     fn from(v: Option<i64>) -> Self {
         Self::Int(v)
+    }
+}
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Self::Bytes(v)
     }
 }
 impl From<bool> for Param<'_> {
@@ -81,6 +89,7 @@ impl rusqlite::ToSql for Param<'_> {
             Self::Int(Some(i)) => ToSqlOutput::Owned(Value::Integer(i)),
             Self::Bool(b) => ToSqlOutput::Owned(Value::Integer(i64::from(b))),
             Self::Time(Some(t)) => ToSqlOutput::Owned(Value::Integer(unix_millis(t))),
+            Self::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
             Self::Text(None) | Self::Int(None) | Self::Time(None) => {
                 ToSqlOutput::Owned(Value::Null)
             }
@@ -127,6 +136,14 @@ impl Row<'_> {
                 .try_get::<Option<i64>, _>(i)
                 .or_else(|_| r.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))
                 .map_err(|e| Error::decode(i, e)),
+        }
+    }
+
+    /// A BLOB (SQLite) or BYTEA (PostgreSQL) column.
+    pub fn bytes(&self, i: usize) -> Result<Vec<u8>> {
+        match self {
+            Self::Sqlite(r) => r.get(i).map_err(|e| Error::decode(i, e)),
+            Self::Pg(r) => r.try_get(i).map_err(|e| Error::decode(i, e)),
         }
     }
 

@@ -1,14 +1,17 @@
-//! User management → Import / export: a CSV file uploaded in the browser is first run dry (the
-//! per-row report shows what would happen, and nothing changes), then, on request, for real in
-//! the background while the page shows its progress (htmx polls it; without JavaScript a
-//! `<noscript>` meta refresh reloads it); each report downloads as CSV. Exports stream the
-//! users of one status as the API's export does.
+//! User management → Import / export: a CSV file uploaded in the browser is stored in the
+//! database as it arrives and first run dry (the per-row report shows what would happen, and
+//! nothing changes), then, on request, for real in the background while the page shows its
+//! progress (htmx polls it; without JavaScript a `<noscript>` meta refresh reloads it); each
+//! report downloads as CSV. The jobs live in the database (the service's `import::jobs`), so
+//! any server answers the progress and the report. Exports stream the users of one status as
+//! the API's export does.
 
 mod export;
-mod jobs;
 mod multipart;
+mod upload;
 
 pub use export::export;
+pub use upload::upload;
 
 use crate::ctx::Ctx;
 use crate::errors::{check_csrf, describe, refused, signed_in};
@@ -18,17 +21,19 @@ use crate::WebState;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use jobs::{lock, Collect, Phase, Progress, Upload};
 use roster_service::admin::Admin;
-use roster_service::users::import::{escape_cell, ImportOptions, ReportRow};
-use std::sync::Arc;
+use roster_service::users::import::jobs::JobPhase;
+use roster_service::users::import::{escape_cell, ReportRow};
+use roster_service::Error;
 
 /// The largest file the form takes.
 const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 /// Report rows shown on a page (all of them are in the download).
-const SHOWN: usize = 500;
+const SHOWN: u32 = 500;
+/// Report rows read from the database at a time for the download.
+const PAGE: u32 = 1000;
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -46,14 +51,14 @@ struct JobPage {
     id: String,
     file_name: String,
     mode: String,
-    /// `previewed`, `running`, `done` or `failed`.
+    /// `previewed`, `running`, `done`, `failed` or `stopped` (running, but its server died).
     phase: &'static str,
     total: u64,
     done: u64,
     /// Created, invited to join, updated, unchanged, errors.
     counts: [u64; 5],
     rows: Vec<ReportRow>,
-    more: usize,
+    more: u64,
     error: String,
     notices: Vec<(bool, String)>,
 }
@@ -80,88 +85,6 @@ pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Response {
     import_page(&state, &ctx, StatusCode::OK, String::new())
 }
 
-/// `POST /users/import` (multipart: csrf, file, mode): the dry run, then its report page.
-pub async fn upload(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let bad = |key: &str| import_page(&state, &ctx, StatusCode::BAD_REQUEST, ctx.t(key).into());
-    let Some(boundary) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(multipart::boundary)
-    else {
-        return bad("csv.err_form");
-    };
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_UPLOAD).await else {
-        return bad("csv.err_size");
-    };
-    let Some(parts) = multipart::parse(&bytes, &boundary) else {
-        return bad("csv.err_form");
-    };
-    let text = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name && p.filename.is_none())
-            .map(|p| String::from_utf8_lossy(&p.data).into_owned())
-            .unwrap_or_default()
-    };
-    let form = FormData(vec![("csrf".to_owned(), text("csrf"))]);
-    let mode = match text("mode").as_str() {
-        "autoCreate" => "autoCreate",
-        _ => "create",
-    };
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let Some(file) = parts
-        .into_iter()
-        .find(|p| p.name == "file" && !p.data.is_empty())
-    else {
-        return bad("csv.err_empty");
-    };
-    let data: Arc<[u8]> = Arc::from(file.data);
-    let options = ImportOptions {
-        mode: Some(mode.to_owned()),
-        dry_run: true,
-    };
-    let mut sink = Collect::default();
-    let summary = state
-        .service
-        .import_users(
-            &s.principal,
-            &Upload(Arc::clone(&data)),
-            &options,
-            &mut sink,
-        )
-        .await;
-    match summary {
-        Ok(summary) => {
-            let id = jobs::insert(
-                s.user.id.to_string(),
-                data,
-                file.filename.unwrap_or_default(),
-                mode.to_owned(),
-                sink.0,
-                summary,
-            );
-            see_other(&format!("/users/import/{id}"), &[])
-        }
-        Err(e) => import_page(
-            &state,
-            &ctx,
-            StatusCode::BAD_REQUEST,
-            describe(ctx.lang, &e),
-        ),
-    }
-}
-
 /// `POST /users/import/{job}/run`: starts the real run in the background.
 pub async fn run(
     State(state): State<WebState>,
@@ -176,55 +99,42 @@ pub async fn run(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(job) = jobs::find(&id, &s.user.id.to_string()) else {
-        return not_found(&state, &ctx);
-    };
-    let (file, mode) = {
-        let mut j = lock(&job);
-        if j.phase != Phase::Previewed {
-            return see_other(&format!("/users/import/{id}"), &[]);
-        }
-        j.phase = Phase::Running;
-        j.rows.clear();
-        j.done = 0;
-        (Arc::clone(&j.file), j.mode.clone())
-    };
+    match state.service.start_import_job(&s.principal, &id).await {
+        Ok(true) => {}
+        // Started already (maybe from another server), or done: its page says which.
+        Ok(false) => return see_other(&format!("/users/import/{id}"), &[]),
+        Err(e) => return job_refused(&state, &ctx, &e),
+    }
     let service = state.service.clone();
     let principal = s.principal.clone();
     let lang = ctx.lang;
+    let job = id.clone();
     tokio::spawn(async move {
-        let options = ImportOptions {
-            mode: Some(mode),
-            dry_run: false,
-        };
-        let mut sink = Progress(Arc::clone(&job));
-        let result = service
-            .import_users(&principal, &Upload(file), &options, &mut sink)
-            .await;
-        let mut j = lock(&job);
-        match result {
-            Ok(summary) => {
-                j.summary = summary;
-                j.phase = Phase::Done;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "portal import stopped");
-                j.error = describe(lang, &e);
-                j.phase = Phase::Failed;
+        if let Err(e) = service.run_import_job(&principal, &job).await {
+            tracing::warn!(error = %e, "portal import stopped");
+            if let Err(e) = service
+                .fail_import_job(&principal, &job, &describe(lang, &e))
+                .await
+            {
+                tracing::error!(error = %e, "recording a failed import");
             }
         }
     });
     see_other(&format!("/users/import/{id}"), &[])
 }
 
-fn not_found(state: &WebState, ctx: &Ctx) -> Response {
-    crate::errors::message(
-        ctx,
-        state,
-        StatusCode::NOT_FOUND,
-        "err.not_found",
-        ctx.t("csv.err_job"),
-    )
+/// The job is not the caller's (or no more), or another refusal.
+fn job_refused(state: &WebState, ctx: &Ctx, e: &Error) -> Response {
+    match e {
+        Error::ImportJobNotFound(_) => crate::errors::message(
+            ctx,
+            state,
+            StatusCode::NOT_FOUND,
+            "err.not_found",
+            ctx.t("csv.err_job"),
+        ),
+        _ => refused(ctx, state, e),
+    }
 }
 
 /// `GET /users/import/{job}`: the dry run's report, the progress, or the final report.
@@ -233,71 +143,122 @@ pub async fn status(State(state): State<WebState>, ctx: Ctx, Path(id): Path<Stri
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(job) = jobs::find(&id, &s.user.id.to_string()) else {
-        return not_found(&state, &ctx);
-    };
-    let p = {
-        let j = lock(&job);
-        let m = &j.summary;
-        JobPage {
-            c: Chrome::new(&ctx, &state, "csv.title", "users", "/users/import"),
-            id: id.clone(),
-            file_name: j.file_name.clone(),
-            mode: j.mode.clone(),
-            phase: match j.phase {
-                Phase::Previewed => "previewed",
-                Phase::Running => "running",
-                Phase::Done => "done",
-                Phase::Failed => "failed",
-            },
-            total: j.total,
-            done: j.done,
-            counts: [
-                m.created,
-                m.invited_to_join,
-                m.updated,
-                m.unchanged,
-                m.errors,
-            ],
-            rows: j.rows.iter().take(SHOWN).cloned().collect(),
-            more: j.rows.len().saturating_sub(SHOWN),
-            error: j.error.clone(),
-            notices: Vec::new(),
+    let job = match state.service.import_job(&s.principal, &id).await {
+        // A file still arriving has no page yet.
+        Ok(j) if j.phase == JobPhase::Uploading => {
+            return job_refused(&state, &ctx, &Error::ImportJobNotFound(id))
         }
+        Ok(j) => j,
+        Err(e) => return job_refused(&state, &ctx, &e),
+    };
+    let running = job.phase == JobPhase::Running && !job.stopped;
+    let rows = if running {
+        Vec::new()
+    } else {
+        match state
+            .service
+            .import_job_rows(&s.principal, &id, 0, SHOWN)
+            .await
+        {
+            Ok(rows) => rows,
+            Err(e) => return job_refused(&state, &ctx, &e),
+        }
+    };
+    let (phase, error) = match job.phase {
+        JobPhase::Uploading | JobPhase::Previewed => ("previewed", String::new()),
+        // Its server died: the counts are the dry run's, so only the message is shown.
+        JobPhase::Running if job.stopped => (
+            "stopped",
+            ctx.t("csv.stopped")
+                .replace("{line}", &job.next_line.to_string()),
+        ),
+        JobPhase::Running => ("running", String::new()),
+        JobPhase::Done => ("done", String::new()),
+        JobPhase::Failed => ("failed", job.error.clone()),
+    };
+    let m = &job.summary;
+    let p = JobPage {
+        c: Chrome::new(&ctx, &state, "csv.title", "users", "/users/import"),
+        id: job.id.clone(),
+        file_name: job.file_name.clone(),
+        mode: job.mode.clone(),
+        phase,
+        total: job.total,
+        done: job.done,
+        counts: [
+            m.created,
+            m.invited_to_join,
+            m.updated,
+            m.unchanged,
+            m.errors,
+        ],
+        more: job.reported.saturating_sub(rows.len() as u64),
+        rows,
+        error,
+        notices: Vec::new(),
     };
     page(StatusCode::OK, &p, &p.c, &[])
 }
 
-/// `GET /users/import/{job}/report.csv`: the report as CSV (the API's columns).
+/// One report line as CSV (the API's columns).
+fn csv_line(r: &ReportRow) -> Vec<u8> {
+    let mut out = csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let line = r.line.to_string();
+    let written = out.write_record([
+        line.as_str(),
+        &escape_cell(&r.email),
+        r.outcome.as_str(),
+        r.id.as_deref().unwrap_or_default(),
+        &escape_cell(&r.reason),
+    ]);
+    match (written, out.into_inner()) {
+        (Ok(()), Ok(bytes)) => bytes,
+        _ => Vec::new(),
+    }
+}
+
+/// `GET /users/import/{job}/report.csv`: the report as CSV (the API's columns), streamed from
+/// the database a page at a time.
 pub async fn report(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let s = match signed_in(&ctx) {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(job) = jobs::find(&id, &s.user.id.to_string()) else {
-        return not_found(&state, &ctx);
-    };
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let mut ok = out
-        .write_record(["Line", "Email", "Outcome", "Id", "Reason"])
-        .is_ok();
-    for r in &lock(&job).rows {
-        let line = r.line.to_string();
-        ok &= out
-            .write_record([
-                line.as_str(),
-                &escape_cell(&r.email),
-                r.outcome.as_str(),
-                r.id.as_deref().unwrap_or_default(),
-                &escape_cell(&r.reason),
-            ])
-            .is_ok();
+    if let Err(e) = state.service.import_job(&s.principal, &id).await {
+        return job_refused(&state, &ctx, &e);
     }
-    let Some(body) = out.into_inner().ok().filter(|_| ok) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
+    let service = state.service.clone();
+    let principal = s.principal.clone();
+    let head = b"Line,Email,Outcome,Id,Reason\r\n".to_vec();
+    // (the last line sent, whether the report is finished)
+    let pages = futures_util::stream::unfold((0u64, false), move |(after, finished)| {
+        let (service, principal, id) = (service.clone(), principal.clone(), id.clone());
+        async move {
+            if finished {
+                return None;
+            }
+            match service.import_job_rows(&principal, &id, after, PAGE).await {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let last = rows.last().map_or(after, |r| r.line);
+                    let full = rows.len() == PAGE as usize;
+                    let bytes: Vec<u8> = rows.iter().flat_map(csv_line).collect();
+                    Some((Ok::<_, std::io::Error>(bytes), (last, !full)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "portal import report failed midway");
+                    Some((Err(std::io::Error::other(e.to_string())), (after, true)))
+                }
+            }
+        }
+    });
+    let body = futures_util::StreamExt::chain(
+        futures_util::stream::once(std::future::ready(Ok(head))),
+        pages,
+    );
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -307,7 +268,7 @@ pub async fn report(State(state): State<WebState>, ctx: Ctx, Path(id): Path<Stri
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        body,
+        Body::from_stream(body),
     )
         .into_response()
 }

@@ -6,6 +6,7 @@ mod admin;
 mod advanced;
 mod billing;
 mod browser;
+mod import_jobs;
 mod integrations;
 mod meetings;
 mod profile;

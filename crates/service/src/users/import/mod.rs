@@ -10,6 +10,7 @@
 //! come out unchanged.
 
 mod file;
+pub mod jobs;
 mod plan;
 mod write;
 
@@ -29,7 +30,8 @@ use std::hash::{BuildHasher, RandomState};
 /// Rows per transaction of the writing pass: a crash loses at most this many.
 pub const IMPORT_BATCH: usize = 2000;
 
-/// A file to import, which the import reads twice.
+/// A file to import, which the import reads twice. The reader it opens is read on a blocking
+/// thread (`spawn_blocking`), so it may block.
 pub trait ImportSource: Sync {
     fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>>;
 }
@@ -109,7 +111,15 @@ pub trait ImportSink: Send {
     fn row(&mut self, row: &ReportRow) -> std::io::Result<()>;
     /// `rows` of the file are done in `pass`.
     fn progress(&mut self, _pass: Pass, _rows: u64) {}
+    /// Called after each batch of either pass, once its rows and progress are given: a sink
+    /// that keeps them somewhere slow (the database) saves them here, once per batch.
+    fn flush(&mut self) -> Flush<'_> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
+
+/// What [`ImportSink::flush`] returns.
+pub type Flush<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>;
 
 fn parse_mode(mode: Option<&str>) -> Result<CreateAction> {
     match mode.map(str::trim) {
@@ -119,15 +129,34 @@ fn parse_mode(mode: Option<&str>) -> Result<CreateAction> {
     }
 }
 
-fn read_batch(reader: &mut Reader, batch: &mut Vec<Row>) -> Result<()> {
-    batch.clear();
-    while batch.len() < IMPORT_BATCH {
-        match reader.next_row()? {
-            Some(row) => batch.push(row),
-            None => break,
+fn joined(e: tokio::task::JoinError) -> Error {
+    Error::Internal(format!("reading the import file: {e}"))
+}
+
+/// Opens `source` and reads its header, on a blocking thread (see [`ImportSource`]).
+async fn open_source(source: &dyn ImportSource) -> Result<Reader> {
+    let input = source
+        .open()
+        .map_err(|e| Error::Internal(format!("opening the import file: {e}")))?;
+    tokio::task::spawn_blocking(move || Reader::open(input))
+        .await
+        .map_err(joined)?
+}
+
+/// The next batch of rows (empty at the end), read on a blocking thread.
+async fn read_batch(mut reader: Reader, mut batch: Vec<Row>) -> Result<(Reader, Vec<Row>)> {
+    tokio::task::spawn_blocking(move || {
+        batch.clear();
+        while batch.len() < IMPORT_BATCH {
+            match reader.next_row()? {
+                Some(row) => batch.push(row),
+                None => break,
+            }
         }
-    }
-    Ok(())
+        Ok((reader, batch))
+    })
+    .await
+    .map_err(joined)?
 }
 
 fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> ReportRow {
@@ -209,15 +238,15 @@ impl Service {
         &self,
         actor: &Actor<'_>,
         ctx: &Context<'_>,
-        mut reader: Reader,
+        reader: Reader,
         duplicates: &HashMap<u64, u64>,
         summary: &mut ImportSummary,
         sink: &mut dyn ImportSink,
     ) -> Result<()> {
-        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let (mut reader, mut batch) = (reader, Vec::with_capacity(IMPORT_BATCH));
         let mut done = 0u64;
         loop {
-            read_batch(&mut reader, &mut batch)?;
+            (reader, batch) = read_batch(reader, batch).await?;
             if batch.is_empty() {
                 return Ok(());
             }
@@ -232,6 +261,7 @@ impl Service {
                 sink.row(&report(p, summary, id)).map_err(sink_error)?;
             }
             sink.progress(Pass::Write, done);
+            sink.flush().await?;
         }
     }
 
@@ -284,11 +314,6 @@ impl Service {
     ) -> Result<ImportSummary> {
         require(principal, Privilege::UserAdd)?;
         let mode = parse_mode(options.mode.as_deref())?;
-        let open = |s: &dyn ImportSource| {
-            s.open()
-                .map_err(|e| Error::Internal(format!("opening the import file: {e}")))
-                .and_then(Reader::open)
-        };
         // On PostgreSQL the check pass reads inside a transaction (it writes nothing) so that
         // its batch lookups get plans for the table's real size; on SQLite a transaction would
         // hold the writer, so it reads from the pool.
@@ -314,11 +339,11 @@ impl Service {
             dry_run: options.dry_run,
             ..ImportSummary::default()
         };
-        let mut reader = open(source)?;
+        let mut reader = open_source(source).await?;
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut done = 0u64;
         loop {
-            read_batch(&mut reader, &mut batch)?;
+            (reader, batch) = read_batch(reader, batch).await?;
             if batch.is_empty() {
                 break;
             }
@@ -351,8 +376,10 @@ impl Service {
                 }
             }
             sink.progress(Pass::Check, done);
+            sink.flush().await?;
         }
         drop(seen);
+        drop(reader);
         let a = &ctx.account;
         let pools = [
             ("Licensed", a.licensed_used, a.seats.licensed),
@@ -369,7 +396,7 @@ impl Service {
         }
 
         // Pass 2: each batch again, in its own transaction.
-        let reader = open(source)?;
+        let reader = open_source(source).await?;
         self.db.bulk_writes(true).await?;
         let written = self
             .write_pass(actor, &ctx, reader, &duplicates, &mut summary, sink)

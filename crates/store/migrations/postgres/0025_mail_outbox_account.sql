@@ -1,0 +1,2 @@
+-- Schema v25 (postgres): the portal's Mail outbox lists one account's newest messages.
+CREATE INDEX mail_outbox_account ON mail_outbox (account_id, id);
