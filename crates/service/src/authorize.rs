@@ -8,8 +8,8 @@
 
 use crate::{hashing, Error, Service};
 use roster_domain::oauth_grant::{
-    describe_scope, is_s256_challenge, sign_flow, verify_flow, with_query, CODE_TTL_SECS,
-    FLOW_TTL_SECS,
+    describe_scope, is_s256_challenge, sign_flow, verify_flow, with_query, FlowError,
+    CODE_TTL_SECS, FLOW_TTL_SECS,
 };
 use roster_domain::{AppKind, AppStatus, ClientId, Email, Scopes, Secret, UserId, UserStatus};
 use roster_store::oauth::{self, AppRecord};
@@ -39,18 +39,49 @@ pub struct AuthorizeParams {
 pub enum AuthorizeError {
     /// Shown as an error page with this HTTP status, never redirected (unknown client, redirect
     /// URI mismatch, an expired or forged form, a member approving for everyone).
-    Page {
-        status: u16,
-        message: String,
-    },
+    Page { status: u16, refusal: Refusal },
     /// Sent back to the app: the redirect URI with `error=…` and the untouched `state`.
     Redirect(String),
-    /// The sign-in failed: show the form again with this message.
-    SignIn {
-        message: String,
-        flow: String,
-    },
+    /// The sign-in failed: show the form again with this refusal.
+    SignIn { refusal: Refusal, flow: String },
     Internal(Error),
+}
+
+/// What the authorization pages tell the person; the words are the English ones (pages
+/// translate by the variant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("This sign-in form is not valid. Start again from the app.")]
+    FormInvalid,
+    #[error("This sign-in form has expired. Start again from the app.")]
+    FormExpired,
+    #[error("Unknown client: this app is not registered with Roster (check client_id).")]
+    UnknownClient,
+    #[error("The redirect_uri does not match any redirect URI registered for this app (they must match exactly).")]
+    RedirectMismatch,
+    #[error("Wrong email or password.")]
+    WrongCredentials,
+    #[error("Too many failed sign-ins for this email: wait 15 minutes and try again.")]
+    Throttled,
+    #[error("Your user is not active.")]
+    NotActive,
+    #[error("The app's redirect URIs changed: start again from the app.")]
+    RedirectsChanged,
+    #[error("Sign in first. Start again from the app.")]
+    SignInFirst,
+    #[error("Only an Owner or Admin of the account can approve this app for everyone. Nothing was granted.")]
+    AccountNeedsAdmin,
+    #[error("This app was approved at the same moment in another window: start again from the app.")]
+    ApprovedElsewhere,
+}
+
+impl From<FlowError> for Refusal {
+    fn from(e: FlowError) -> Self {
+        match e {
+            FlowError::Invalid => Self::FormInvalid,
+            FlowError::Expired => Self::FormExpired,
+        }
+    }
 }
 
 impl From<Error> for AuthorizeError {
@@ -67,11 +98,8 @@ impl From<roster_store::Error> for AuthorizeError {
 
 type Result<T> = std::result::Result<T, AuthorizeError>;
 
-fn page(status: u16, message: impl Into<String>) -> AuthorizeError {
-    AuthorizeError::Page {
-        status,
-        message: message.into(),
-    }
+fn page(status: u16, refusal: Refusal) -> AuthorizeError {
+    AuthorizeError::Page { status, refusal }
 }
 
 /// The request in flight, as signed into the forms.
@@ -157,16 +185,16 @@ impl Service {
     async fn open(&self, signed: &str) -> Result<Flow> {
         let key = self.flow_key().await?;
         let json = verify_flow(key.as_bytes(), signed, self.now().unix_timestamp())
-            .map_err(|e| page(400, e.to_string()))?;
+            .map_err(|e| page(400, e.into()))?;
         serde_json::from_str(&json)
-            .map_err(|_| page(400, "This form is not valid. Start again from the app."))
+            .map_err(|_| page(400, Refusal::FormInvalid))
     }
 
     async fn installable_app(&self, client_id: Option<&str>) -> Result<AppRecord> {
         let unknown = || {
             page(
                 400,
-                "Unknown client: this app is not registered with Roster (check client_id).",
+                Refusal::UnknownClient,
             )
         };
         let id = client_id
@@ -189,7 +217,7 @@ impl Service {
             _ => {
                 return Err(page(
                     400,
-                    "The redirect_uri does not match any redirect URI registered for this app (they must match exactly).",
+                    Refusal::RedirectMismatch,
                 ))
             }
         };
@@ -290,19 +318,19 @@ impl Service {
         if flow.u.is_some() {
             return Err(page(
                 400,
-                "This form is not valid. Start again from the app.",
+                Refusal::FormInvalid,
             ));
         }
-        let retry = |message: &str| AuthorizeError::SignIn {
-            message: message.to_owned(),
+        let retry = |refusal: Refusal| AuthorizeError::SignIn {
+            refusal,
             flow: signed.to_owned(),
         };
         let Ok(email) = Email::parse(email.trim()) else {
-            return Err(retry("Wrong email or password."));
+            return Err(retry(Refusal::WrongCredentials));
         };
         if self.throttled(email.as_str()) {
             return Err(retry(
-                "Too many failed sign-ins for this email: wait 15 minutes and try again.",
+                Refusal::Throttled,
             ));
         }
         let user = {
@@ -319,7 +347,7 @@ impl Service {
         };
         let Some(user) = user.filter(|_| ok) else {
             self.record_failure(email.as_str());
-            return Err(retry("Wrong email or password."));
+            return Err(retry(Refusal::WrongCredentials));
         };
         self.consent_for(flow, user).await
     }
@@ -334,7 +362,7 @@ impl Service {
         let signed = self.begin_authorize(p).await?.flow;
         let flow = self.open(&signed).await?;
         if user.status != UserStatus::Active {
-            return Err(page(403, "Your user is not active."));
+            return Err(page(403, Refusal::NotActive));
         }
         self.consent_for(flow, user.clone()).await
     }
@@ -395,7 +423,7 @@ impl Service {
         if !app.redirect_uris.contains(&flow.r) {
             return Err(page(
                 400,
-                "The app's redirect URIs changed: start again from the app.",
+                Refusal::RedirectsChanged,
             ));
         }
         Ok(app)
@@ -405,7 +433,7 @@ impl Service {
     pub async fn authorize_decide(&self, signed: &str, decision: Decision) -> Result<String> {
         let flow = self.open(signed).await?;
         let Some(user_id) = flow.u.clone() else {
-            return Err(page(400, "Sign in first. Start again from the app."));
+            return Err(page(400, Refusal::SignInFirst));
         };
         let app = self.flow_app(&flow).await?;
         if decision == Decision::Deny {
@@ -425,7 +453,7 @@ impl Service {
             Decision::Account => {
                 return Err(page(
                     403,
-                    "Only an Owner or Admin of the account can approve this app for everyone. Nothing was granted.",
+                    Refusal::AccountNeedsAdmin,
                 ))
             }
             _ => {
@@ -468,7 +496,7 @@ impl Service {
                         // Another approval of the same install won the race; it stands.
                         return Err(page(
                                 409,
-                                "This app was approved at the same moment in another window: start again from the app.",
+                                Refusal::ApprovedElsewhere,
                             ));
                     }
                     return Err(e.into());

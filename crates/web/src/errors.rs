@@ -13,23 +13,7 @@ use roster_domain::language::Language;
 use roster_service::portal::Session;
 use roster_service::Error;
 
-/// A service error for the person who caused it, in their language. Messages without a
-/// translation keep the service's (English) words after a translated lead.
-pub fn describe(lang: Language, e: &Error) -> String {
-    let t = |k| i18n::text(lang, k).to_owned();
-    match e {
-        Error::EmailTaken(_) => t("err.email_taken"),
-        Error::NoPrivilege => t("err.no_privilege"),
-        Error::SeatsExhausted(pool) => format!("{} ({pool})", t("err.seats")),
-        Error::UserNotFound(_) | Error::GroupNotFound(_) | Error::RoleNotFound(_) => {
-            t("err.not_found")
-        }
-        Error::AdminStatusLocked => t("err.admin_status"),
-        Error::InvalidInput { message, .. } => format!("{} {message}", t("err.invalid")),
-        Error::Internal(_) => t("common.error"),
-        other => other.to_string(),
-    }
-}
+pub use crate::describe::describe;
 
 /// The field a service error concerns, when it names one (to show the message next to it).
 pub fn field(e: &Error) -> Option<&'static str> {
