@@ -70,7 +70,7 @@ fn join_form(
     join: &JoinInfo,
     error: Option<&str>,
 ) -> String {
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     let error = alert(error);
     let refund = join
         .refund
@@ -142,7 +142,7 @@ fn form(
     last: &str,
     error: Option<&str>,
 ) -> String {
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     let error = alert(error);
     let email = strong(info.email.as_str());
     let intro = if info.signup {
@@ -253,7 +253,7 @@ pub async fn submit(
     Form(f): Form<ActivateForm>,
 ) -> Response {
     let lang = of_request(&headers, None);
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     let token = f.token.unwrap_or_default();
     let first = f.first_name.unwrap_or_default();
     let last = f.last_name.unwrap_or_default();

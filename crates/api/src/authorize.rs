@@ -43,7 +43,7 @@ fn html(status: StatusCode, body: String) -> Response {
 }
 
 fn sign_in_form(lang: Language, app_name: &str, flow: &str, error: Option<&str>) -> String {
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
@@ -70,7 +70,7 @@ fn sign_in_form(lang: Language, app_name: &str, flow: &str, error: Option<&str>)
 }
 
 fn consent(lang: Language, c: &ConsentPage) -> String {
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     let scopes: String = c
         .scopes
         .iter()
@@ -147,7 +147,7 @@ fn refusal_key(r: Refusal) -> &'static str {
 }
 
 fn refused(lang: Language, e: AuthorizeError) -> Response {
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     match e {
         AuthorizeError::Page { status, refusal } => html(
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),

@@ -34,7 +34,7 @@ fn closed(lang: Language) -> Response {
 }
 
 fn form(lang: Language, email: &str, error: Option<&str>) -> String {
-    let t = |k| text(lang, k);
+    let t = |k: &str| text(lang, k);
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
