@@ -32,10 +32,6 @@ pub struct ActivateForm {
     pub join: Option<String>,
 }
 
-pub(crate) fn page(title: &str, body: &str) -> String {
-    page_in(Language::English, title, body)
-}
-
 /// A small page in `lang`: the activation, sign-up, OAuth and meeting-join pages share it.
 pub(crate) fn page_in(lang: Language, title: &str, body: &str) -> String {
     format!(

@@ -163,7 +163,12 @@ fn refused(lang: Language, e: AuthorizeError) -> Response {
         AuthorizeError::Redirect(to) => Redirect::to(&to).into_response(),
         AuthorizeError::SignIn { refusal, flow } => html(
             StatusCode::UNAUTHORIZED,
-            sign_in_form(lang, t("oauth.the_app"), &flow, Some(t(refusal_key(refusal)))),
+            sign_in_form(
+                lang,
+                t("oauth.the_app"),
+                &flow,
+                Some(t(refusal_key(refusal))),
+            ),
         ),
         AuthorizeError::Internal(e) => {
             tracing::error!(error = %e, "authorize failed");
@@ -215,7 +220,10 @@ pub async fn authorize(
     }
     let lang = of_request(&headers, None);
     match state.service.begin_authorize(params).await {
-        Ok(p) => html(StatusCode::OK, sign_in_form(lang, &p.app_name, &p.flow, None)),
+        Ok(p) => html(
+            StatusCode::OK,
+            sign_in_form(lang, &p.app_name, &p.flow, None),
+        ),
         Err(e) => refused(lang, e),
     }
 }

@@ -86,7 +86,10 @@ pub async fn submit(
                 fill(
                     lang,
                     "signup.sent",
-                    &[("email", &format!("<strong>{}</strong>", escape(email.trim())))]
+                    &[(
+                        "email",
+                        &format!("<strong>{}</strong>", escape(email.trim()))
+                    )]
                 )
             ),
         ))

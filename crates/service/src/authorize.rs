@@ -39,11 +39,17 @@ pub struct AuthorizeParams {
 pub enum AuthorizeError {
     /// Shown as an error page with this HTTP status, never redirected (unknown client, redirect
     /// URI mismatch, an expired or forged form, a member approving for everyone).
-    Page { status: u16, refusal: Refusal },
+    Page {
+        status: u16,
+        refusal: Refusal,
+    },
     /// Sent back to the app: the redirect URI with `error=…` and the untouched `state`.
     Redirect(String),
     /// The sign-in failed: show the form again with this refusal.
-    SignIn { refusal: Refusal, flow: String },
+    SignIn {
+        refusal: Refusal,
+        flow: String,
+    },
     Internal(Error),
 }
 
@@ -71,7 +77,9 @@ pub enum Refusal {
     SignInFirst,
     #[error("Only an Owner or Admin of the account can approve this app for everyone. Nothing was granted.")]
     AccountNeedsAdmin,
-    #[error("This app was approved at the same moment in another window: start again from the app.")]
+    #[error(
+        "This app was approved at the same moment in another window: start again from the app."
+    )]
     ApprovedElsewhere,
 }
 
@@ -186,17 +194,11 @@ impl Service {
         let key = self.flow_key().await?;
         let json = verify_flow(key.as_bytes(), signed, self.now().unix_timestamp())
             .map_err(|e| page(400, e.into()))?;
-        serde_json::from_str(&json)
-            .map_err(|_| page(400, Refusal::FormInvalid))
+        serde_json::from_str(&json).map_err(|_| page(400, Refusal::FormInvalid))
     }
 
     async fn installable_app(&self, client_id: Option<&str>) -> Result<AppRecord> {
-        let unknown = || {
-            page(
-                400,
-                Refusal::UnknownClient,
-            )
-        };
+        let unknown = || page(400, Refusal::UnknownClient);
         let id = client_id
             .map(str::trim)
             .and_then(ClientId::parse)
@@ -214,12 +216,7 @@ impl Service {
         let redirect = match p.redirect_uri.as_deref() {
             Some(r) if app.redirect_uris.iter().any(|u| u == r) => r.to_owned(),
             None if app.redirect_uris.len() == 1 => app.redirect_uris.concat(),
-            _ => {
-                return Err(page(
-                    400,
-                    Refusal::RedirectMismatch,
-                ))
-            }
+            _ => return Err(page(400, Refusal::RedirectMismatch)),
         };
         let mut flow = Flow {
             c: app.client_id.as_str().to_owned(),
@@ -316,10 +313,7 @@ impl Service {
     ) -> Result<ConsentPage> {
         let flow = self.open(signed).await?;
         if flow.u.is_some() {
-            return Err(page(
-                400,
-                Refusal::FormInvalid,
-            ));
+            return Err(page(400, Refusal::FormInvalid));
         }
         let retry = |refusal: Refusal| AuthorizeError::SignIn {
             refusal,
@@ -329,9 +323,7 @@ impl Service {
             return Err(retry(Refusal::WrongCredentials));
         };
         if self.throttled(email.as_str()) {
-            return Err(retry(
-                Refusal::Throttled,
-            ));
+            return Err(retry(Refusal::Throttled));
         }
         let user = {
             let mut conn = self.db.read().await?;
@@ -421,10 +413,7 @@ impl Service {
     async fn flow_app(&self, flow: &Flow) -> Result<AppRecord> {
         let app = self.installable_app(Some(&flow.c)).await?;
         if !app.redirect_uris.contains(&flow.r) {
-            return Err(page(
-                400,
-                Refusal::RedirectsChanged,
-            ));
+            return Err(page(400, Refusal::RedirectsChanged));
         }
         Ok(app)
     }
@@ -450,60 +439,47 @@ impl Service {
             Decision::Account if app.kind == AppKind::Account && user.role.is_admin() => {
                 (None, asked)
             }
-            Decision::Account => {
-                return Err(page(
-                    403,
-                    Refusal::AccountNeedsAdmin,
-                ))
-            }
+            Decision::Account => return Err(page(403, Refusal::AccountNeedsAdmin)),
             _ => {
                 let s = personal_scopes(&asked, &user);
                 if s.is_empty() {
-                    return Err(flow.error(
-                        "invalid_scope",
-                        "every requested scope needs an admin role",
-                    ));
+                    return Err(
+                        flow.error("invalid_scope", "every requested scope needs an admin role")
+                    );
                 }
                 (Some(&user.id), s)
             }
         };
-        let install = match installs::find_live_install(
-            &mut tx,
-            &app.id,
-            &app.account_id,
-            install_user,
-        )
-        .await?
-        {
-            Some(i) => {
-                installs::set_install_scopes(&mut tx, &i.id, &scopes.to_text()).await?;
-                i
-            }
-            None => {
-                let i = InstallRecord {
-                    id: UserId::generate().to_string(),
-                    app_id: app.id.clone(),
-                    account_id: app.account_id.clone(),
-                    user_id: install_user.cloned(),
-                    approved_by: user.id.clone(),
-                    scopes: scopes.to_text(),
-                    created_at: at,
-                    revoked_at: None,
-                    revoke_reason: None,
-                };
-                if let Err(e) = installs::insert_install(&mut tx, &i).await {
-                    if matches!(e, roster_store::Error::Unique(_)) {
-                        // Another approval of the same install won the race; it stands.
-                        return Err(page(
-                                409,
-                                Refusal::ApprovedElsewhere,
-                            ));
-                    }
-                    return Err(e.into());
+        let install =
+            match installs::find_live_install(&mut tx, &app.id, &app.account_id, install_user)
+                .await?
+            {
+                Some(i) => {
+                    installs::set_install_scopes(&mut tx, &i.id, &scopes.to_text()).await?;
+                    i
                 }
-                i
-            }
-        };
+                None => {
+                    let i = InstallRecord {
+                        id: UserId::generate().to_string(),
+                        app_id: app.id.clone(),
+                        account_id: app.account_id.clone(),
+                        user_id: install_user.cloned(),
+                        approved_by: user.id.clone(),
+                        scopes: scopes.to_text(),
+                        created_at: at,
+                        revoked_at: None,
+                        revoke_reason: None,
+                    };
+                    if let Err(e) = installs::insert_install(&mut tx, &i).await {
+                        if matches!(e, roster_store::Error::Unique(_)) {
+                            // Another approval of the same install won the race; it stands.
+                            return Err(page(409, Refusal::ApprovedElsewhere));
+                        }
+                        return Err(e.into());
+                    }
+                    i
+                }
+            };
         let code = Secret::token();
         installs::insert_code(
             &mut tx,

@@ -256,7 +256,10 @@ mod tests {
         assert!(!email.contains("email must"), "{email}");
         let token = describe(
             Language::Polish,
-            &e("token", &"this reset link is not valid: it was used already"),
+            &e(
+                "token",
+                &"this reset link is not valid: it was used already",
+            ),
         );
         assert!(!token.contains("reset link"), "{token}");
         let long = describe(ru, &e("job_title", &"must be at most 128 characters"));

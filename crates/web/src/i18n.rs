@@ -75,7 +75,11 @@ pub fn of_request(headers: &axum::http::HeaderMap, profile: Option<&str>) -> Lan
     let accept = headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    choose(crate::ctx::cookie(headers, crate::ctx::LANG_COOKIE), profile, accept)
+    choose(
+        crate::ctx::cookie(headers, crate::ctx::LANG_COOKIE),
+        profile,
+        accept,
+    )
 }
 
 /// `key`'s text with each `{name}` replaced by its value (values are inserted as given: escape
@@ -97,7 +101,11 @@ pub fn scope_words(lang: Language, scope: &str) -> String {
     }
     let mut parts = scope.split(':');
     let family = parts.next().unwrap_or(scope).replace('_', " ");
-    let verb = if parts.next() == Some("read") { "read" } else { "write" };
+    let verb = if parts.next() == Some("read") {
+        "read"
+    } else {
+        "write"
+    };
     let whose = if roster_domain::oauth_grant::is_admin_scope(scope) {
         "admin"
     } else {
@@ -105,7 +113,11 @@ pub fn scope_words(lang: Language, scope: &str) -> String {
     };
     format!(
         "{} ({scope})",
-        fill(lang, &format!("scope.any.{verb}_{whose}"), &[("family", &family)])
+        fill(
+            lang,
+            &format!("scope.any.{verb}_{whose}"),
+            &[("family", &family)]
+        )
     )
 }
 

@@ -62,7 +62,13 @@ async fn drives_the_portal_in_chromium(backend: Backend) {
     // The accessibility audit ran on the pages (each named in the script).
     let audited = stdout
         .lines()
-        .find_map(|l| l.strip_prefix("a11y: ")?.split(' ').next()?.parse::<u32>().ok())
+        .find_map(|l| {
+            l.strip_prefix("a11y: ")?
+                .split(' ')
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
         .unwrap_or(0);
     assert!(audited >= 20, "{stdout}");
     // What the browser did is in the database.

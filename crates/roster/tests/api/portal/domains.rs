@@ -61,7 +61,11 @@ async fn the_default_type_offers_only_what_the_service_takes(backend: Backend) {
     }
     b.post(
         "/users/advanced/domains/acme.test",
-        &[("csrf", &csrf), ("default_type", "2"), ("default_group", "")],
+        &[
+            ("csrf", &csrf),
+            ("default_type", "2"),
+            ("default_group", ""),
+        ],
     )
     .await;
     let stored = "SELECT CAST(default_type AS TEXT) FROM managed_domains";

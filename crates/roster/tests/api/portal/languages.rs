@@ -214,7 +214,11 @@ async fn oauth_and_integrations_pages_speak_the_user_language(backend: Backend) 
     for lang in ["ru", "fr"] {
         // The consent page, for the signed-in owner, with the scopes in plain words.
         let consent = get_both(&app, &owner, lang, &link).await;
-        assert!(consent.body.contains("name=\"decision\""), "{}", consent.body);
+        assert!(
+            consent.body.contains("name=\"decision\""),
+            "{}",
+            consent.body
+        );
         // Signed out: the sign-in form; a wrong password; a forged form; an unknown client.
         let form = get_both(&app, &anon, lang, &link).await;
         let flow = hidden(&form.body, "flow").unwrap().replace("&amp;", "&");
