@@ -1,7 +1,7 @@
 //! Every page a portal user can reach speaks the chosen language: the activation page, the
-//! OAuth sign-in and consent pages, the reset page, the Integrations pages, and the service's
-//! refusals shown on them. Each page is fetched in English and in another language; no
-//! sentence of the English page may remain in the other.
+//! OAuth sign-in and consent pages, the reset page, a meeting's join page, the Integrations
+//! pages, and the service's refusals shown on them. Each page is fetched in English and in
+//! another language; no sentence of the English page may remain in the other.
 
 use super::browser::{hidden, Browser, Page};
 use super::{member, set_up, OWNER};
@@ -17,6 +17,7 @@ const KEPT: &[&str] = &[
     "new@acme.test",
     "mia@acme.test",
     "Mia Lee",
+    "Physics",
     CB,
 ];
 
@@ -209,6 +210,30 @@ async fn oauth_and_integrations_pages_speak_the_user_language(backend: Backend) 
         .replace("&amp;", "&")
         .replace("&#38;", "&");
     let mia = member(&app, &mut owner, "mia@acme.test").await;
+    let csrf_m = owner.get("/meetings").await.csrf();
+    let scheduled = owner
+        .post(
+            "/meetings",
+            &[
+                ("csrf", csrf_m.as_str()),
+                ("topic", "Physics"),
+                ("start_time", "2035-01-01T10:00"),
+                ("duration", "30"),
+                ("repeat", "none"),
+            ],
+        )
+        .await;
+    assert!(scheduled.status < 400, "{}", scheduled.body);
+    let meetings = owner.get("/meetings").await;
+    let meeting = meetings
+        .body
+        .split("action=\"/meetings/")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{}", meetings.body))
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let anon = Browser::new(&app.base);
     let apps_before = app.db.count("oauth_apps").await;
     for lang in ["ru", "fr"] {
@@ -248,6 +273,9 @@ async fn oauth_and_integrations_pages_speak_the_user_language(backend: Backend) 
         .await;
         // A member asked to approve an account app: the admin link, in the language.
         get_both(&app, &mia, lang, &link).await;
+        // The meeting's join page, and one for no such meeting.
+        get_both(&app, &anon, lang, &format!("/j/{meeting}")).await;
+        get_both(&app, &anon, lang, "/j/1234567890").await;
         // The Integrations pages.
         get_both(&app, &owner, lang, "/integrations").await;
         get_both(&app, &owner, lang, &format!("/integrations/apps/{id}")).await;
