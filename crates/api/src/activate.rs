@@ -1,16 +1,19 @@
 //! `/activate`: the page an invited person reaches from their mail. Server-rendered, no
 //! JavaScript: a form for name and password, then a confirmation, or a page that says why the
-//! link cannot be used.
+//! link cannot be used; in the portal's language (its switcher's cookie, else the browser's).
 
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use roster_domain::html::escape;
+use roster_domain::language::Language;
 use roster_service::activation::ActivationInfo;
 use roster_service::joining::JoinInfo;
 use roster_service::Error;
+use roster_web::describe::describe;
+use roster_web::i18n::{fill, of_request, text};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -29,14 +32,16 @@ pub struct ActivateForm {
     pub join: Option<String>,
 }
 
-pub(crate) fn page(title: &str, body: &str) -> String {
+/// A small page in `lang`: the activation, sign-up, OAuth and meeting-join pages share it.
+pub(crate) fn page_in(lang: Language, title: &str, body: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · Roster</title><style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}\
          label{{display:block;margin:.8rem 0 .2rem}}input{{width:100%;padding:.4rem;box-sizing:border-box}}\
          button{{margin-top:1rem;padding:.5rem 1rem}}.error{{color:#a00;border:1px solid #a00;padding:.5rem}}</style></head>\
-         <body><h1>{}</h1>{body}</body></html>",
+         <body><main><h1>{}</h1>{body}</main></body></html>",
+        lang.code(),
         escape(title),
         escape(title)
     )
@@ -48,49 +53,71 @@ fn alert(error: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+fn strong(s: &str) -> String {
+    format!("<strong>{}</strong>", escape(s))
+}
+
 /// The page for someone who already has a standalone account: what moves, and a confirmation
 /// with their current password.
-fn join_form(token: &str, info: &ActivationInfo, join: &JoinInfo, error: Option<&str>) -> String {
+fn join_form(
+    lang: Language,
+    token: &str,
+    info: &ActivationInfo,
+    join: &JoinInfo,
+    error: Option<&str>,
+) -> String {
+    let t = |k: &str| text(lang, k);
     let error = alert(error);
     let refund = join
         .refund
         .as_ref()
         .map(|r| {
             format!(
-                "<li>The unused part of your paid plan is refunded: <strong>{}</strong>.</li>",
-                escape(r)
+                "<li>{}</li>",
+                fill(lang, "act.join_refund", &[("amount", &strong(r))])
             )
         })
         .unwrap_or_default();
     let password = if join.needs_password {
-        "<label for=\"password\">Your current Roster password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">"
+        format!(
+            "<label for=\"password\">{}</label>\
+             <input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">",
+            t("act.join_password")
+        )
     } else {
-        ""
+        String::new()
     };
-    page(
-        "Join an organisation",
+    let account = strong(&info.account_name);
+    page_in(
+        lang,
+        t("act.join_title"),
         &format!(
-            "<p><strong>{}</strong> invites you (<strong>{}</strong>) to join their account. You already have \
-             a Roster account, <strong>{}</strong>; accepting moves it into theirs.</p>{error}\
-             <ul><li>Your profile, meetings, recordings, contacts, chat history and settings come with you \
-             (where the organisation locks a setting, its choice applies).</li>\
-             <li>Your licences and reports stay behind; the organisation gives you its own.</li>\
-             <li>Your current account is closed.</li>{refund}</ul>\
+            "<p>{}</p>{error}\
+             <ul><li>{}</li><li>{}</li><li>{}</li>{refund}</ul>\
              <form method=\"post\" action=\"/activate\">\
              <input type=\"hidden\" name=\"token\" value=\"{}\"><input type=\"hidden\" name=\"join\" value=\"1\">\
-             {password}<button type=\"submit\">Join {}</button></form>",
-            escape(&info.account_name),
-            escape(info.email.as_str()),
-            escape(&join.from_account_name),
+             {password}<button type=\"submit\">{}</button></form>",
+            fill(
+                lang,
+                "act.join_intro",
+                &[
+                    ("account", &account),
+                    ("email", &strong(info.email.as_str())),
+                    ("own", &strong(&join.from_account_name)),
+                ]
+            ),
+            t("act.join_data"),
+            t("act.join_licences"),
+            t("act.join_closed"),
             escape(token),
-            escape(&info.account_name),
+            fill(lang, "act.join_submit", &[("account", &escape(&info.account_name))]),
         ),
     )
 }
 
 /// The form for this link: a new person's name and password, or a join.
 fn form_for(
+    lang: Language,
     token: &str,
     info: &ActivationInfo,
     first: &str,
@@ -98,52 +125,58 @@ fn form_for(
     error: Option<&str>,
 ) -> String {
     match &info.joining {
-        Some(join) => join_form(token, info, join, error),
-        None => form(token, info, first, last, error),
+        Some(join) => join_form(lang, token, info, join, error),
+        None => form(lang, token, info, first, last, error),
     }
 }
 
 fn form(
+    lang: Language,
     token: &str,
     info: &ActivationInfo,
     first: &str,
     last: &str,
     error: Option<&str>,
 ) -> String {
+    let t = |k: &str| text(lang, k);
     let error = alert(error);
+    let email = strong(info.email.as_str());
     let intro = if info.signup {
-        format!(
-            "Your own Roster account for <strong>{}</strong> is one step away. Choose your name and a password.",
-            escape(info.email.as_str())
-        )
+        fill(lang, "act.intro_signup", &[("email", &email)])
     } else {
-        format!(
-            "{} invited <strong>{}</strong> to Roster. Choose your name and a password.",
-            escape(&info.account_name),
-            escape(info.email.as_str())
+        fill(
+            lang,
+            "act.intro_invited",
+            &[("account", &escape(&info.account_name)), ("email", &email)],
         )
     };
-    page(
-        "Activate your account",
+    page_in(
+        lang,
+        t("act.title"),
         &format!(
-            "<p>{}</p>{error}\
+            "<p>{intro}</p>{error}\
              <form method=\"post\" action=\"/activate\">\
              <input type=\"hidden\" name=\"token\" value=\"{}\">\
-             <label for=\"first_name\">First name</label><input id=\"first_name\" name=\"first_name\" value=\"{}\" required maxlength=\"64\">\
-             <label for=\"last_name\">Last name</label><input id=\"last_name\" name=\"last_name\" value=\"{}\" required maxlength=\"64\">\
-             <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" required minlength=\"8\" maxlength=\"32\">\
-             <label for=\"confirm\">Password again</label><input id=\"confirm\" name=\"confirm\" type=\"password\" required>\
-             <p><small>8 to 32 characters, with a letter and a number, upper- and lower-case letters.</small></p>\
-             <button type=\"submit\">Activate</button></form>",
-            intro,
+             <label for=\"first_name\">{}</label><input id=\"first_name\" name=\"first_name\" value=\"{}\" required maxlength=\"64\" autocomplete=\"given-name\">\
+             <label for=\"last_name\">{}</label><input id=\"last_name\" name=\"last_name\" value=\"{}\" required maxlength=\"64\" autocomplete=\"family-name\">\
+             <label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" required minlength=\"8\" maxlength=\"32\" autocomplete=\"new-password\" aria-describedby=\"password-hint\">\
+             <label for=\"confirm\">{}</label><input id=\"confirm\" name=\"confirm\" type=\"password\" required autocomplete=\"new-password\">\
+             <p id=\"password-hint\"><small>{}</small></p>\
+             <button type=\"submit\">{}</button></form>",
             escape(token),
+            t("act.first_name"),
             escape(first),
+            t("act.last_name"),
             escape(last),
+            t("act.password"),
+            t("act.confirm"),
+            t("act.password_hint"),
+            t("act.submit"),
         ),
     )
 }
 
-fn refused(e: &Error) -> Response {
+fn refused(lang: Language, e: &Error) -> Response {
     let status = match e {
         Error::InvitationNotFound => StatusCode::NOT_FOUND,
         Error::InvitationExpired(_) => StatusCode::GONE,
@@ -154,25 +187,31 @@ fn refused(e: &Error) -> Response {
         }
         _ => StatusCode::BAD_REQUEST,
     };
-    let message = match e {
-        Error::Internal(_) => "Something went wrong on our side. Try again in a moment.".to_owned(),
-        other => other.to_string(),
-    };
     (
         status,
-        Html(page(
-            "This link cannot be used",
-            &format!("<p class=\"error\" role=\"alert\">{}</p>", escape(&message)),
+        Html(page_in(
+            lang,
+            text(lang, "act.refused_title"),
+            &format!(
+                "<p class=\"error\" role=\"alert\">{}</p>",
+                escape(&describe(lang, e))
+            ),
         )),
     )
         .into_response()
 }
 
 /// `GET /activate?token=…`
-pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let lang = of_request(&headers, None);
     let token = q.token.unwrap_or_default();
     match state.service.check_activation(&token).await {
         Ok(info) => Html(form_for(
+            lang,
             &token,
             &info,
             &info.first_name,
@@ -180,82 +219,109 @@ pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) ->
             None,
         ))
         .into_response(),
-        Err(e) => refused(&e),
+        Err(e) => refused(lang, &e),
     }
 }
 
 /// The form again, with what was typed and what was wrong.
-async fn again(state: &AppState, token: &str, first: &str, last: &str, message: &str) -> Response {
+async fn again(
+    lang: Language,
+    state: &AppState,
+    token: &str,
+    first: &str,
+    last: &str,
+    message: &str,
+) -> Response {
     match state.service.check_activation(token).await {
         Ok(info) => (
             StatusCode::BAD_REQUEST,
-            Html(form_for(token, &info, first, last, Some(message))),
+            Html(form_for(lang, token, &info, first, last, Some(message))),
         )
             .into_response(),
-        Err(e) => refused(&e),
+        Err(e) => refused(lang, &e),
     }
 }
 
 /// `POST /activate` (form).
-pub async fn submit(State(state): State<AppState>, Form(f): Form<ActivateForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<ActivateForm>,
+) -> Response {
+    let lang = of_request(&headers, None);
+    let t = |k: &str| text(lang, k);
     let token = f.token.unwrap_or_default();
     let first = f.first_name.unwrap_or_default();
     let last = f.last_name.unwrap_or_default();
     let password = f.password.unwrap_or_default();
     if f.join.is_some() {
         return match state.service.accept_join(&token, &password).await {
-            Ok(info) => Html(page(
-                "Welcome to your organisation",
+            Ok(info) => Html(page_in(
+                lang,
+                t("act.welcome_join_title"),
                 &format!(
-                    "<p>You ({}) are now a member of <strong>{}</strong>, with your data.</p>",
-                    escape(info.email.as_str()),
-                    escape(&info.account_name)
+                    "<p>{}</p>",
+                    fill(
+                        lang,
+                        "act.welcome_join",
+                        &[
+                            ("email", &escape(info.email.as_str())),
+                            ("account", &strong(&info.account_name)),
+                        ]
+                    )
                 ),
             ))
             .into_response(),
-            Err(Error::InvalidInput { message, .. }) => {
-                again(&state, &token, &first, &last, &message).await
+            Err(e @ Error::InvalidInput { .. }) => {
+                again(lang, &state, &token, &first, &last, &describe(lang, &e)).await
             }
-            Err(e) => refused(&e),
+            Err(e) => refused(lang, &e),
         };
     }
     if f.confirm.as_deref() != Some(password.as_str()) {
-        return again(
-            &state,
-            &token,
-            &first,
-            &last,
-            "The two passwords are not the same.",
-        )
-        .await;
+        return again(lang, &state, &token, &first, &last, t("act.mismatch")).await;
     }
     match state
         .service
         .accept_invitation(&token, &first, &last, &password)
         .await
     {
-        Ok(info) if info.signup => Html(page(
-            "Your account is ready",
+        Ok(info) if info.signup => Html(page_in(
+            lang,
+            t("act.ready_title"),
             &format!(
-                "<p>Welcome, {}. Your own Roster account ({}) is active.</p>",
-                escape(&info.first_name),
-                escape(info.email.as_str())
+                "<p>{}</p>",
+                fill(
+                    lang,
+                    "act.ready",
+                    &[
+                        ("name", &escape(&info.first_name)),
+                        ("email", &escape(info.email.as_str())),
+                    ]
+                )
             ),
         ))
         .into_response(),
-        Ok(info) => Html(page(
-            "Your account is active",
+        Ok(info) => Html(page_in(
+            lang,
+            t("act.active_title"),
             &format!(
-                "<p>Welcome, {}. You are now a member of <strong>{}</strong> as {}.</p>",
-                escape(&info.first_name),
-                escape(&info.account_name),
-                escape(info.email.as_str())
+                "<p>{}</p>",
+                fill(
+                    lang,
+                    "act.active",
+                    &[
+                        ("name", &escape(&info.first_name)),
+                        ("account", &strong(&info.account_name)),
+                        ("email", &escape(info.email.as_str())),
+                    ]
+                )
             ),
         ))
         .into_response(),
-        Err(Error::InvalidInput { message, .. }) => {
-            again(&state, &token, &first, &last, &message).await
+        Err(e @ Error::InvalidInput { .. }) => {
+            again(lang, &state, &token, &first, &last, &describe(lang, &e)).await
         }
-        Err(e) => refused(&e),
+        Err(e) => refused(lang, &e),
     }
 }

@@ -1,15 +1,19 @@
 //! `GET /oauth/authorize` and its forms (`POST /oauth/authorize/signin`, `POST
-//! /oauth/authorize/consent`): server-rendered, small, no JavaScript. The request travels in a
-//! signed hidden field (see the service's `authorize`), which is also the CSRF token.
+//! /oauth/authorize/consent`): server-rendered, small, no JavaScript, in the portal's language
+//! (its switcher's cookie, the signed-in user's profile, else the browser's). The request
+//! travels in a signed hidden field (see the service's `authorize`), which is also the CSRF
+//! token.
 
-use crate::activate::page;
+use crate::activate::page_in;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use roster_domain::html::escape;
-use roster_service::authorize::{AuthorizeError, AuthorizeParams, ConsentPage, Decision};
+use roster_domain::language::Language;
+use roster_service::authorize::{AuthorizeError, AuthorizeParams, ConsentPage, Decision, Refusal};
+use roster_web::i18n::{fill, of_request, scope_words, text};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -38,52 +42,67 @@ fn html(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-fn sign_in_form(app_name: &str, flow: &str, error: Option<&str>) -> String {
+fn sign_in_form(lang: Language, app_name: &str, flow: &str, error: Option<&str>) -> String {
+    let t = |k: &str| text(lang, k);
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
-    page(
-        "Sign in to Roster",
+    let app = format!("<strong>{}</strong>", escape(app_name));
+    page_in(
+        lang,
+        t("oauth.signin_title"),
         &format!(
-            "<p><strong>{}</strong> wants to connect to your Roster account. Sign in to continue.</p>{error}\
+            "<p>{}</p>{error}\
              <form method=\"post\" action=\"/oauth/authorize/signin\">\
              <input type=\"hidden\" name=\"flow\" value=\"{}\">\
-             <label for=\"email\">Email</label>\
+             <label for=\"email\">{}</label>\
              <input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"username\">\
-             <label for=\"password\">Password</label>\
+             <label for=\"password\">{}</label>\
              <input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">\
-             <button type=\"submit\">Sign in</button></form>",
-            escape(app_name),
+             <button type=\"submit\">{}</button></form>",
+            fill(lang, "oauth.signin_intro", &[("app", &app)]),
             escape(flow),
+            t("signin.email"),
+            t("signin.password"),
+            t("signin.submit"),
         ),
     )
 }
 
-fn consent(c: &ConsentPage) -> String {
+fn consent(lang: Language, c: &ConsentPage) -> String {
+    let t = |k: &str| text(lang, k);
     let scopes: String = c
         .scopes
         .iter()
-        .map(|(s, words)| format!("<li>{} <small>({})</small></li>", escape(words), escape(s)))
+        .map(|(s, _)| {
+            format!(
+                "<li>{} <small>({})</small></li>",
+                escape(&scope_words(lang, s)),
+                escape(s)
+            )
+        })
         .collect();
     let mut buttons = String::new();
+    let mut button = |value: &str, key: &str| {
+        buttons.push_str(&format!(
+            "<button type=\"submit\" name=\"decision\" value=\"{value}\">{}</button> ",
+            t(key)
+        ));
+    };
     if c.may_approve_account {
-        buttons.push_str(
-            "<button type=\"submit\" name=\"decision\" value=\"account\">Approve for everyone in the account</button> ",
-        );
+        button("account", "oauth.approve_account");
     }
     if c.may_approve_personal {
-        buttons.push_str(
-            "<button type=\"submit\" name=\"decision\" value=\"personal\">Approve just for me</button> ",
-        );
+        button("personal", "oauth.approve_personal");
     }
-    buttons.push_str("<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>");
+    button("deny", "oauth.deny");
     let admin = c
         .admin_link
         .as_ref()
         .map(|l| {
             format!(
-                "<p>Only an Owner or Admin can install this app for everyone in the account. Send this link \
-                 to an admin: <a href=\"{0}\">{0}</a></p>",
+                "<p>{} <a href=\"{1}\">{1}</a></p>",
+                t("oauth.admin_link"),
                 escape(l)
             )
         })
@@ -93,39 +112,73 @@ fn consent(c: &ConsentPage) -> String {
     } else {
         format!("<p>{}</p>", escape(&c.app_description))
     };
-    page(
-        "Allow access?",
+    let email = format!("<strong>{}</strong>", escape(&c.email));
+    let app = format!("<strong>{}</strong>", escape(&c.app_name));
+    page_in(
+        lang,
+        t("oauth.consent_title"),
         &format!(
-            "<p>Signed in as <strong>{}</strong>.</p><p><strong>{}</strong> asks to:</p>{description}\
+            "<p>{}</p><p>{}</p>{description}\
              <ul>{scopes}</ul>{admin}\
              <form method=\"post\" action=\"/oauth/authorize/consent\">\
              <input type=\"hidden\" name=\"flow\" value=\"{}\">{buttons}</form>",
-            escape(&c.email),
-            escape(&c.app_name),
+            fill(lang, "oauth.signed_in_as", &[("email", &email)]),
+            fill(lang, "oauth.asks", &[("app", &app)]),
             escape(&c.flow),
         ),
     )
 }
 
-fn refused(e: AuthorizeError, app_name: &str) -> Response {
+/// The catalog key of a refusal's words.
+fn refusal_key(r: Refusal) -> &'static str {
+    match r {
+        Refusal::FormInvalid => "oauth.refusal.form_invalid",
+        Refusal::FormExpired => "oauth.refusal.form_expired",
+        Refusal::UnknownClient => "oauth.refusal.unknown_client",
+        Refusal::RedirectMismatch => "oauth.refusal.redirect_mismatch",
+        Refusal::WrongCredentials => "signin.wrong",
+        Refusal::Throttled => "oauth.refusal.throttled",
+        Refusal::NotActive => "oauth.refusal.not_active",
+        Refusal::RedirectsChanged => "oauth.refusal.redirects_changed",
+        Refusal::SignInFirst => "oauth.refusal.sign_in_first",
+        Refusal::AccountNeedsAdmin => "oauth.refusal.account_needs_admin",
+        Refusal::ApprovedElsewhere => "oauth.refusal.approved_elsewhere",
+    }
+}
+
+fn refused(lang: Language, e: AuthorizeError) -> Response {
+    let t = |k: &str| text(lang, k);
     match e {
-        AuthorizeError::Page { status, message } => html(
+        AuthorizeError::Page { status, refusal } => html(
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-            page(
-                "This request cannot go on",
-                &format!("<p class=\"error\" role=\"alert\">{}</p>", escape(&message)),
+            page_in(
+                lang,
+                t("oauth.refused_title"),
+                &format!(
+                    "<p class=\"error\" role=\"alert\">{}</p>",
+                    t(refusal_key(refusal))
+                ),
             ),
         ),
         AuthorizeError::Redirect(to) => Redirect::to(&to).into_response(),
-        AuthorizeError::SignIn { message, flow } => html(
+        AuthorizeError::SignIn { refusal, flow } => html(
             StatusCode::UNAUTHORIZED,
-            sign_in_form(app_name, &flow, Some(&message)),
+            sign_in_form(
+                lang,
+                t("oauth.the_app"),
+                &flow,
+                Some(t(refusal_key(refusal))),
+            ),
         ),
         AuthorizeError::Internal(e) => {
             tracing::error!(error = %e, "authorize failed");
             html(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                page("Something went wrong", "<p>Try again later.</p>"),
+                page_in(
+                    lang,
+                    t("oauth.failed_title"),
+                    &format!("<p>{}</p>", t("common.error")),
+                ),
             )
         }
     }
@@ -155,23 +208,33 @@ pub async fn authorize(
     if let Some(id) = portal_session_id(&headers) {
         match state.service.portal_session(id).await {
             Ok(Some(s)) => {
+                let lang = of_request(&headers, Some(&s.user.language));
                 return match state.service.authorize_signed_in(params, &s.user).await {
-                    Ok(c) => html(StatusCode::OK, consent(&c)),
-                    Err(e) => refused(e, "The app"),
-                }
+                    Ok(c) => html(StatusCode::OK, consent(lang, &c)),
+                    Err(e) => refused(lang, e),
+                };
             }
             Ok(None) => {}
-            Err(e) => return refused(AuthorizeError::Internal(e), "The app"),
+            Err(e) => return refused(of_request(&headers, None), AuthorizeError::Internal(e)),
         }
     }
+    let lang = of_request(&headers, None);
     match state.service.begin_authorize(params).await {
-        Ok(p) => html(StatusCode::OK, sign_in_form(&p.app_name, &p.flow, None)),
-        Err(e) => refused(e, "The app"),
+        Ok(p) => html(
+            StatusCode::OK,
+            sign_in_form(lang, &p.app_name, &p.flow, None),
+        ),
+        Err(e) => refused(lang, e),
     }
 }
 
 /// `POST /oauth/authorize/signin`: the password check, then the consent page.
-pub async fn sign_in(State(state): State<AppState>, Form(f): Form<SignInForm>) -> Response {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    let lang = of_request(&headers, None);
     let flow = f.flow.unwrap_or_default();
     match state
         .service
@@ -182,14 +245,18 @@ pub async fn sign_in(State(state): State<AppState>, Form(f): Form<SignInForm>) -
         )
         .await
     {
-        Ok(c) => html(StatusCode::OK, consent(&c)),
-        Err(e) => refused(e, "The app"),
+        Ok(c) => html(StatusCode::OK, consent(lang, &c)),
+        Err(e) => refused(lang, e),
     }
 }
 
 /// `POST /oauth/authorize/consent`: approve (for the account or just for me) or deny; either
 /// way the browser goes back to the app.
-pub async fn decide(State(state): State<AppState>, Form(f): Form<ConsentForm>) -> Response {
+pub async fn decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<ConsentForm>,
+) -> Response {
     let decision = match f.decision.as_deref() {
         Some("account") => Decision::Account,
         Some("personal") => Decision::Personal,
@@ -201,6 +268,6 @@ pub async fn decide(State(state): State<AppState>, Form(f): Form<ConsentForm>) -
         .await
     {
         Ok(to) => Redirect::to(&to).into_response(),
-        Err(e) => refused(e, "The app"),
+        Err(e) => refused(of_request(&headers, None), e),
     }
 }

@@ -2,17 +2,21 @@
 //! and `/j/{id}` (the join page: topic, host and status; a form for a display name and, when
 //! the meeting has one, its passcode). Admitted people see the built-in lobby, or are
 //! redirected to the media engine with their token. Refusals are pages with the Zoom-style
-//! code and the HTTP status the API would use.
+//! code and the HTTP status the API would use. In the portal's language (its switcher's
+//! cookie, else the browser's).
 
-use crate::activate::page;
+use crate::activate::page_in;
 use crate::zoom_v2::meeting_status::meeting_id;
 use crate::{AppState, ZoomError};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use roster_domain::html::escape;
+use roster_domain::language::Language;
 use roster_service::live::{Admission, JoinRequest, MeetingPage};
+use roster_web::describe::describe;
+use roster_web::i18n::{fill, of_request, text};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -32,46 +36,72 @@ pub struct JoinForm {
     pub pwd: Option<String>,
 }
 
-/// A refusal as a page: the same status and code as the API's.
-fn refusal(e: ZoomError) -> Response {
+/// A refusal as a page: the same status and code as the API's, the words in `lang`.
+fn refusal(lang: Language, e: ZoomError, words: &str) -> Response {
     let body = format!(
-        "<p class=\"error\" role=\"alert\" data-code=\"{}\">{}</p><p>Code {}.</p>",
+        "<p class=\"error\" role=\"alert\" data-code=\"{}\">{}</p><p>{}</p>",
         e.code,
-        escape(&e.message),
-        e.code
+        escape(words),
+        fill(lang, "live.code", &[("code", &e.code.to_string())])
     );
-    (e.status, Html(page("Cannot open this meeting", &body))).into_response()
+    (
+        e.status,
+        Html(page_in(lang, text(lang, "live.refused_title"), &body)),
+    )
+        .into_response()
+}
+
+/// A service refusal as a page.
+fn refused(lang: Language, e: roster_service::Error) -> Response {
+    let words = describe(lang, &e);
+    refusal(lang, ZoomError::from(e), &words)
+}
+
+/// A meeting id that does not parse: no such meeting.
+fn bad_id(lang: Language, e: ZoomError) -> Response {
+    refusal(lang, e, text(lang, "meetings.err_not_found"))
 }
 
 fn when(t: Option<time::OffsetDateTime>) -> String {
     t.map(crate::zoom_v2::zoom_time).unwrap_or_default()
 }
 
-fn summary(m: &MeetingPage) -> String {
+fn summary(lang: Language, m: &MeetingPage) -> String {
     let live = if m.status == "started" {
         format!(
-            "<p>Live since {} · {} of {} people · ends at {} at the latest.</p>",
-            when(m.started_at),
-            m.participants,
-            m.capacity,
-            when(m.ends_at)
+            "<p>{}</p>",
+            fill(
+                lang,
+                "live.since",
+                &[
+                    ("since", &when(m.started_at)),
+                    ("people", &m.participants.to_string()),
+                    ("capacity", &m.capacity.to_string()),
+                    ("ends", &when(m.ends_at)),
+                ]
+            )
         )
     } else {
         String::new()
     };
     format!(
-        "<p>Host: <strong>{}</strong></p><p>Status: <strong data-status=\"{}\">{}</strong></p>{live}",
+        "<p>{} <strong>{}</strong></p><p>{} <strong data-status=\"{}\">{}</strong></p>{live}",
+        text(lang, "live.host"),
         escape(&m.host_name),
+        text(lang, "live.status"),
         escape(&m.status),
-        match m.status.as_str() {
-            "started" => "in progress",
-            "finished" => "ended",
-            _ => "not started yet",
-        },
+        text(
+            lang,
+            match m.status.as_str() {
+                "started" => "live.started",
+                "finished" => "live.finished",
+                _ => "live.waiting",
+            }
+        ),
     )
 }
 
-fn admitted(a: Admission) -> Response {
+fn admitted(lang: Language, a: Admission) -> Response {
     match a {
         Admission::Redirect(url) => {
             (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response()
@@ -81,14 +111,24 @@ fn admitted(a: Admission) -> Response {
             display_name,
             host,
         } => {
-            let role = if host { "the host" } else { "a participant" };
-            let body = format!(
-                "{}<p data-admitted=\"true\">You are in the meeting as {} ({role}). This page is \
-                 the meeting's lobby: no media engine is configured on this server.</p>",
-                summary(&m),
-                escape(&display_name),
+            let role = text(
+                lang,
+                if host {
+                    "live.as_host"
+                } else {
+                    "live.as_guest"
+                },
             );
-            Html(page(&m.topic, &body)).into_response()
+            let body = format!(
+                "{}<p data-admitted=\"true\">{}</p>",
+                summary(lang, &m),
+                fill(
+                    lang,
+                    "live.lobby",
+                    &[("name", &escape(&display_name)), ("role", role)]
+                ),
+            );
+            Html(page_in(lang, &m.topic, &body)).into_response()
         }
     }
 }
@@ -96,75 +136,88 @@ fn admitted(a: Admission) -> Response {
 /// `GET /s/{id}?zak=…`: the host starts (or rejoins) the meeting.
 pub async fn start(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(raw): Path<String>,
     Query(q): Query<StartQuery>,
 ) -> Response {
+    let lang = of_request(&headers, None);
     let id = match meeting_id(&raw) {
         Ok(id) => id,
-        Err(e) => return refusal(e),
+        Err(e) => return bad_id(lang, e),
     };
     let Some(zak) = q.zak.filter(|z| !z.trim().is_empty()) else {
-        return refusal(ZoomError::from(roster_service::Error::HostToken(
-            roster_domain::host_token::HostTokenError::Malformed,
-        )));
+        return refused(
+            lang,
+            roster_service::Error::HostToken(roster_domain::host_token::HostTokenError::Malformed),
+        );
     };
     match state.service.start_meeting(id, &zak).await {
-        Ok(a) => admitted(a),
-        Err(e) => refusal(e.into()),
+        Ok(a) => admitted(lang, a),
+        Err(e) => refused(lang, e),
     }
 }
 
-fn join_form(m: &MeetingPage, pwd: &str, error: Option<&str>) -> String {
+fn join_form(lang: Language, m: &MeetingPage, pwd: &str, error: Option<&str>) -> String {
+    let t = |k: &str| text(lang, k);
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
     let passcode = if m.has_passcode {
         format!(
-            "<label for=\"pwd\">Passcode</label><input id=\"pwd\" name=\"pwd\" value=\"{}\" required>",
+            "<label for=\"pwd\">{}</label><input id=\"pwd\" name=\"pwd\" value=\"{}\" required>",
+            t("live.passcode"),
             escape(pwd)
         )
     } else {
         String::new()
     };
     format!(
-        "{}{error}<form method=\"post\"><label for=\"display_name\">Your name</label>\
-         <input id=\"display_name\" name=\"display_name\" maxlength=\"64\" required>\
-         <label for=\"email\">Email (optional)</label><input id=\"email\" name=\"email\" type=\"email\">\
-         {passcode}<button type=\"submit\">Join</button></form>",
-        summary(m)
+        "{}{error}<form method=\"post\"><label for=\"display_name\">{}</label>\
+         <input id=\"display_name\" name=\"display_name\" maxlength=\"64\" required autocomplete=\"name\">\
+         <label for=\"email\">{}</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\">\
+         {passcode}<button type=\"submit\">{}</button></form>",
+        summary(lang, m),
+        t("live.name"),
+        t("live.email"),
+        t("live.join"),
     )
 }
 
 /// `GET /j/{id}[?pwd=…]`: the join page.
 pub async fn show(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(raw): Path<String>,
     Query(q): Query<JoinQuery>,
 ) -> Response {
+    let lang = of_request(&headers, None);
     let id = match meeting_id(&raw) {
         Ok(id) => id,
-        Err(e) => return refusal(e),
+        Err(e) => return bad_id(lang, e),
     };
     match state.service.meeting_page(id).await {
-        Ok(m) => Html(page(
+        Ok(m) => Html(page_in(
+            lang,
             &m.topic,
-            &join_form(&m, q.pwd.as_deref().unwrap_or_default(), None),
+            &join_form(lang, &m, q.pwd.as_deref().unwrap_or_default(), None),
         ))
         .into_response(),
-        Err(e) => refusal(e.into()),
+        Err(e) => refused(lang, e),
     }
 }
 
 /// `POST /j/{id}[?pwd=…]`: join with a display name (and the passcode).
 pub async fn join(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(raw): Path<String>,
     Query(q): Query<JoinQuery>,
     Form(f): Form<JoinForm>,
 ) -> Response {
+    let lang = of_request(&headers, None);
     let id = match meeting_id(&raw) {
         Ok(id) => id,
-        Err(e) => return refusal(e),
+        Err(e) => return bad_id(lang, e),
     };
     let req = JoinRequest {
         display_name: f.display_name.unwrap_or_default(),
@@ -172,18 +225,19 @@ pub async fn join(
         passcode: f.pwd.or(q.pwd).unwrap_or_default(),
     };
     match state.service.join_meeting(id, &req).await {
-        Ok(a) => admitted(a),
+        Ok(a) => admitted(lang, a),
         Err(e) => {
+            let words = describe(lang, &e);
             let z = ZoomError::from(e);
             match state.service.meeting_page(id).await {
                 // Still a page the person can correct and send again.
                 Ok(m)
                     if z.status == StatusCode::BAD_REQUEST || z.status == StatusCode::FORBIDDEN =>
                 {
-                    let body = join_form(&m, &req.passcode, Some(&z.message));
-                    (z.status, Html(page(&m.topic, &body))).into_response()
+                    let body = join_form(lang, &m, &req.passcode, Some(&words));
+                    (z.status, Html(page_in(lang, &m.topic, &body))).into_response()
                 }
-                _ => refusal(z),
+                _ => refusal(lang, z, &words),
             }
         }
     }

@@ -1,15 +1,19 @@
 //! `/signup`: where the server allows it (`--allow-signup`), a person asks for their own free
 //! account by email. Server-rendered, no JavaScript; the confirmation link leads to the same
-//! `/activate` page as invitations.
+//! `/activate` page as invitations. In the portal's language (its switcher's cookie, else the
+//! browser's).
 
-use crate::activate::page;
+use crate::activate::page_in;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use roster_domain::html::escape;
+use roster_domain::language::Language;
 use roster_service::Error;
+use roster_web::describe::describe;
+use roster_web::i18n::{fill, of_request, text};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -17,40 +21,46 @@ pub struct SignupForm {
     pub email: Option<String>,
 }
 
-fn closed() -> Response {
+fn closed(lang: Language) -> Response {
     (
         StatusCode::NOT_FOUND,
-        Html(page(
-            "Sign-up is not open",
-            &format!("<p>{}</p>", escape(&Error::SignupClosed.to_string())),
+        Html(page_in(
+            lang,
+            text(lang, "signup.closed_title"),
+            &format!("<p>{}</p>", text(lang, "err.signup_closed")),
         )),
     )
         .into_response()
 }
 
-fn form(email: &str, error: Option<&str>) -> String {
+fn form(lang: Language, email: &str, error: Option<&str>) -> String {
+    let t = |k: &str| text(lang, k);
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
-    page(
-        "Create your Roster account",
+    page_in(
+        lang,
+        t("signup.title"),
         &format!(
-            "<p>A free account of your own: meetings up to 40 minutes. We will mail you a link to \
-             confirm your email and choose a password.</p>{error}\
+            "<p>{}</p>{error}\
              <form method=\"post\" action=\"/signup\">\
-             <label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" value=\"{}\" required maxlength=\"128\">\
-             <button type=\"submit\">Sign up</button></form>",
-            escape(email)
+             <label for=\"email\">{}</label><input id=\"email\" name=\"email\" type=\"email\" value=\"{}\" required maxlength=\"128\" autocomplete=\"email\">\
+             <button type=\"submit\">{}</button></form>",
+            t("signup.intro"),
+            t("signin.email"),
+            escape(email),
+            t("signup.submit"),
         ),
     )
 }
 
 /// `GET /signup`
-pub async fn show(State(state): State<AppState>) -> Response {
+pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = of_request(&headers, None);
     if !state.service.signup_open() {
-        return closed();
+        return closed(lang);
     }
-    Html(form("", None)).into_response()
+    Html(form(lang, "", None)).into_response()
 }
 
 /// `POST /signup` (form)
@@ -59,6 +69,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<SignupForm>,
 ) -> Response {
+    let lang = of_request(&headers, None);
     let email = f.email.unwrap_or_default();
     // The browser's first preference: `fr-CH,fr;q=0.9,en;q=0.8` gives `fr-CH`.
     let language = headers
@@ -67,26 +78,39 @@ pub async fn submit(
         .and_then(|v| v.split([',', ';']).next())
         .map(str::trim);
     match state.service.sign_up(&email, language).await {
-        Ok(()) => Html(page(
-            "Check your mail",
+        Ok(()) => Html(page_in(
+            lang,
+            text(lang, "signup.sent_title"),
             &format!(
-                "<p>If <strong>{}</strong> can be used for a new account, a message with a \
-                 confirmation link is on its way there. The link works for 30 days.</p>",
-                escape(email.trim())
+                "<p>{}</p>",
+                fill(
+                    lang,
+                    "signup.sent",
+                    &[(
+                        "email",
+                        &format!("<strong>{}</strong>", escape(email.trim()))
+                    )]
+                )
             ),
         ))
         .into_response(),
-        Err(Error::SignupClosed) => closed(),
-        Err(Error::InvalidInput { message, .. }) => {
-            (StatusCode::BAD_REQUEST, Html(form(&email, Some(&message)))).into_response()
-        }
+        Err(Error::SignupClosed) => closed(lang),
+        Err(e @ Error::InvalidInput { .. }) => (
+            StatusCode::BAD_REQUEST,
+            Html(form(lang, &email, Some(&describe(lang, &e)))),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "sign-up failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                Html(page(
-                    "Something went wrong",
-                    "<p class=\"error\" role=\"alert\">Something went wrong on our side. Try again in a moment.</p>",
+                Html(page_in(
+                    lang,
+                    text(lang, "oauth.failed_title"),
+                    &format!(
+                        "<p class=\"error\" role=\"alert\">{}</p>",
+                        text(lang, "common.error")
+                    ),
                 )),
             )
                 .into_response()

@@ -8,8 +8,8 @@
 
 use crate::{hashing, Error, Service};
 use roster_domain::oauth_grant::{
-    describe_scope, is_s256_challenge, sign_flow, verify_flow, with_query, CODE_TTL_SECS,
-    FLOW_TTL_SECS,
+    describe_scope, is_s256_challenge, sign_flow, verify_flow, with_query, FlowError,
+    CODE_TTL_SECS, FLOW_TTL_SECS,
 };
 use roster_domain::{AppKind, AppStatus, ClientId, Email, Scopes, Secret, UserId, UserStatus};
 use roster_store::oauth::{self, AppRecord};
@@ -41,16 +41,55 @@ pub enum AuthorizeError {
     /// URI mismatch, an expired or forged form, a member approving for everyone).
     Page {
         status: u16,
-        message: String,
+        refusal: Refusal,
     },
     /// Sent back to the app: the redirect URI with `error=…` and the untouched `state`.
     Redirect(String),
-    /// The sign-in failed: show the form again with this message.
+    /// The sign-in failed: show the form again with this refusal.
     SignIn {
-        message: String,
+        refusal: Refusal,
         flow: String,
     },
     Internal(Error),
+}
+
+/// What the authorization pages tell the person; the words are the English ones (pages
+/// translate by the variant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("This sign-in form is not valid. Start again from the app.")]
+    FormInvalid,
+    #[error("This sign-in form has expired. Start again from the app.")]
+    FormExpired,
+    #[error("Unknown client: this app is not registered with Roster (check client_id).")]
+    UnknownClient,
+    #[error("The redirect_uri does not match any redirect URI registered for this app (they must match exactly).")]
+    RedirectMismatch,
+    #[error("Wrong email or password.")]
+    WrongCredentials,
+    #[error("Too many failed sign-ins for this email: wait 15 minutes and try again.")]
+    Throttled,
+    #[error("Your user is not active.")]
+    NotActive,
+    #[error("The app's redirect URIs changed: start again from the app.")]
+    RedirectsChanged,
+    #[error("Sign in first. Start again from the app.")]
+    SignInFirst,
+    #[error("Only an Owner or Admin of the account can approve this app for everyone. Nothing was granted.")]
+    AccountNeedsAdmin,
+    #[error(
+        "This app was approved at the same moment in another window: start again from the app."
+    )]
+    ApprovedElsewhere,
+}
+
+impl From<FlowError> for Refusal {
+    fn from(e: FlowError) -> Self {
+        match e {
+            FlowError::Invalid => Self::FormInvalid,
+            FlowError::Expired => Self::FormExpired,
+        }
+    }
 }
 
 impl From<Error> for AuthorizeError {
@@ -67,11 +106,8 @@ impl From<roster_store::Error> for AuthorizeError {
 
 type Result<T> = std::result::Result<T, AuthorizeError>;
 
-fn page(status: u16, message: impl Into<String>) -> AuthorizeError {
-    AuthorizeError::Page {
-        status,
-        message: message.into(),
-    }
+fn page(status: u16, refusal: Refusal) -> AuthorizeError {
+    AuthorizeError::Page { status, refusal }
 }
 
 /// The request in flight, as signed into the forms.
@@ -157,18 +193,12 @@ impl Service {
     async fn open(&self, signed: &str) -> Result<Flow> {
         let key = self.flow_key().await?;
         let json = verify_flow(key.as_bytes(), signed, self.now().unix_timestamp())
-            .map_err(|e| page(400, e.to_string()))?;
-        serde_json::from_str(&json)
-            .map_err(|_| page(400, "This form is not valid. Start again from the app."))
+            .map_err(|e| page(400, e.into()))?;
+        serde_json::from_str(&json).map_err(|_| page(400, Refusal::FormInvalid))
     }
 
     async fn installable_app(&self, client_id: Option<&str>) -> Result<AppRecord> {
-        let unknown = || {
-            page(
-                400,
-                "Unknown client: this app is not registered with Roster (check client_id).",
-            )
-        };
+        let unknown = || page(400, Refusal::UnknownClient);
         let id = client_id
             .map(str::trim)
             .and_then(ClientId::parse)
@@ -186,12 +216,7 @@ impl Service {
         let redirect = match p.redirect_uri.as_deref() {
             Some(r) if app.redirect_uris.iter().any(|u| u == r) => r.to_owned(),
             None if app.redirect_uris.len() == 1 => app.redirect_uris.concat(),
-            _ => {
-                return Err(page(
-                    400,
-                    "The redirect_uri does not match any redirect URI registered for this app (they must match exactly).",
-                ))
-            }
+            _ => return Err(page(400, Refusal::RedirectMismatch)),
         };
         let mut flow = Flow {
             c: app.client_id.as_str().to_owned(),
@@ -288,22 +313,17 @@ impl Service {
     ) -> Result<ConsentPage> {
         let flow = self.open(signed).await?;
         if flow.u.is_some() {
-            return Err(page(
-                400,
-                "This form is not valid. Start again from the app.",
-            ));
+            return Err(page(400, Refusal::FormInvalid));
         }
-        let retry = |message: &str| AuthorizeError::SignIn {
-            message: message.to_owned(),
+        let retry = |refusal: Refusal| AuthorizeError::SignIn {
+            refusal,
             flow: signed.to_owned(),
         };
         let Ok(email) = Email::parse(email.trim()) else {
-            return Err(retry("Wrong email or password."));
+            return Err(retry(Refusal::WrongCredentials));
         };
         if self.throttled(email.as_str()) {
-            return Err(retry(
-                "Too many failed sign-ins for this email: wait 15 minutes and try again.",
-            ));
+            return Err(retry(Refusal::Throttled));
         }
         let user = {
             let mut conn = self.db.read().await?;
@@ -319,7 +339,7 @@ impl Service {
         };
         let Some(user) = user.filter(|_| ok) else {
             self.record_failure(email.as_str());
-            return Err(retry("Wrong email or password."));
+            return Err(retry(Refusal::WrongCredentials));
         };
         self.consent_for(flow, user).await
     }
@@ -334,7 +354,7 @@ impl Service {
         let signed = self.begin_authorize(p).await?.flow;
         let flow = self.open(&signed).await?;
         if user.status != UserStatus::Active {
-            return Err(page(403, "Your user is not active."));
+            return Err(page(403, Refusal::NotActive));
         }
         self.consent_for(flow, user.clone()).await
     }
@@ -393,10 +413,7 @@ impl Service {
     async fn flow_app(&self, flow: &Flow) -> Result<AppRecord> {
         let app = self.installable_app(Some(&flow.c)).await?;
         if !app.redirect_uris.contains(&flow.r) {
-            return Err(page(
-                400,
-                "The app's redirect URIs changed: start again from the app.",
-            ));
+            return Err(page(400, Refusal::RedirectsChanged));
         }
         Ok(app)
     }
@@ -405,7 +422,7 @@ impl Service {
     pub async fn authorize_decide(&self, signed: &str, decision: Decision) -> Result<String> {
         let flow = self.open(signed).await?;
         let Some(user_id) = flow.u.clone() else {
-            return Err(page(400, "Sign in first. Start again from the app."));
+            return Err(page(400, Refusal::SignInFirst));
         };
         let app = self.flow_app(&flow).await?;
         if decision == Decision::Deny {
@@ -422,60 +439,47 @@ impl Service {
             Decision::Account if app.kind == AppKind::Account && user.role.is_admin() => {
                 (None, asked)
             }
-            Decision::Account => {
-                return Err(page(
-                    403,
-                    "Only an Owner or Admin of the account can approve this app for everyone. Nothing was granted.",
-                ))
-            }
+            Decision::Account => return Err(page(403, Refusal::AccountNeedsAdmin)),
             _ => {
                 let s = personal_scopes(&asked, &user);
                 if s.is_empty() {
-                    return Err(flow.error(
-                        "invalid_scope",
-                        "every requested scope needs an admin role",
-                    ));
+                    return Err(
+                        flow.error("invalid_scope", "every requested scope needs an admin role")
+                    );
                 }
                 (Some(&user.id), s)
             }
         };
-        let install = match installs::find_live_install(
-            &mut tx,
-            &app.id,
-            &app.account_id,
-            install_user,
-        )
-        .await?
-        {
-            Some(i) => {
-                installs::set_install_scopes(&mut tx, &i.id, &scopes.to_text()).await?;
-                i
-            }
-            None => {
-                let i = InstallRecord {
-                    id: UserId::generate().to_string(),
-                    app_id: app.id.clone(),
-                    account_id: app.account_id.clone(),
-                    user_id: install_user.cloned(),
-                    approved_by: user.id.clone(),
-                    scopes: scopes.to_text(),
-                    created_at: at,
-                    revoked_at: None,
-                    revoke_reason: None,
-                };
-                if let Err(e) = installs::insert_install(&mut tx, &i).await {
-                    if matches!(e, roster_store::Error::Unique(_)) {
-                        // Another approval of the same install won the race; it stands.
-                        return Err(page(
-                                409,
-                                "This app was approved at the same moment in another window: start again from the app.",
-                            ));
-                    }
-                    return Err(e.into());
+        let install =
+            match installs::find_live_install(&mut tx, &app.id, &app.account_id, install_user)
+                .await?
+            {
+                Some(i) => {
+                    installs::set_install_scopes(&mut tx, &i.id, &scopes.to_text()).await?;
+                    i
                 }
-                i
-            }
-        };
+                None => {
+                    let i = InstallRecord {
+                        id: UserId::generate().to_string(),
+                        app_id: app.id.clone(),
+                        account_id: app.account_id.clone(),
+                        user_id: install_user.cloned(),
+                        approved_by: user.id.clone(),
+                        scopes: scopes.to_text(),
+                        created_at: at,
+                        revoked_at: None,
+                        revoke_reason: None,
+                    };
+                    if let Err(e) = installs::insert_install(&mut tx, &i).await {
+                        if matches!(e, roster_store::Error::Unique(_)) {
+                            // Another approval of the same install won the race; it stands.
+                            return Err(page(409, Refusal::ApprovedElsewhere));
+                        }
+                        return Err(e.into());
+                    }
+                    i
+                }
+            };
         let code = Secret::token();
         installs::insert_code(
             &mut tx,

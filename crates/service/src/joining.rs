@@ -105,7 +105,7 @@ impl Service {
             if let Some(hash) = person.password_hash {
                 if !hashing::verify_password(hash, password.to_owned()).await? {
                     return Err(Error::invalid(
-                        "password",
+                        "current_password",
                         "That is not the password of your Roster account.",
                     ));
                 }

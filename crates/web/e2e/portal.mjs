@@ -6,8 +6,12 @@
 // it for the account from its page, add a custom attribute on the Advanced tab, and import a CSV
 // (dry run, then the real run and its report), schedule and start a meeting, end it from the
 // admins' view, and open Billing. Any console error or failed page load
-// on any page fails the run. With SCREENSHOT_DIR, saves a screenshot of each main page.
+// on any page fails the run. Every page is audited with axe-core (the sign-in, setup, reset,
+// activation and consent pages, every page in the owner's navigation and a member's): any
+// violation of impact serious or critical fails the run. The Add users form is opened, filled
+// and sent with the keyboard alone. With SCREENSHOT_DIR, saves a screenshot of each main page.
 import { chromium } from 'playwright-core';
+import { audit, audited, tabTo } from './a11y.mjs';
 
 const [base, setupLink, shots] = process.argv.slice(2);
 if (!base || !setupLink) {
@@ -57,6 +61,11 @@ async function text() {
   return page.locator('main').innerText();
 }
 
+// Audits the page `p` shows now; its serious and critical violations become problems.
+async function check(what, p = page) {
+  problems.push(...(await audit(p, what)));
+}
+
 async function step(name, fn) {
   process.stdout.write(`- ${name}\n`);
   await fn();
@@ -66,6 +75,7 @@ try {
   await step('first run: the setup link creates the account and signs the owner in', async () => {
     await page.goto(setupLink);
     await shot('setup');
+    await check('setup');
     await page.getByLabel('Organisation name').fill('E2E School');
     await page.getByLabel("Owner's email").fill(OWNER);
     await page.getByLabel("Owner's password").fill(PASSWORD);
@@ -80,12 +90,14 @@ try {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/signin$/);
     await shot('signin');
+    await check('sign-in');
     await page.getByLabel('Email').fill(OWNER);
     await page.getByLabel('Password').fill('wrong-password1');
     expectedStatus = 401;
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect((await text()).includes('Wrong email or password.'), 'the wrong-password message');
     await page.waitForLoadState('load');
+    await check('sign-in with an error');
     expectedStatus = null;
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -102,11 +114,27 @@ try {
     await shot('groups');
   });
 
-  await step('add three users by comma-separated emails', async () => {
+  await step('add three users by comma-separated emails, with the keyboard alone', async () => {
     await page.getByRole('link', { name: 'User management' }).click();
-    await page.locator('summary', { hasText: 'Add users' }).click();
-    await page.getByLabel('Emails (separate several with commas)').fill('ann@e2e.test, bob@e2e.test, cy@e2e.test');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.waitForLoadState('load');
+    const onSummary = await tabTo(page, () => document.activeElement?.closest('#add-users > summary') != null);
+    expect(onSummary, 'Tab reaches "Add users"');
+    const ring = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    });
+    expect(ring, 'the focused "Add users" shows a focus outline');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#add-users').evaluate((d) => d.open), 'Enter opens the Add users form');
+    expect(await tabTo(page, () => document.activeElement?.id === 'add-emails'), 'Tab reaches the emails field');
+    await page.keyboard.type('ann@e2e.test, bob@e2e.test, cy@e2e.test');
+    const onAdd = await tabTo(page, () => {
+      const a = document.activeElement;
+      return a?.tagName === 'BUTTON' && a.closest('#add-users') != null && a.type === 'submit';
+    }, 40);
+    expect(onAdd, 'Tab reaches the Add button');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await check('users after adding');
     const t = await text();
     for (const e of ['ann@e2e.test', 'bob@e2e.test', 'cy@e2e.test']) expect(t.includes(`Invited: ${e}`), `${e} invited`);
     await shot('users');
@@ -133,12 +161,16 @@ try {
     const p = await other.newPage();
     watch(p);
     await p.goto(activation);
+    await check('activation', p);
     await p.getByLabel('First name').fill('Ann');
     await p.getByLabel('Last name').fill('Lee');
     await p.getByLabel('Password', { exact: true }).fill('Member123');
     await p.getByLabel(/Confirm|again/i).fill('Member123');
     await p.getByRole('button').first().click();
     await p.waitForLoadState();
+    await check('activation done', p);
+    await p.goto(`${base}/reset`);
+    await check('reset', p);
     await other.close();
   });
 
@@ -181,6 +213,7 @@ try {
     await page.locator('#install-link').click();
     await page.waitForLoadState();
     expect((await page.content()).includes('Allow access?'), 'the consent page, no second sign-in');
+    await check('consent');
     await page.getByRole('button', { name: 'Approve for everyone in the account' }).click();
     await page.waitForLoadState();
     expect(page.url().includes('/integrations?code='), 'back at the redirect URI with a code');
@@ -255,6 +288,7 @@ try {
       const res = await page.goto(`${base}${href}`);
       expect(res && res.status() === 200, `${href} answers 200`);
       expect((await page.locator('h1').count()) === 1, `${href} has its heading`);
+      await check(href);
     }
     await page.goto(`${base}/roles`);
     await shot('roles');
@@ -264,6 +298,25 @@ try {
     await page.goto(`${base}/users`);
     await shot('users-phone');
     await page.setViewportSize({ width: 1200, height: 800 });
+  });
+
+  await step("a member's pages pass the audit too", async () => {
+    const other = await context.browser().newContext({ locale: 'en-US' });
+    const p = await other.newPage();
+    watch(p);
+    await p.goto(`${base}/signin`);
+    await p.getByLabel('Email').fill('ann@e2e.test');
+    await p.getByLabel('Password').fill('Member123');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(/\/profile$/);
+    const links = await p.locator('header nav a, nav.tabs a').evaluateAll(
+      (as) => as.map((a) => a.getAttribute('href')));
+    for (const href of [...new Set([...links, '/profile', '/meetings', '/integrations/mine'])]) {
+      const res = await p.goto(`${base}${href}`);
+      expect(res && res.status() === 200, `${href} answers 200 to a member`);
+      await check(`member ${href}`, p);
+    }
+    await other.close();
   });
 
   await step('the language switcher', async () => {
@@ -285,4 +338,7 @@ if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
+const minor = audited.filter((a) => a.minor.length);
+for (const a of minor) console.log(`a11y note on ${a.what}: ${a.minor.join(', ')}`);
+console.log(`a11y: ${audited.length} pages audited, none with a serious or critical violation`);
 console.log('portal e2e: ok');

@@ -9,61 +9,11 @@ use crate::WebState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use roster_domain::custom_attribute::ValueError;
 use roster_domain::language::Language;
-use roster_domain::AddOnError;
 use roster_service::portal::Session;
 use roster_service::Error;
 
-/// A service error for the person who caused it, in their language. Messages without a
-/// translation keep the service's (English) words after a translated lead.
-pub fn describe(lang: Language, e: &Error) -> String {
-    let t = |k| i18n::text(lang, k).to_owned();
-    match e {
-        Error::EmailTaken(_) => t("err.email_taken"),
-        Error::NoPrivilege => t("err.no_privilege"),
-        Error::SeatsExhausted(pool) => format!("{} ({pool})", t("err.seats")),
-        Error::UserNotFound(_) | Error::GroupNotFound(_) | Error::RoleNotFound(_) => {
-            t("err.not_found")
-        }
-        Error::AdminStatusLocked => t("err.admin_status"),
-        Error::AttributeValue { name, reason, .. } => {
-            format!("{name}: {}", attribute_reason(lang, reason))
-        }
-        Error::AddOn(a) => t(match a {
-            AddOnError::LargeMeetingNeedsLicence | AddOnError::WebinarNeedsLicence => {
-                "err.addon_licence"
-            }
-            AddOnError::LargeMeetingCapacity | AddOnError::WebinarCapacity => "err.addon_capacity",
-        }),
-        Error::CannotUnlinkAdmin => t("err.unlink_admin"),
-        Error::CannotUnlinkManaged => t("err.unlink_managed"),
-        Error::CannotRemoveOwner => t("err.remove_owner"),
-        Error::TransferUserNotFound(email) => format!("{} ({email})", t("err.transfer_user")),
-        Error::InvalidInput {
-            field: "transfer_email",
-            ..
-        } => t("err.transfer_email"),
-        Error::InvalidInput { message, .. } => format!("{} {message}", t("err.invalid")),
-        Error::Internal(_) => t("common.error"),
-        other => other.to_string(),
-    }
-}
-
-/// Why a custom attribute value was refused, in `lang`.
-fn attribute_reason(lang: Language, r: &ValueError) -> String {
-    let t = |k| i18n::text(lang, k);
-    match r {
-        ValueError::NotNumber(_) => t("err.attr_number").to_owned(),
-        ValueError::NotDate(_) => t("err.attr_date").to_owned(),
-        ValueError::NotAllowed { allowed, .. } => {
-            format!("{} {}", t("err.attr_allowed"), allowed.join(", "))
-        }
-        ValueError::TooLong(max) => format!("{} {max}", t("err.too_long")),
-        ValueError::ControlCharacters => t("err.control").to_owned(),
-        ValueError::EmptyAllowed => t("err.invalid").to_owned(),
-    }
-}
+pub use crate::describe::describe;
 
 /// The field a service error concerns, when it names one (to show the message next to it).
 pub fn field(e: &Error) -> Option<&'static str> {

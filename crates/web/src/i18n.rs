@@ -69,6 +69,58 @@ pub fn choose(cookie: Option<&str>, profile: Option<&str>, accept: Option<&str>)
         .unwrap_or(Language::English)
 }
 
+/// The language of a request outside the portal's own pages (activation, OAuth consent):
+/// the same rule, from its headers and the signed-in user's profile language if any.
+pub fn of_request(headers: &axum::http::HeaderMap, profile: Option<&str>) -> Language {
+    let accept = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    choose(
+        crate::ctx::cookie(headers, crate::ctx::LANG_COOKIE),
+        profile,
+        accept,
+    )
+}
+
+/// `key`'s text with each `{name}` replaced by its value (values are inserted as given: escape
+/// them first for HTML).
+pub fn fill(lang: Language, key: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(text(lang, key).to_owned(), |s, (name, value)| {
+            s.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// The plain words for an OAuth scope in `lang` (`scope.NAME`; a granular scope without its
+/// own entry gets its family's words, as roster-domain's `describe_scope` makes them).
+pub fn scope_words(lang: Language, scope: &str) -> String {
+    let own = text(lang, &format!("scope.{scope}"));
+    if own != "?" {
+        return own.to_owned();
+    }
+    let mut parts = scope.split(':');
+    let family = parts.next().unwrap_or(scope).replace('_', " ");
+    let verb = if parts.next() == Some("read") {
+        "read"
+    } else {
+        "write"
+    };
+    let whose = if roster_domain::oauth_grant::is_admin_scope(scope) {
+        "admin"
+    } else {
+        "own"
+    };
+    format!(
+        "{} ({scope})",
+        fill(
+            lang,
+            &format!("scope.any.{verb}_{whose}"),
+            &[("family", &family)]
+        )
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +138,23 @@ mod tests {
             assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
             assert!(extra.is_empty(), "{lang:?} has unknown keys {extra:?}");
             assert!(catalog.values().all(|v| !v.is_empty()), "{lang:?}");
+        }
+    }
+
+    /// Branches merged by union (see .gitattributes) can bring one key twice; the later line
+    /// would silently win.
+    #[test]
+    fn no_key_is_defined_twice() {
+        for (lang, source) in SOURCES {
+            let mut seen = BTreeSet::new();
+            for line in source.lines().map(str::trim) {
+                if line.starts_with('#') {
+                    continue;
+                }
+                if let Some((k, _)) = line.split_once(" = ") {
+                    assert!(seen.insert(k.trim()), "{lang:?} defines {k} twice");
+                }
+            }
         }
     }
 

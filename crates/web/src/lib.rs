@@ -14,6 +14,7 @@ mod assets;
 mod auth;
 mod billing;
 mod ctx;
+pub mod describe;
 mod errors;
 mod form;
 pub mod i18n;

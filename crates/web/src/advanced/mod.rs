@@ -64,9 +64,6 @@ pub fn describe(lang: Language, e: &Error) -> String {
         Error::TooManyAttributes(n) => format!("{} ({n})", t("adv.err_attr_many")),
         Error::DomainClaimed(d) => format!("{} ({d})", t("adv.err_domain_claimed")),
         Error::DomainAlreadyAdded(d) => format!("{} ({d})", t("adv.err_domain_added")),
-        Error::DomainNotVerified { .. } | Error::DnsLookupFailed { .. } => {
-            format!("{} {e}", t("adv.err_domain_unverified"))
-        }
         other => errors::describe(lang, other),
     }
 }
@@ -104,6 +101,9 @@ pub struct AdvancedPage {
     pub default_chat_group: String,
     pub attributes: Vec<AttributeDefinition>,
     pub domains: Vec<DomainRow>,
+    /// The types a managed domain may default to (what the service accepts): Basic, Licensed,
+    /// and On-Prem when the account has it.
+    pub domain_types: Vec<i64>,
     pub notes: Vec<Note>,
     /// The tabs' page-wide messages (none here: each section shows its own).
     pub notices: Vec<(bool, String)>,
@@ -114,6 +114,16 @@ impl AdvancedPage {
     pub fn notes_of(&self, section: &str) -> Vec<&Note> {
         self.notes.iter().filter(|n| n.section == section).collect()
     }
+}
+
+/// The default types a managed domain may have: the service takes Basic (1), Licensed (2) and,
+/// when the account has On-Prem users enabled, On-Prem (3).
+pub fn domain_types(on_prem: bool) -> Vec<i64> {
+    let mut types = vec![1, 2];
+    if on_prem {
+        types.push(3);
+    }
+    types
 }
 
 /// Renders the Advanced tab with `notes` from an action just done.
@@ -138,6 +148,12 @@ pub async fn render(state: &WebState, ctx: &Ctx, notes: Vec<Note>) -> Response {
         .list_domains(&s.principal, "me")
         .await
         .unwrap_or_default();
+    let on_prem = state
+        .service
+        .billing_overview(admin)
+        .await
+        .is_ok_and(|b| b.on_prem_enabled);
+    let domain_types = domain_types(on_prem);
     let groups = group_choices(state, s, Kind::Settings).await;
     let domains = domains
         .iter()
@@ -178,6 +194,7 @@ pub async fn render(state: &WebState, ctx: &Ctx, notes: Vec<Note>) -> Response {
         groups,
         attributes,
         domains,
+        domain_types,
         notes,
         notices: Vec::new(),
     };

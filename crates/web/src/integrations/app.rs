@@ -7,6 +7,7 @@ use super::{describe, kind_key, stop};
 use crate::ctx::Ctx;
 use crate::errors::{check_csrf, signed_in};
 use crate::form::FormData;
+use crate::i18n;
 use crate::view::{page, see_other, Chrome};
 use crate::WebState;
 use askama::Template;
@@ -149,7 +150,10 @@ async fn render_page(
         scopes: app
             .scopes
             .split_whitespace()
-            .map(|s| (s.to_owned(), describe_scope(s).unwrap_or_default()))
+            .map(|s| {
+                let words = describe_scope(s).map(|_| i18n::scope_words(ctx.lang, s));
+                (s.to_owned(), words.unwrap_or_default())
+            })
             .collect(),
         install_link: install,
         has_account_install: users.iter().any(|u| u.connection == "account"),

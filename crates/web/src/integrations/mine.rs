@@ -6,6 +6,7 @@ use super::describe;
 use crate::ctx::Ctx;
 use crate::errors::{check_csrf, refused, signed_in};
 use crate::form::FormData;
+use crate::i18n;
 use crate::view::{page, Chrome};
 use crate::WebState;
 use askama::Template;
@@ -59,7 +60,11 @@ async fn render(ctx: &Ctx, state: &WebState, notices: Vec<(bool, String)>) -> Re
                 scopes: a
                     .scopes
                     .split_whitespace()
-                    .map(|s| describe_scope(s).unwrap_or_else(|| s.to_owned()))
+                    .map(|s| {
+                        describe_scope(s)
+                            .map(|_| i18n::scope_words(ctx.lang, s))
+                            .unwrap_or_else(|| s.to_owned())
+                    })
                     .collect(),
                 since: a.installed_at,
             })

@@ -87,7 +87,7 @@ struct AppsPage {
     next: String,
     draft: Draft,
     /// Every known scope with its consent words.
-    scopes: Vec<(&'static str, &'static str)>,
+    scopes: Vec<(&'static str, String)>,
     error_field: &'static str,
     error: String,
 }
@@ -149,7 +149,10 @@ async fn render(
             .collect(),
         next: list.next_page_token,
         draft,
-        scopes: KNOWN_SCOPES.to_vec(),
+        scopes: KNOWN_SCOPES
+            .iter()
+            .map(|(s, _)| (*s, i18n::scope_words(ctx.lang, s)))
+            .collect(),
         error_field,
         error,
     };

@@ -119,7 +119,8 @@ async fn changes_and_unlinks_all_of_a_type_after_confirming(backend: Backend) {
         .await;
     assert!(same.body.contains("id=\"note-type\""), "{}", same.body);
     assert!(
-        same.body.contains("This value is not valid"),
+        same.body
+            .contains("Choose a target different from the source."),
         "{}",
         same.body
     );

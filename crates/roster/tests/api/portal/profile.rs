@@ -26,7 +26,7 @@ async fn dates_follow_the_profile_time_zone(backend: Backend) {
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert!(
         bad.body
-            .contains("id=\"first_name-error\" role=\"alert\">This value is not valid"),
+            .contains("id=\"first_name-error\" role=\"alert\">This text is too long: at most 64"),
         "{}",
         bad.body
     );
