@@ -21,6 +21,11 @@ pub fn describe(lang: Language, e: &Error) -> String {
     let t = |k: &str| i18n::text(lang, k).to_owned();
     let with = |k: &str, detail: &str| fill(i18n::text(lang, k), detail);
     match e {
+        // The delete form's one field: say what it wants, whatever was wrong with it.
+        Error::InvalidInput {
+            field: "transfer_email",
+            ..
+        } => t("err.transfer_email"),
         Error::InvalidInput { field, message } => invalid(lang, field, message),
         Error::EmailTaken(email) => with("err.email_taken", email.as_str()),
         Error::NoPrivilege => t("err.no_privilege"),

@@ -305,7 +305,7 @@ async fn refused_saves_store_nothing(backend: Backend) {
     assert!(
         basic_lm
             .body
-            .contains("id=\"large_meeting-error\" role=\"alert\">Only Licensed users"),
+            .contains("id=\"large_meeting-error\" role=\"alert\">Only Licensed or On-Prem users can have the Large Meeting"),
         "{}",
         basic_lm.body
     );
