@@ -19,7 +19,7 @@ pub use edit::UserEdit;
 pub use list::{ListQuery, UserPage};
 pub use resend::InvitationLink;
 pub use settings::{FeaturePatch, FeatureSettings, UserSettings, UserSettingsPatch};
-pub use status::{Removed, RemoveAction, StatusAction};
+pub use status::{RemoveAction, Removed, StatusAction};
 pub use update::{CustomAttribute, UserPatch, MAX_CUSTOM_ATTRIBUTES};
 
 use crate::{Error, Result, Service};
