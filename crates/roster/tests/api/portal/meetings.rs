@@ -340,7 +340,8 @@ fn ids_on(body: &str) -> Vec<i64> {
 fn next_link(body: &str) -> Option<String> {
     let end = body.find("\" rel=\"next\"")?;
     let start = body[..end].rfind("href=\"")? + "href=\"".len();
-    Some(body[start..end].replace("&amp;", "&"))
+    // As a browser reads the attribute (askama writes `&` as `&#38;`).
+    Some(body[start..end].replace("&#38;", "&").replace("&amp;", "&"))
 }
 
 /// Follows the Next links from `first`; every id shown, each page's link checked by `keep`.
