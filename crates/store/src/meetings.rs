@@ -362,29 +362,61 @@ pub async fn account_of_user(conn: &mut Conn, user: &UserId) -> Result<Option<Ac
     Ok(found.map(AccountId::from_stored))
 }
 
-/// Up to `limit` meetings of an account (instant ones too), live ones first, then by start
-/// time (latest first); only `host`'s when given, only live ones when `live_only`.
-pub async fn list_account(
+/// The meetings of an account live now (only `host`'s when given), latest start first. They
+/// are few (each holds one of its host's slots in `live_meetings`), so this has no limit.
+pub async fn list_account_live(
     conn: &mut Conn,
     account: &AccountId,
     host: Option<&UserId>,
-    live_only: bool,
-    limit: u32,
 ) -> Result<Vec<MeetingRecord>> {
     let sql = select_meeting!(
-        "WHERE m.account_id = $1 AND ($2 IS NULL OR m.host_id = $2) \
-         AND ($3 = 0 OR m.status = 'started') \
-         ORDER BY CASE WHEN m.status = 'started' THEN 0 ELSE 1 END, m.start_time DESC, m.id \
-         LIMIT $4"
+        "WHERE m.id IN (SELECT l.meeting_id FROM live_meetings l WHERE l.account_id = $1 \
+         AND ($2 IS NULL OR l.host_id = $2)) AND m.status = 'started' \
+         ORDER BY m.start_time DESC, m.id DESC"
+    );
+    conn.fetch_all(sql, params![account.as_str(), host.map(UserId::as_str)])
+        .await
+}
+
+/// One page of an account's meetings that are not live (instant ones too), latest start first
+/// then by id (descending), after the keyset `after`; only `host`'s when given. The indexes
+/// `meetings_account` and `meetings_host` (account or host, then start time) serve it.
+pub async fn list_account_rest(
+    conn: &mut Conn,
+    account: &AccountId,
+    host: Option<&UserId>,
+    after: Option<(OffsetDateTime, i64)>,
+    limit: u32,
+) -> Result<Vec<MeetingRecord>> {
+    let (at, id) = after.map_or((None, None), |(t, i)| (Some(t), Some(i)));
+    let sql = select_meeting!(
+        "WHERE m.account_id = $1 AND ($2 IS NULL OR m.host_id = $2) AND m.status <> 'started' \
+         AND ($3 IS NULL OR m.start_time < $3 OR (m.start_time = $3 AND m.id < $4)) \
+         ORDER BY m.start_time DESC, m.id DESC LIMIT $5"
     );
     conn.fetch_all(
         sql,
         params![
             account.as_str(),
             host.map(UserId::as_str),
-            i64::from(live_only),
+            at,
+            id,
             i64::from(limit)
         ],
+    )
+    .await
+}
+
+/// How many of an account's meetings are not live (only `host`'s when given).
+pub async fn count_account_rest(
+    conn: &mut Conn,
+    account: &AccountId,
+    host: Option<&UserId>,
+) -> Result<i64> {
+    conn.fetch_one(
+        "SELECT COUNT(*) FROM meetings m WHERE m.account_id = $1 \
+         AND ($2 IS NULL OR m.host_id = $2) AND m.status <> 'started'",
+        params![account.as_str(), host.map(UserId::as_str)],
     )
     .await
 }

@@ -44,11 +44,11 @@ fn kind(raw: Option<&str>) -> Result<ListKind> {
     }
 }
 
-fn token_key(at: OffsetDateTime, id: i64) -> String {
+pub(super) fn token_key(at: OffsetDateTime, id: i64) -> String {
     format!("{}:{id}", roster_domain::meeting::epoch_ms(at))
 }
 
-fn parse_key(key: &str) -> Result<(OffsetDateTime, i64)> {
+pub(super) fn parse_key(key: &str) -> Result<(OffsetDateTime, i64)> {
     let bad = || {
         Error::invalid(
             "next_page_token",

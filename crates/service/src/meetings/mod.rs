@@ -13,7 +13,7 @@ mod change;
 mod list;
 mod schedule;
 
-pub use account::{AccountMeetingQuery, ACCOUNT_MEETINGS_LIMIT};
+pub use account::{AccountMeetingQuery, AccountMeetings};
 pub use change::DeleteOptions;
 pub use list::{MeetingPage, MeetingQuery};
 pub use schedule::MeetingInput;

@@ -45,6 +45,61 @@ impl Row {
     }
 }
 
+/// Where a list page starts, as the link gave it: `after` (the next-page token) and `size`
+/// (rows a page, 1–300).
+#[derive(Debug, Clone, Default)]
+pub struct Paging {
+    pub after: Option<String>,
+    pub size: Option<String>,
+}
+
+impl Paging {
+    pub fn new(after: Option<String>, size: Option<String>) -> Self {
+        Self {
+            after: after.filter(|a| !a.trim().is_empty()),
+            size: size.filter(|s| !s.trim().is_empty()),
+        }
+    }
+
+    /// Past the first page.
+    pub fn paged(&self) -> bool {
+        self.after.is_some()
+    }
+
+    /// The page size asked for; one that is not a number is 0, which the service refuses.
+    pub fn page_size(&self, default: i64) -> Option<i64> {
+        Some(
+            self.size
+                .as_deref()
+                .map_or(default, |s| s.trim().parse().unwrap_or(0)),
+        )
+    }
+
+    /// `&size=N` when a size was asked for, to keep it across pages.
+    pub fn size_query(&self) -> String {
+        self.size
+            .as_deref()
+            .map(|s| {
+                format!(
+                    "&size={}",
+                    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                )
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A list's page size or page token refused: the message to show above the list.
+pub fn is_paging_error(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::InvalidInput {
+            field: "next_page_token" | "page_size",
+            ..
+        }
+    )
+}
+
 /// The schedule / edit form's values, as typed (kept on an error).
 #[derive(Debug, Clone, Default)]
 pub struct Fields {

@@ -1,7 +1,7 @@
 //! My meetings: upcoming, live and previous, each with its join link (visible as text, with a
 //! copy button when scripts run); schedule one; start, end and delete one.
 
-use super::{describe, field_of, Fields, Row};
+use super::{describe, field_of, is_paging_error, Fields, Paging, Row};
 use crate::ctx::Ctx;
 use crate::errors::{check_csrf, refused, signed_in};
 use crate::form::FormData;
@@ -21,7 +21,14 @@ pub struct ShowQuery {
     pub show: Option<String>,
     /// A notice to show after a redirect: `scheduled`, `deleted`, `ended`.
     pub done: Option<String>,
+    /// The next-page token of the page before.
+    pub after: Option<String>,
+    /// Meetings a page: 1 to 300, 50 by default.
+    pub size: Option<String>,
 }
+
+/// Meetings a page unless `size` says otherwise.
+const PAGE_SIZE: i64 = 50;
 
 #[derive(Template)]
 #[template(path = "meetings.html")]
@@ -30,6 +37,11 @@ struct MeetingsPage {
     show: &'static str,
     rows: Vec<Row>,
     total: i64,
+    /// The next page's token; empty on the last page.
+    next: String,
+    /// Past the first page (or a refused page link): offer the first page.
+    paged: bool,
+    size_q: String,
     basic: bool,
     f: Fields,
     error_field: &'static str,
@@ -49,9 +61,10 @@ async fn render(
     state: &WebState,
     ctx: &Ctx,
     show: &'static str,
+    paging: &Paging,
     f: Fields,
     error: Option<Error>,
-    notices: Vec<(bool, String)>,
+    mut notices: Vec<(bool, String)>,
 ) -> Response {
     let s = match signed_in(ctx) {
         Ok(s) => s,
@@ -65,15 +78,22 @@ async fn render(
             }
             .to_owned(),
         ),
-        page_size: Some(100),
+        page_size: paging.page_size(PAGE_SIZE),
+        next_page_token: paging.after.clone(),
         ..MeetingQuery::default()
     };
+    let mut bad_page = false;
     let list = match state
         .service
         .list_meetings(&Actor::Principal(&s.principal), "me", &q)
         .await
     {
-        Ok(l) => l,
+        Ok(l) => Some(l),
+        Err(e) if is_paging_error(&e) => {
+            notices.push((false, ctx.t("meetings.bad_page").to_owned()));
+            bad_page = true;
+            None
+        }
         Err(e) => return refused(ctx, state, &e),
     };
     let (error_field, error) = match &error {
@@ -83,15 +103,26 @@ async fn render(
     let p = MeetingsPage {
         c: Chrome::new(ctx, state, "meetings.title", "meetings", "/meetings"),
         show,
-        rows: list.meetings.iter().map(Row::of).collect(),
-        total: list.total_records,
+        rows: list
+            .as_ref()
+            .map(|l| l.meetings.iter().map(Row::of).collect())
+            .unwrap_or_default(),
+        total: list.as_ref().map_or(0, |l| l.total_records),
+        next: list.map(|l| l.next_page_token).unwrap_or_default(),
+        // A refused page link offers the first page, at the default size.
+        paged: paging.paged() || bad_page,
+        size_q: if bad_page {
+            String::new()
+        } else {
+            paging.size_query()
+        },
         basic: s.user.user_type.code() == 1,
         f,
         error_field,
         error,
         notices,
     };
-    let status = if p.error.is_empty() {
+    let status = if p.error.is_empty() && !bad_page {
         StatusCode::OK
     } else {
         StatusCode::BAD_REQUEST
@@ -114,7 +145,8 @@ fn done_notice(ctx: &Ctx, done: Option<&str>) -> Vec<(bool, String)> {
 pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ShowQuery>) -> Response {
     let notices = done_notice(&ctx, q.done.as_deref());
     let show = show_of(q.show.as_deref());
-    render(&state, &ctx, show, Fields::blank(), None, notices).await
+    let paging = Paging::new(q.after, q.size);
+    render(&state, &ctx, show, &paging, Fields::blank(), None, notices).await
 }
 
 /// `POST /meetings`: schedules a meeting hosted by the signed-in user, in their time zone.
@@ -140,7 +172,18 @@ pub async fn schedule(State(state): State<WebState>, ctx: Ctx, form: FormData) -
     match done {
         Ok(_) => see_other("/meetings?done=scheduled", &[]),
         Err(e @ Error::Internal(_)) => refused(&ctx, &state, &e),
-        Err(e) => render(&state, &ctx, "upcoming", f, Some(e), Vec::new()).await,
+        Err(e) => {
+            render(
+                &state,
+                &ctx,
+                "upcoming",
+                &Paging::default(),
+                f,
+                Some(e),
+                Vec::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -204,11 +247,29 @@ async fn act(
         Ok(done) => see_other(&format!("/meetings?done={done}"), &[]),
         Err(e @ Error::Internal(_)) => refused(&ctx, &state, &e),
         Err(e) if back_all => {
-            super::all::render(&state, &ctx, None, false, Some(e), Vec::new()).await
+            super::all::render(
+                &state,
+                &ctx,
+                None,
+                false,
+                &Paging::default(),
+                Some(e),
+                Vec::new(),
+            )
+            .await
         }
         Err(e) => {
             let notice = vec![(false, describe(ctx.lang, &e))];
-            let status = render(&state, &ctx, "upcoming", Fields::blank(), None, notice).await;
+            let status = render(
+                &state,
+                &ctx,
+                "upcoming",
+                &Paging::default(),
+                Fields::blank(),
+                None,
+                notice,
+            )
+            .await;
             with_status(status, StatusCode::BAD_REQUEST)
         }
     }
@@ -245,7 +306,16 @@ pub async fn start(
         Err(e @ Error::Internal(_)) => refused(&ctx, &state, &e),
         Err(e) => {
             let notice = vec![(false, describe(ctx.lang, &e))];
-            let r = render(&state, &ctx, "upcoming", Fields::blank(), None, notice).await;
+            let r = render(
+                &state,
+                &ctx,
+                "upcoming",
+                &Paging::default(),
+                Fields::blank(),
+                None,
+                notice,
+            )
+            .await;
             with_status(r, StatusCode::NOT_FOUND)
         }
     }

@@ -312,7 +312,156 @@ async fn admins_see_everyones_meetings_and_members_only_their_own(backend: Backe
     assert_eq!(again.status, 400);
 }
 
+/// Schedules a meeting through /v2 (several share a start time, so the id breaks ties).
+async fn schedule_api(app: &TestApp, token: &str, topic: &str, day: usize) -> i64 {
+    let body = serde_json::json!({
+        "topic": topic,
+        "type": 2,
+        "start_time": format!("2030-02-{:02}T10:00:00Z", day % 3 + 1),
+        "duration": 30,
+    });
+    let (status, m) = app.post("/v2/users/me/meetings", token, &body).await;
+    assert_eq!(status, 201, "{m}");
+    m["id"].as_i64().unwrap()
+}
+
+/// The meeting ids a list page shows, in order.
+fn ids_on(body: &str) -> Vec<i64> {
+    body.split("<span class=\"label\">ID ")
+        .skip(1)
+        .map(|t| {
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().unwrap()
+        })
+        .collect()
+}
+
+/// The Next link of a page, unescaped; `None` on the last page.
+fn next_link(body: &str) -> Option<String> {
+    let end = body.find("\" rel=\"next\"")?;
+    let start = body[..end].rfind("href=\"")? + "href=\"".len();
+    // As a browser reads the attribute (askama writes `&` as `&#38;`).
+    Some(body[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+/// Follows the Next links from `first`; every id shown, each page's link checked by `keep`.
+async fn walk(b: &mut Browser, first: &str, keep: &[&str]) -> Vec<i64> {
+    let mut seen = Vec::new();
+    let mut at = Some(first.to_owned());
+    let mut pages = 0;
+    while let Some(path) = at {
+        let page = b.get(&path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        seen.extend(ids_on(&page.body));
+        at = next_link(&page.body);
+        if let Some(next) = &at {
+            for k in keep {
+                assert!(next.contains(k), "{next} lacks {k}");
+            }
+            assert!(page.body.contains(">First page<") == (pages > 0));
+        }
+        pages += 1;
+        assert!(pages < 50, "paging does not end");
+    }
+    seen
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort_unstable();
+    v
+}
+
+async fn meeting_lists_page_through_every_meeting_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut owner = set_up_on(&app, "business").await;
+    let owner_token = api_token(&app, OWNER).await;
+    let mut mia = member(&app, &mut owner, "mia@acme.test").await;
+    let mia_token = api_token(&app, "mia@acme.test").await;
+    let mut own = Vec::new();
+    for i in 0..7 {
+        own.push(schedule_api(&app, &owner_token, &format!("Owner {i}"), i).await);
+    }
+    let mut hers = Vec::new();
+    for i in 0..4 {
+        hers.push(schedule_api(&app, &mia_token, &format!("Mia {i}"), i).await);
+    }
+    let live_id = hers[2];
+    start(&mut mia, live_id).await;
+
+    // The owner's own upcoming meetings, 3 a page: each once, the tab and size kept.
+    let first = owner.get("/meetings?size=3").await;
+    assert!(first.body.contains("Meetings: 7"), "{}", first.body);
+    let seen = walk(&mut owner, "/meetings?size=3", &["show=upcoming", "size=3"]).await;
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    assert_eq!(sorted(seen), sorted(own.clone()));
+
+    // Mia pages through only her own (the live one is on the Live tab).
+    let seen = walk(&mut mia, "/meetings?size=2", &["size=2"]).await;
+    let mut waiting = hers.clone();
+    waiting.retain(|&id| id != live_id);
+    assert_eq!(sorted(seen), sorted(waiting));
+    let live_tab = mia.get("/meetings?show=live").await;
+    assert_eq!(ids_on(&live_tab.body), vec![live_id]);
+
+    // Everyone's: the live one first, then the rest a page at a time, each once.
+    let all = owner.get("/meetings/all?size=4").await;
+    assert!(all.body.contains("Live now: 1"), "{}", all.body);
+    assert!(all.body.contains("Meetings: 11"), "{}", all.body);
+    assert_eq!(ids_on(&all.body).first(), Some(&live_id));
+    let seen = walk(&mut owner, "/meetings/all?size=4", &["size=4"]).await;
+    assert_eq!(seen.len(), 11, "{seen:?}");
+    let everyone: Vec<i64> = own.iter().chain(&hers).copied().collect();
+    assert_eq!(sorted(seen), sorted(everyone));
+
+    // The host filter survives paging; live-only lists the live one alone.
+    let seen = walk(
+        &mut owner,
+        "/meetings/all?host=mia%40acme.test&size=1",
+        &["host=mia%40acme.test", "size=1"],
+    )
+    .await;
+    assert_eq!(seen.first(), Some(&live_id));
+    assert_eq!(sorted(seen), sorted(hers.clone()));
+    let live = owner.get("/meetings/all?live=1&size=1").await;
+    assert_eq!(ids_on(&live.body), vec![live_id]);
+    assert!(next_link(&live.body).is_none());
+
+    // Bad page links: a clear message (400), never a failure of ours.
+    for bad in [
+        "/meetings?after=not-a-token",
+        "/meetings?size=0",
+        "/meetings?size=abc",
+        "/meetings?size=301",
+        "/meetings/all?after=not-a-token",
+        "/meetings/all?size=-1",
+        "/meetings/all?host=mia%40acme.test&size=9999",
+    ] {
+        let page = owner.get(bad).await;
+        assert_eq!(page.status, 400, "{bad}: {}", page.body);
+        assert!(
+            page.body
+                .contains("This page link is invalid or has expired"),
+            "{bad}: {}",
+            page.body
+        );
+        assert!(page.body.contains(">First page<"), "{bad}: {}", page.body);
+    }
+    // In the reader's language too.
+    owner
+        .cookies
+        .insert("roster_lang".to_owned(), "fr".to_owned());
+    let fr = owner.get("/meetings/all?after=x").await;
+    assert_eq!(fr.status, 400);
+    assert!(fr.body.contains("Ce lien de page"), "{}", fr.body);
+    // The lists read; nothing changed.
+    let (_, list) = app
+        .get("/v2/users/me/meetings?page_size=300", &owner_token)
+        .await;
+    assert_eq!(list["total_records"], 7, "{list}");
+}
+
 both_backends!(
     users_schedule_edit_start_end_and_delete_their_meetings,
     admins_see_everyones_meetings_and_members_only_their_own,
+    meeting_lists_page_through_every_meeting_once,
 );
