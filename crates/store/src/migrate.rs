@@ -155,6 +155,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_scim_groups.sql"),
         postgres: include_str!("../migrations/postgres/0023_scim_groups.sql"),
     },
+    Migration {
+        version: 25,
+        name: "users_sort",
+        sqlite: include_str!("../migrations/sqlite/0025_users_sort.sql"),
+        postgres: include_str!("../migrations/postgres/0025_users_sort.sql"),
+    },
 ];
 
 /// What [`run`] did.
