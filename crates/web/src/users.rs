@@ -333,12 +333,21 @@ pub async fn render(
         .service
         .list_users(&s.principal, query.list_query(inactive))
         .await;
-    if let Err(e) = &list {
-        match field(e) {
+    let retry = list.as_ref().err().and_then(field).filter(|f| {
+        matches!(
+            *f,
+            "next_page_token"
+                | "custom_attribute"
+                | "custom_attribute_value"
+                | "sort_by_custom_attribute"
+        )
+    });
+    if let Some(f) = retry {
+        match f {
             // A stale page token (they last 15 minutes): the first page instead.
-            Some("next_page_token") => query.after = None,
+            "next_page_token" => query.after = None,
             // A refused attribute filter: said next to it; the list without it.
-            Some("custom_attribute" | "custom_attribute_value" | "sort_by_custom_attribute") => {
+            _ => {
                 let def = attrs
                     .iter()
                     .find(|a| Some(a.key.as_str()) == set(&query.attr));
@@ -350,7 +359,6 @@ pub async fn render(
                 query.attr_value = None;
                 query.after = None;
             }
-            _ => {}
         }
         list = state
             .service

@@ -143,7 +143,6 @@ fn like_pattern(text: &str) -> String {
 
 /// The WHERE clause and its parameters, numbered on from those already in `params`.
 pub(super) fn where_clause<'a>(
-    backend: crate::Backend,
     f: &'a ListFilter<'a>,
     pattern: &'a str,
     sql: &mut String,
@@ -182,10 +181,16 @@ pub(super) fn where_clause<'a>(
         }
     }
     if let Some(a) = f.attribute {
+        // The copy of the values that triggers keep (migration 0025): one primary-key probe
+        // per user rather than reading the user's JSON.
         params.push(a.key.into());
-        let expr = crate::attributes::value_expr(backend, params.len());
+        let k = params.len();
         params.push(a.equals.into());
-        sql.push_str(&format!(" AND {expr} = ${}", params.len()));
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM user_attribute_values fv \
+             WHERE fv.user_id = users.id AND fv.attr_key = ${k} AND fv.value = ${})",
+            params.len()
+        ));
     }
     if f.search.is_some() {
         params.push(pattern.into());
@@ -216,11 +221,10 @@ pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<List
     if let SortKey::Attribute { key, numeric } = f.sort.key {
         return super::by_attribute::list(conn, f, &pattern, key, numeric).await;
     }
-    let backend = conn.backend();
     let mut params: Vec<Param<'_>> = Vec::with_capacity(8);
     let (expr, selected) = sort_expr(f.sort.key);
     let mut sql = format!(concat!("SELECT ", columns!(), ", {} FROM users"), selected);
-    where_clause(backend, f, &pattern, &mut sql, &mut params);
+    where_clause(f, &pattern, &mut sql, &mut params);
     let backward = f.cursor.is_some_and(|c| c.backward);
     // The direction rows are read in: the order's, or its reverse going back.
     let reverse = f.sort.descending != backward;
@@ -302,8 +306,7 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
     let pattern = f.search.map(like_pattern).unwrap_or_default();
     let mut sql = String::from("SELECT COUNT(*) FROM users");
     let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
-    let backend = conn.backend();
-    where_clause(backend, f, &pattern, &mut sql, &mut params);
+    where_clause(f, &pattern, &mut sql, &mut params);
     conn.fetch_one(&sql, &params).await
 }
 
