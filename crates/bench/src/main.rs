@@ -214,13 +214,13 @@ fn varied_user(
         .to_owned();
     u.display_name = format!("{} {}", u.first_name, u.last_name);
     u.dept = format!("Dept {}", (i * 7) % 50);
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         u.user_type = roster_domain::UserType::Licensed;
     }
     // A permutation of 0..n (multiplying by a large odd number, modulo 2^20), one minute apart.
     let minute = (n.wrapping_mul(1_000_003)) & 0xF_FFFF;
     u.created_at = time::OffsetDateTime::from_unix_timestamp(1_700_000_000 + minute * 60)?;
-    if i % 10 != 0 {
+    if !i.is_multiple_of(10) {
         u.custom_attributes = serde_json::json!([
             {"key": attribute.0, "name": attribute.1, "value": (i % 100).to_string()}
         ])

@@ -94,8 +94,8 @@ async fn deep_token(
         .error_for_status()?
         .json()
         .await?;
-    v["next_page_token"]
-        .as_str()
+    v.get("next_page_token")
+        .and_then(|t| t.as_str())
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .context("no next_page_token")

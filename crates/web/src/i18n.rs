@@ -67,7 +67,7 @@ impl Plural {
 /// (Portuguese is pt-PT's: only 1 is "one").
 pub fn plural(lang: Language, n: u64) -> Plural {
     let (m10, m100) = (n % 10, n % 100);
-    let millions = n != 0 && n % 1_000_000 == 0;
+    let millions = n != 0 && n.is_multiple_of(1_000_000);
     match lang {
         Language::English => {
             if n == 1 {
