@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 created=$(ROSTER_LOG=warn "$bin" --database-url "$url" account create --name Bench \
-  --owner-email owner@bench.test --plan business --licensed-seats 100000 --json)
+  --owner-email owner@bench.test --plan business --licensed-seats 10 --json)
 account=$(field account_id <<<"$created")
 ROSTER_LOG=warn "$bin" --database-url "$url" account add-attribute "$account" --name Grade --type number >/dev/null
 "$bench" seed --database-url "$url" --account-id "$account" --users $((size - 1)) \
