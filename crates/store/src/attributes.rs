@@ -176,17 +176,3 @@ pub async fn delete(conn: &mut Conn, account: &AccountId, id: &str) -> Result<Op
         conn.execute(strip, params![id, account.as_str()]).await?,
     ))
 }
-
-/// The SQL expression reading a user's value of the attribute whose key is parameter `$n`.
-pub fn value_expr(backend: Backend, n: usize) -> String {
-    match backend {
-        Backend::Sqlite => format!(
-            "(SELECT json_extract(e.value, '$.value') FROM json_each(users.custom_attributes) e \
-             WHERE json_extract(e.value, '$.key') = ${n})"
-        ),
-        Backend::Postgres => format!(
-            "(SELECT e ->> 'value' FROM jsonb_array_elements(users.custom_attributes::jsonb) e \
-             WHERE e ->> 'key' = ${n})"
-        ),
-    }
-}

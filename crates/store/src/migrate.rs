@@ -167,6 +167,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_mail_outbox_account.sql"),
         postgres: include_str!("../migrations/postgres/0025_mail_outbox_account.sql"),
     },
+    Migration {
+        version: 26,
+        name: "users_sort",
+        sqlite: include_str!("../migrations/sqlite/0026_users_sort.sql"),
+        postgres: include_str!("../migrations/postgres/0026_users_sort.sql"),
+    },
 ];
 
 /// What [`run`] did.

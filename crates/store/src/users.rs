@@ -109,11 +109,15 @@ macro_rules! select_user {
 }
 
 // After the macros above, which it uses.
+mod by_attribute;
 mod list;
 pub mod scim;
 pub mod scim_filter;
 
-pub use list::{count, list, AttributeFilter, ListFilter};
+pub use list::{
+    count, list, list_sorted, AttributeFilter, Cursor, CursorValue, ListFilter, Listed, Sort,
+    SortKey,
+};
 
 fn capacity(r: &Row<'_>, i: usize) -> Result<Option<u32>> {
     r.opt_int(i)?

@@ -42,6 +42,76 @@ pub fn text(lang: Language, key: &str) -> &'static str {
         .unwrap_or("?")
 }
 
+/// A CLDR plural category (<https://cldr.unicode.org/index/cldr-spec/plural-rules>): which
+/// form of a word a count takes in a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Few,
+    Many,
+    Other,
+}
+
+impl Plural {
+    fn suffix(self) -> &'static str {
+        match self {
+            Self::One => "one",
+            Self::Few => "few",
+            Self::Many => "many",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// The plural category of the whole number `n` in `lang`, by CLDR's rules for integers
+/// (Portuguese is pt-PT's: only 1 is "one").
+pub fn plural(lang: Language, n: u64) -> Plural {
+    let (m10, m100) = (n % 10, n % 100);
+    let millions = n != 0 && n.is_multiple_of(1_000_000);
+    match lang {
+        Language::English => {
+            if n == 1 {
+                Plural::One
+            } else {
+                Plural::Other
+            }
+        }
+        Language::French | Language::Portuguese => {
+            let one = match lang {
+                Language::French => n <= 1,
+                _ => n == 1,
+            };
+            if one {
+                Plural::One
+            } else if millions {
+                Plural::Many
+            } else {
+                Plural::Other
+            }
+        }
+        Language::Polish | Language::Russian => {
+            let one = match lang {
+                Language::Polish => n == 1,
+                _ => m10 == 1 && m100 != 11,
+            };
+            if one {
+                Plural::One
+            } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
+                Plural::Few
+            } else {
+                Plural::Many
+            }
+        }
+    }
+}
+
+/// `n` with its word in the right form: the catalog's `KEY.one`, `.few`, `.many` or `.other`
+/// (every language has all four), `{n}` replaced by the number.
+pub fn count(lang: Language, key: &str, n: u64) -> String {
+    let form = plural(lang, n).suffix();
+    text(lang, &format!("{key}.{form}")).replace("{n}", &n.to_string())
+}
+
 /// The first language of an `Accept-Language` header Roster writes, by quality.
 pub fn from_accept_language(header: &str) -> Option<Language> {
     let mut choices: Vec<(f32, Language)> = header
@@ -170,6 +240,75 @@ mod tests {
             for piece in t.split("c.t(\"").skip(1) {
                 let key = piece.split('"').next().unwrap_or_default();
                 assert_ne!(text(Language::English, key), "?", "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn plural_forms_follow_cldr() {
+        use Plural::*;
+        let forms = |lang, ns: &[u64]| ns.iter().map(|n| plural(lang, *n)).collect::<Vec<_>>();
+        assert_eq!(
+            forms(Language::English, &[0, 1, 2, 11, 21]),
+            [Other, One, Other, Other, Other]
+        );
+        assert_eq!(
+            forms(Language::French, &[0, 1, 2, 17, 1_000_000, 2_000_001]),
+            [One, One, Other, Other, Many, Other]
+        );
+        assert_eq!(
+            forms(Language::Portuguese, &[0, 1, 2, 1_000_000]),
+            [Other, One, Other, Many]
+        );
+        assert_eq!(
+            forms(
+                Language::Russian,
+                &[1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 0]
+            ),
+            [One, Few, Few, Many, Many, Many, Many, One, Few, Many, One, Many, Many]
+        );
+        assert_eq!(
+            forms(
+                Language::Polish,
+                &[1, 2, 4, 5, 11, 12, 21, 22, 25, 102, 112, 0]
+            ),
+            [One, Few, Few, Many, Many, Many, Many, Few, Many, Few, Many, Many]
+        );
+    }
+
+    #[test]
+    fn counts_read_right_in_every_language() {
+        assert_eq!(count(Language::English, "users.count", 1), "1 user");
+        assert_eq!(count(Language::English, "users.count", 2), "2 users");
+        assert_eq!(count(Language::English, "users.count", 0), "0 users");
+        assert_eq!(count(Language::French, "users.count", 0), "0 utilisateur");
+        assert_eq!(count(Language::French, "users.count", 2), "2 utilisateurs");
+        assert_eq!(
+            count(Language::Portuguese, "users.count", 1),
+            "1 utilizador"
+        );
+        assert_eq!(
+            count(Language::Portuguese, "users.count", 0),
+            "0 utilizadores"
+        );
+        assert_eq!(
+            count(Language::Russian, "users.count", 21),
+            "21 пользователь"
+        );
+        assert_eq!(count(Language::Russian, "users.count", 3), "3 пользователя");
+        assert_eq!(
+            count(Language::Russian, "users.count", 11),
+            "11 пользователей"
+        );
+        assert_eq!(count(Language::Polish, "users.count", 1), "1 użytkownik");
+        assert_eq!(
+            count(Language::Polish, "users.count", 23),
+            "23 użytkowników"
+        );
+        for lang in Language::ALL {
+            for form in ["one", "few", "many", "other"] {
+                let t = text(lang, &format!("users.count.{form}"));
+                assert!(t.contains("{n}"), "{lang:?} users.count.{form}");
             }
         }
     }

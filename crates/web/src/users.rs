@@ -1,9 +1,11 @@
-//! User management → Users: the active users with search, role filter and keyset pages (the
-//! service's list and its paging, so a page costs the same at 100k users), the "Add users"
-//! dialog (one or many comma-separated emails) and bulk role / type / group changes.
+//! User management → Users: the active users with search, filters (role, type, group,
+//! department, a custom attribute), sortable columns and keyset pages both ways (the service's
+//! list and its paging, so a page costs the same at 100k users), the "Add users" dialog (one or
+//! many comma-separated emails) and bulk role / type / group changes. After an action the page
+//! shows the list it was sent from (its filters, sort and page).
 
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, describe, refused, signed_in};
+use crate::errors::{check_csrf, describe, field, refused, signed_in};
 use crate::form::FormData;
 use crate::view::{page, Chrome};
 use crate::WebState;
@@ -12,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use roster_domain::AddOns;
+use roster_service::admin::{Admin, AttributeDefinition};
 use roster_service::groups::Kind;
 use roster_service::groups::MemberRef;
 use roster_service::portal::Session;
@@ -30,11 +33,34 @@ pub struct UsersQuery {
     pub user_type: Option<String>,
     pub group: Option<String>,
     pub dept: Option<String>,
+    /// A custom attribute's key: its column is shown, and with `attr_value` it filters.
+    pub attr: Option<String>,
+    pub attr_value: Option<String>,
+    /// `email` (default), `name`, `type`, `department`, `created` or `attr`.
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    pub order: Option<String>,
+    /// Users per page (default 50; the API's bounds, 1–2000).
+    pub size: Option<String>,
+    /// A page token (next or previous).
     pub after: Option<String>,
 }
 
+/// The columns a click sorts by: (the `sort` value, the header's catalog key).
+const SORTABLE: [(&str, &str); 5] = [
+    ("email", "users.email"),
+    ("name", "users.name"),
+    ("type", "users.type"),
+    ("department", "users.department"),
+    ("created", "users.created"),
+];
+
+fn set(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|v| !v.is_empty())
+}
+
 impl UsersQuery {
-    /// The filters as a query string (without the page), for the pager's links.
+    /// The filters and page size as a query string (without sort and page).
     fn filters(&self) -> String {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
@@ -44,13 +70,105 @@ impl UsersQuery {
             ("type", &self.user_type),
             ("group", &self.group),
             ("dept", &self.dept),
+            ("attr", &self.attr),
+            ("attr_value", &self.attr_value),
+            ("size", &self.size),
         ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            if let Some(v) = set(v) {
                 q.append_pair(k, v);
             }
         }
         q.finish()
     }
+
+    /// The sort column (`email` unless another is chosen; `attr` only with an attribute).
+    fn sort(&self) -> &str {
+        match set(&self.sort) {
+            Some("attr") if set(&self.attr).is_none() => "email",
+            Some(s) => s,
+            None => "email",
+        }
+    }
+
+    fn descending(&self) -> bool {
+        self.order.as_deref() == Some("desc")
+    }
+
+    /// Filters and sort order as a query string, for the pager's links.
+    fn state(&self) -> String {
+        self.with_sort(self.sort(), self.descending())
+    }
+
+    fn with_sort(&self, sort: &str, descending: bool) -> String {
+        let mut q = self.filters();
+        if sort != "email" || descending {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str(&format!(
+                "sort={sort}&order={}",
+                if descending { "desc" } else { "asc" }
+            ));
+        }
+        q
+    }
+
+    /// A column header: its label, link (sorted by it; reversed when it already is),
+    /// `aria-sort` and arrow.
+    fn header(&self, sort: &str, label: String) -> Header {
+        let current = self.sort() == sort;
+        let (aria, arrow) = match (current, self.descending()) {
+            (false, _) => ("none", ""),
+            (true, false) => ("ascending", "▲"),
+            (true, true) => ("descending", "▼"),
+        };
+        Header {
+            label,
+            href: format!(
+                "/users?{}",
+                self.with_sort(sort, current && !self.descending())
+            ),
+            aria,
+            arrow,
+        }
+    }
+
+    /// The service's query for this list.
+    fn list_query(&self, inactive: bool) -> ListQuery {
+        let sort = self.sort();
+        let attr = set(&self.attr);
+        ListQuery {
+            status: Some(if inactive { "inactive" } else { "active" }.to_owned()),
+            role_id: set(&self.role).map(str::to_owned),
+            page_size: Some(match set(&self.size) {
+                // Not a number: the service's page_size message, by an out-of-range size.
+                Some(n) => n.trim().parse().unwrap_or(0),
+                None => 50,
+            }),
+            next_page_token: set(&self.after).map(str::to_owned),
+            search: self.q.clone(),
+            user_type: self.user_type.as_deref().and_then(|t| t.parse().ok()),
+            group_id: self.group.clone(),
+            dept: self.dept.clone(),
+            custom_attribute: attr
+                .filter(|_| set(&self.attr_value).is_some())
+                .map(str::to_owned),
+            custom_attribute_value: set(&self.attr_value).map(str::to_owned),
+            sort_by: (sort != "attr").then(|| sort.to_owned()),
+            sort_by_custom_attribute: (sort == "attr").then(|| attr.unwrap_or_default().to_owned()),
+            sort_order: set(&self.order).map(str::to_owned),
+            ..ListQuery::default()
+        }
+    }
+}
+
+/// A sortable column's header.
+pub struct Header {
+    pub label: String,
+    pub href: String,
+    /// `ascending`, `descending` or `none`.
+    pub aria: &'static str,
+    pub arrow: &'static str,
 }
 
 /// One row of the table.
@@ -63,6 +181,8 @@ pub struct Row {
     pub dept: String,
     pub group: String,
     pub created: time::OffsetDateTime,
+    /// The chosen custom attribute's value.
+    pub attr_value: String,
 }
 
 /// A choice in a select: (value, label).
@@ -77,12 +197,26 @@ pub struct UsersPage {
     pub user_type: String,
     pub group: String,
     pub dept: String,
-    /// The filters as a query string, for the pager.
-    pub filters: String,
+    /// Filters and sort as a query string, for the pager; the same with the page, for forms.
+    pub state: String,
+    pub here: String,
+    pub sort: String,
+    pub order: String,
+    /// The page size asked for in the address, kept by the filter form.
+    pub size: String,
+    /// Email, name, type, department, created; then the attribute's, when one is chosen.
+    pub headers: Vec<Header>,
+    pub attr_header: Option<Header>,
+    pub attrs: Vec<AttributeDefinition>,
+    pub attr: String,
+    pub attr_value: String,
+    /// Why the attribute filter was refused (the list then ignores it).
+    pub attr_error: String,
     pub inactive: bool,
     pub rows: Vec<Row>,
     pub total: u64,
     pub next: String,
+    pub previous: String,
     /// Past the first page (so "First page" leads somewhere).
     pub paged: bool,
     pub roles: Vec<Choice>,
@@ -93,6 +227,22 @@ pub struct UsersPage {
     /// The Add users form's values and its error, when it failed as a whole.
     pub add_emails: String,
     pub add_error: String,
+}
+
+impl UsersPage {
+    /// The attribute value field's ARIA attributes when its filter was refused.
+    pub fn attr_invalid(&self) -> &'static str {
+        if self.attr_error.is_empty() {
+            ""
+        } else {
+            " aria-invalid=\"true\" aria-describedby=\"attr-error\""
+        }
+    }
+
+    /// The chosen attribute's definition.
+    pub fn attr_def(&self) -> Option<&AttributeDefinition> {
+        self.attrs.iter().find(|a| a.key == self.attr)
+    }
 }
 
 pub fn display_name(v: &UserView) -> String {
@@ -132,11 +282,38 @@ async fn role_choices(state: &WebState, ctx: &Ctx, s: &Session) -> Vec<Choice> {
     out
 }
 
+/// The message for a refused attribute filter, by what the attribute holds.
+fn attr_message(ctx: &Ctx, def: Option<&AttributeDefinition>) -> String {
+    let key = match def {
+        None => "users.attr_unknown",
+        Some(d) if !d.allowed_values.is_empty() => "users.attr_bad_choice",
+        Some(d) if d.kind == "number" => "users.attr_bad_number",
+        Some(d) if d.kind == "date" => "users.attr_bad_date",
+        Some(_) => "users.attr_bad",
+    };
+    ctx.t(key).to_owned()
+}
+
+/// A user's value of the custom attribute `key`, from the stored JSON.
+fn attribute_value(stored: &str, key: &str) -> String {
+    #[derive(Deserialize)]
+    struct Value {
+        key: String,
+        value: String,
+    }
+    serde_json::from_str::<Vec<Value>>(stored)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|v| v.key == key)
+        .map(|v| v.value)
+        .unwrap_or_default()
+}
+
 /// Renders the Users tab for `query`, with `notices` from an action just done.
 pub async fn render(
     state: &WebState,
     ctx: &Ctx,
-    query: UsersQuery,
+    mut query: UsersQuery,
     notices: Vec<(bool, String)>,
     add: (String, String),
 ) -> Response {
@@ -145,28 +322,55 @@ pub async fn render(
         Err(r) => return r,
     };
     let inactive = query.status.as_deref() == Some("inactive");
-    let list = state
+    let attrs = state
         .service
-        .list_users(
-            &s.principal,
-            ListQuery {
-                status: Some(if inactive { "inactive" } else { "active" }.to_owned()),
-                role_id: query.role.clone().filter(|r| !r.is_empty()),
-                page_size: Some(50),
-                next_page_token: query.after.clone().filter(|a| !a.is_empty()),
-                search: query.q.clone(),
-                user_type: query.user_type.as_deref().and_then(|t| t.parse().ok()),
-                group_id: query.group.clone(),
-                dept: query.dept.clone(),
-                ..ListQuery::default()
-            },
-        )
+        .list_custom_attributes(Admin::me(&s.principal))
+        .await
+        .unwrap_or_default();
+    let mut status = StatusCode::OK;
+    let mut attr_error = String::new();
+    let mut list = state
+        .service
+        .list_users(&s.principal, query.list_query(inactive))
         .await;
+    let retry = list.as_ref().err().and_then(field).filter(|f| {
+        matches!(
+            *f,
+            "next_page_token"
+                | "custom_attribute"
+                | "custom_attribute_value"
+                | "sort_by_custom_attribute"
+        )
+    });
+    if let Some(f) = retry {
+        match f {
+            // A stale page token (they last 15 minutes): the first page instead.
+            "next_page_token" => query.after = None,
+            // A refused attribute filter: said next to it; the list without it.
+            _ => {
+                let def = attrs
+                    .iter()
+                    .find(|a| Some(a.key.as_str()) == set(&query.attr));
+                attr_error = attr_message(ctx, def);
+                status = StatusCode::BAD_REQUEST;
+                if def.is_none() {
+                    query.attr = None;
+                }
+                query.attr_value = None;
+                query.after = None;
+            }
+        }
+        list = state
+            .service
+            .list_users(&s.principal, query.list_query(inactive))
+            .await;
+    }
     let list = match list {
         Ok(l) => l,
         Err(e) => return refused(ctx, state, &e),
     };
     let groups = group_choices(state, s, Kind::Settings).await;
+    let attr = set(&query.attr).unwrap_or_default().to_owned();
     let rows = list
         .users
         .iter()
@@ -188,13 +392,41 @@ pub async fn render(
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default(),
             created: v.user.created_at,
+            attr_value: if attr.is_empty() {
+                String::new()
+            } else {
+                attribute_value(&v.user.custom_attributes, &attr)
+            },
         })
         .collect();
-    let filters = query.filters();
-    let paged = query.after.as_deref().is_some_and(|a| !a.is_empty());
+    let headers = SORTABLE
+        .iter()
+        .map(|(sort, label)| query.header(sort, ctx.t(label).to_owned()))
+        .collect();
+    let attr_header = attrs
+        .iter()
+        .find(|a| a.key == attr)
+        .map(|a| query.header("attr", a.name.clone()));
+    let state_qs = query.state();
+    let here = match set(&query.after) {
+        Some(a) if !state_qs.is_empty() => format!("{state_qs}&after={}", enc(a)),
+        Some(a) => format!("after={}", enc(a)),
+        None => state_qs.clone(),
+    };
     let p = UsersPage {
         c: Chrome::new(ctx, state, "users.title", "users", "/users"),
-        filters,
+        sort: query.sort().to_owned(),
+        order: if query.descending() { "desc" } else { "asc" }.to_owned(),
+        size: set(&query.size).unwrap_or_default().to_owned(),
+        state: state_qs,
+        here,
+        headers,
+        attr_header,
+        attrs,
+        attr,
+        attr_value: query.attr_value.clone().unwrap_or_default(),
+        attr_error,
+        paged: !list.previous_page_token.is_empty(),
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
         user_type: query.user_type.unwrap_or_default(),
@@ -204,7 +436,7 @@ pub async fn render(
         rows,
         total: list.total_records,
         next: list.next_page_token,
-        paged,
+        previous: list.previous_page_token,
         roles: role_choices(state, ctx, s).await,
         chat_groups: group_choices(state, s, Kind::Chat).await,
         groups,
@@ -212,7 +444,21 @@ pub async fn render(
         add_emails: add.0,
         add_error: add.1,
     };
-    page(StatusCode::OK, &p, &p.c, &[])
+    page(status, &p, &p.c, &[])
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The list a form was sent from (its `list` field: the page's query string), to show again.
+fn list_of(form: &FormData) -> UsersQuery {
+    format!("/users?{}", form.get("list"))
+        .parse::<axum::http::Uri>()
+        .ok()
+        .and_then(|uri| Query::<UsersQuery>::try_from_uri(&uri).ok())
+        .map(|q| q.0)
+        .unwrap_or_default()
 }
 
 /// `GET /users`
@@ -263,7 +509,7 @@ pub async fn add(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Res
         return render(
             &state,
             &ctx,
-            UsersQuery::default(),
+            list_of(&form),
             Vec::new(),
             (String::new(), error.trim_end_matches('?').trim().to_owned()),
         )
@@ -320,14 +566,7 @@ pub async fn add(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Res
     } else {
         emails.to_owned()
     };
-    render(
-        &state,
-        &ctx,
-        UsersQuery::default(),
-        notices,
-        (keep, String::new()),
-    )
-    .await
+    render(&state, &ctx, list_of(&form), notices, (keep, String::new())).await
 }
 
 /// `POST /users/bulk`: the selected users (`user`, repeated) get the role, type or group.
@@ -342,7 +581,7 @@ pub async fn bulk(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Re
     let users = form.all("user");
     if users.is_empty() {
         let n = vec![(false, ctx.t("users.bulk_none").to_owned())];
-        return render(&state, &ctx, UsersQuery::default(), n, Default::default()).await;
+        return render(&state, &ctx, list_of(&form), n, Default::default()).await;
     }
     let change = BulkChange {
         role_id: form.opt("role"),
@@ -364,12 +603,5 @@ pub async fn bulk(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Re
             .collect(),
         Err(e) => vec![(false, describe(ctx.lang, &e))],
     };
-    render(
-        &state,
-        &ctx,
-        UsersQuery::default(),
-        notices,
-        Default::default(),
-    )
-    .await
+    render(&state, &ctx, list_of(&form), notices, Default::default()).await
 }

@@ -78,6 +78,12 @@ impl Chrome {
         i18n::text(self.lang, key)
     }
 
+    /// `n` and the word after it in the form the number takes (`1 user`, `2 users`; see
+    /// [`i18n::count`]).
+    pub fn count(&self, key: &str, n: &u64) -> String {
+        i18n::count(self.lang, key, *n)
+    }
+
     /// The page's language code, for `lang`.
     pub fn code(&self) -> &'static str {
         self.lang.code()

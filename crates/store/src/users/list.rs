@@ -1,8 +1,10 @@
 //! Listing and counting an account's users: search, filters by type, role, group, status and
-//! custom attribute, sorting and paging, in one WHERE clause shared by [`list`] and [`count`].
+//! custom attribute, in one WHERE clause shared by [`list`] and [`count`]; sorting by email,
+//! name, type, department, creation or a custom attribute, with keyset pages both ways (the
+//! sort value and email of the row next to the page).
 
 use super::UserRecord;
-use crate::{params, Conn, Param, Result};
+use crate::{params, Conn, FromRow, Param, Result, Row};
 use roster_domain::{AccountId, UserStatus};
 
 /// What to list.
@@ -15,12 +17,14 @@ pub struct ListFilter<'a> {
     pub groups: Option<&'a [String]>,
     /// Lower-case text to find in email or names.
     pub search: Option<&'a str>,
-    /// Keyset: only users whose email sorts after this.
-    pub after_email: Option<&'a str>,
-    /// Offset paging (Zoom's deprecated `page_number`); ignored with `after_email`.
+    /// The order, then email (unique in an account) to break ties.
+    pub sort: Sort<'a>,
+    /// Keyset: only users after (or, going back, before) this row in `sort`'s order.
+    pub cursor: Option<Cursor<'a>>,
+    /// Offset paging (Zoom's deprecated `page_number`); ignored with a `cursor`.
     pub offset: u64,
     pub limit: u32,
-    /// A custom attribute to filter by (its value equal to `value`) or sort by.
+    /// A custom attribute to filter by (its value equal to `equals`).
     pub attribute: Option<AttributeFilter<'a>>,
     /// Only users of this type (Zoom's numeric code).
     pub user_type: Option<i64>,
@@ -30,18 +34,97 @@ pub struct ListFilter<'a> {
     pub dept: Option<&'a str>,
 }
 
-/// Filtering or sorting by a user's value of one custom attribute.
+/// Filtering by a user's value of one custom attribute.
 #[derive(Debug, Clone, Copy)]
 pub struct AttributeFilter<'a> {
     /// The definition's key.
     pub key: &'a str,
     /// Only users whose value is this (canonical form).
-    pub equals: Option<&'a str>,
-    /// Sort by the value (users without one last), then email; paging is then by offset.
-    pub sort: bool,
+    pub equals: &'a str,
+}
+
+/// What a list is sorted by; email breaks ties (and is the whole order for [`SortKey::Email`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortKey<'a> {
+    #[default]
+    Email,
+    /// The name as the portal shows it (first and last, else the display name), ignoring case.
+    Name,
+    /// Zoom's numeric type code.
+    Type,
+    /// The department, ignoring case.
+    Dept,
+    /// When the user was added.
+    Created,
+    /// A custom attribute's value (users without one last in both directions). Numbers
+    /// compare as numbers; dates, `YYYY-MM-DD`, as text. Read from `user_attribute_values`.
+    Attribute { key: &'a str, numeric: bool },
+}
+
+/// An order: a key and a direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sort<'a> {
+    pub key: SortKey<'a>,
     pub descending: bool,
-    /// Compare as numbers rather than text (dates sort as text, `YYYY-MM-DD`).
-    pub numeric: bool,
+}
+
+/// A row's place in an order: its sort value and email. Keyset pages start next to it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor<'a> {
+    /// The row's value of the sort key (ignored when sorting by email).
+    pub value: CursorValue<'a>,
+    pub email: &'a str,
+    /// The rows before it, nearest first (a previous page); else the rows after it.
+    pub backward: bool,
+}
+
+impl<'a> Cursor<'a> {
+    /// The rows after `email`, in email order.
+    pub fn after_email(email: &'a str) -> Self {
+        Self {
+            value: CursorValue::Null,
+            email,
+            backward: false,
+        }
+    }
+}
+
+/// A sort value as the cursor carries it.
+#[derive(Debug, Clone, Copy)]
+pub enum CursorValue<'a> {
+    /// Name, department, a text or date attribute, or a number attribute's canonical text.
+    Text(&'a str),
+    /// The type code.
+    Int(i64),
+    /// The time the user was added.
+    Time(time::OffsetDateTime),
+    /// The user has no value of the attribute sorted by.
+    Null,
+}
+
+/// How many columns `columns!()` selects; a listed row's sort value follows them.
+const COLUMNS: usize = 31;
+
+/// The portal's name, lower-cased: first and last name, else the display name. The migration
+/// `0026_users_sort` indexes this very expression (SQLite matches index expressions by text).
+const NAME_EXPR: &str = "lower(CASE WHEN first_name = '' AND last_name = '' THEN display_name \
+     ELSE trim(first_name || ' ' || last_name) END)";
+
+/// A listed user and the text of its sort value (name, department or attribute; `None` for
+/// the other keys, which the record itself carries, and for users without the attribute).
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub user: UserRecord,
+    pub sort_value: Option<String>,
+}
+
+impl FromRow for Listed {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        Ok(Self {
+            user: UserRecord::from_row(r)?,
+            sort_value: r.opt_text(COLUMNS)?,
+        })
+    }
 }
 
 /// `%text%` for LIKE, with LIKE's own wildcards escaped.
@@ -58,17 +141,17 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
-/// The WHERE clause and its parameters, numbered from `$1`.
-fn where_clause<'a>(
-    backend: crate::Backend,
+/// The WHERE clause and its parameters, numbered on from those already in `params`.
+pub(super) fn where_clause<'a>(
     f: &'a ListFilter<'a>,
     pattern: &'a str,
     sql: &mut String,
     params: &mut Vec<Param<'a>>,
 ) {
-    sql.push_str(" WHERE account_id = $1 AND status = $2");
     params.push(f.account.as_str().into());
     params.push(f.status.as_str().into());
+    let n = params.len();
+    sql.push_str(&format!(" WHERE account_id = ${} AND status = ${n}", n - 1));
     if let Some(role) = f.role_id {
         params.push(role.into());
         sql.push_str(&format!(" AND role_id = ${}", params.len()));
@@ -97,11 +180,17 @@ fn where_clause<'a>(
             sql.push_str(&format!(" AND group_id IN ({})", list.join(", ")));
         }
     }
-    if let Some((key, value)) = f.attribute.as_ref().and_then(|a| Some((a.key, a.equals?))) {
-        params.push(key.into());
-        let expr = crate::attributes::value_expr(backend, params.len());
-        params.push(value.into());
-        sql.push_str(&format!(" AND {expr} = ${}", params.len()));
+    if let Some(a) = f.attribute {
+        // The copy of the values that triggers keep (migration 0025): one primary-key probe
+        // per user rather than reading the user's JSON.
+        params.push(a.key.into());
+        let k = params.len();
+        params.push(a.equals.into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM user_attribute_values fv \
+             WHERE fv.user_id = users.id AND fv.attr_key = ${k} AND fv.value = ${})",
+            params.len()
+        ));
     }
     if f.search.is_some() {
         params.push(pattern.into());
@@ -113,44 +202,86 @@ fn where_clause<'a>(
     }
 }
 
-/// One page of users, ordered by email.
-pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>> {
-    let pattern = f.search.map(like_pattern).unwrap_or_default();
-    let mut sql = String::from(concat!("SELECT ", columns!(), " FROM users"));
-    let mut params: Vec<Param<'_>> = Vec::with_capacity(6);
-    let backend = conn.backend();
-    where_clause(backend, f, &pattern, &mut sql, &mut params);
-    let sorted = f.attribute.filter(|a| a.sort);
-    if let (Some(after), None) = (f.after_email, sorted) {
-        params.push(after.into());
-        sql.push_str(&format!(" AND email > ${}", params.len()));
+/// The sort key's SQL expression and the expression selected as the row's sort value (the
+/// text ones; the others the record carries). Custom attributes sort in [`super::by_attribute`].
+fn sort_expr(key: SortKey<'_>) -> (&'static str, &'static str) {
+    match key {
+        SortKey::Name => (NAME_EXPR, NAME_EXPR),
+        SortKey::Dept => ("lower(dept)", "lower(dept)"),
+        SortKey::Type => ("type", "CAST(NULL AS TEXT)"),
+        SortKey::Created => ("created_at", "CAST(NULL AS TEXT)"),
+        SortKey::Email | SortKey::Attribute { .. } => ("email", "CAST(NULL AS TEXT)"),
     }
-    match sorted {
-        Some(a) => {
-            // The key parameter again, so the sort expression follows the WHERE clause's.
-            params.push(a.key.into());
-            let mut expr = crate::attributes::value_expr(backend, params.len());
-            if a.numeric {
-                let real = match backend {
-                    crate::Backend::Sqlite => "REAL",
-                    crate::Backend::Postgres => "DOUBLE PRECISION",
-                };
-                expr = format!("CAST({expr} AS {real})");
+}
+
+/// One page of users in `f.sort`'s order (read backwards from a backward cursor, so nearest
+/// first), each with its sort value.
+pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<Listed>> {
+    let pattern = f.search.map(like_pattern).unwrap_or_default();
+    if let SortKey::Attribute { key, numeric } = f.sort.key {
+        return super::by_attribute::list(conn, f, &pattern, key, numeric).await;
+    }
+    let mut params: Vec<Param<'_>> = Vec::with_capacity(8);
+    let (expr, selected) = sort_expr(f.sort.key);
+    let mut sql = format!(concat!("SELECT ", columns!(), ", {} FROM users"), selected);
+    where_clause(f, &pattern, &mut sql, &mut params);
+    let backward = f.cursor.is_some_and(|c| c.backward);
+    // The direction rows are read in: the order's, or its reverse going back.
+    let reverse = f.sort.descending != backward;
+    let (op, dir) = if reverse { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(c) = f.cursor {
+        let value = match c.value {
+            CursorValue::Text(t) => Some(Param::from(t)),
+            CursorValue::Int(i) => Some(i.into()),
+            CursorValue::Time(t) => Some(t.into()),
+            CursorValue::Null => None,
+        };
+        match (f.sort.key, value) {
+            (SortKey::Name | SortKey::Dept, Some(v)) => {
+                // SQLite seeks an index on an expression for a plain range only, not a row
+                // value: `expr >= v` bounds the scan, ties are then filtered by email.
+                params.push(v);
+                let v = params.len();
+                params.push(c.email.into());
+                let e = params.len();
+                sql.push_str(&format!(
+                    " AND {expr} {op}= ${v} AND ({expr} {op} ${v} OR email {op} ${e})"
+                ));
             }
-            let dir = if a.descending { "DESC" } else { "ASC" };
-            sql.push_str(&format!(
-                " ORDER BY CASE WHEN {expr} IS NULL THEN 1 ELSE 0 END, {expr} {dir}, email"
-            ));
+            (SortKey::Type | SortKey::Created, Some(v)) => {
+                params.push(v);
+                let v = params.len();
+                params.push(c.email.into());
+                let e = params.len();
+                sql.push_str(&format!(" AND ({expr}, email) {op} (${v}, ${e})"));
+            }
+            _ => {
+                params.push(c.email.into());
+                sql.push_str(&format!(" AND email {op} ${}", params.len()));
+            }
         }
-        None => sql.push_str(" ORDER BY email"),
+    }
+    if expr == "email" {
+        sql.push_str(&format!(" ORDER BY email {dir}"));
+    } else {
+        sql.push_str(&format!(" ORDER BY {expr} {dir}, email {dir}"));
     }
     params.push(i64::from(f.limit).into());
     sql.push_str(&format!(" LIMIT ${}", params.len()));
-    if (f.after_email.is_none() || sorted.is_some()) && f.offset > 0 {
+    if f.cursor.is_none() && f.offset > 0 {
         params.push(i64::try_from(f.offset).unwrap_or(i64::MAX).into());
         sql.push_str(&format!(" OFFSET ${}", params.len()));
     }
     conn.fetch_all(&sql, &params).await
+}
+
+/// One page of users in `f.sort`'s order.
+pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>> {
+    Ok(list_sorted(conn, f)
+        .await?
+        .into_iter()
+        .map(|l| l.user)
+        .collect())
 }
 
 /// How many users match `f` (ignoring its paging). Without a role or search filter this reads
@@ -175,13 +306,17 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
     let pattern = f.search.map(like_pattern).unwrap_or_default();
     let mut sql = String::from("SELECT COUNT(*) FROM users");
     let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
-    let backend = conn.backend();
-    where_clause(backend, f, &pattern, &mut sql, &mut params);
+    where_clause(f, &pattern, &mut sql, &mut params);
     conn.fetch_one(&sql, &params).await
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_sort_value_follows_every_column() {
+        assert_eq!(columns!().split(',').count(), super::COLUMNS);
+    }
+
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(super::like_pattern("a_b%c"), "%a\\_b\\%c%");

@@ -29,8 +29,11 @@ pub struct ListParams {
     /// `custom_attribute_value`.
     pub custom_attribute: Option<String>,
     pub custom_attribute_value: Option<String>,
+    /// Roster extension: `email` (default), `name`, `type`, `department` or `created`, then
+    /// by email. Pages follow by keyset in every order.
+    pub sort_by: Option<String>,
     /// Roster extension: sort by this custom attribute (key or name), users without a value
-    /// last, then by email. The `next_page_token` then carries a position (offset paging).
+    /// last, then by email. Not with `sort_by`.
     pub sort_by_custom_attribute: Option<String>,
     /// Roster extension: `asc` (default) or `desc`.
     pub sort_order: Option<String>,
@@ -79,6 +82,7 @@ pub async fn list_users(
                 search: q.search,
                 custom_attribute: q.custom_attribute,
                 custom_attribute_value: q.custom_attribute_value,
+                sort_by: q.sort_by,
                 sort_by_custom_attribute: q.sort_by_custom_attribute,
                 sort_order: q.sort_order,
                 ..ListQuery::default()
