@@ -1,6 +1,6 @@
 -- Schema v26 (PostgreSQL): the Users list sorted by name, type, department or when added pages
 -- by keyset as it does by email, each page one index range whatever its depth. Keep in step with
--- ../sqlite/0025_users_sort.sql. The name expression is the one `users::list` sorts by.
+-- ../sqlite/0026_users_sort.sql. The name expression is the one `users::list` sorts by.
 
 CREATE INDEX users_sort_name ON users (account_id, status,
     (lower(CASE WHEN first_name = '' AND last_name = '' THEN display_name ELSE trim(first_name || ' ' || last_name) END)),

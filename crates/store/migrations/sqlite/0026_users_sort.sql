@@ -1,6 +1,6 @@
 -- Schema v26 (SQLite): the Users list sorted by name, type, department or when added pages by
 -- keyset as it does by email, each page one index range whatever its depth. Keep in step with
--- ../postgres/0025_users_sort.sql. The name expression is the one `users::list` sorts by,
+-- ../postgres/0026_users_sort.sql. The name expression is the one `users::list` sorts by,
 -- character for character (SQLite uses an index on an expression only for the same expression).
 
 CREATE INDEX users_sort_name ON users (account_id, status,
