@@ -30,7 +30,7 @@ pub struct ListFilter<'a> {
     pub user_type: Option<i64>,
     /// Only users in this settings group.
     pub group_id: Option<&'a str>,
-    /// Only users of this department (exactly).
+    /// Only users of this department (ignoring case).
     pub dept: Option<&'a str>,
 }
 
@@ -165,8 +165,10 @@ pub(super) fn where_clause<'a>(
         sql.push_str(&format!(" AND group_id = ${}", params.len()));
     }
     if let Some(d) = f.dept {
+        // Case-insensitive, and one range of the `users_sort_dept` index (migration 0026), so
+        // the page and its count stay cheap at any size.
         params.push(d.into());
-        sql.push_str(&format!(" AND dept = ${}", params.len()));
+        sql.push_str(&format!(" AND lower(dept) = lower(${})", params.len()));
     }
     if let Some(groups) = f.groups {
         if groups.is_empty() {
