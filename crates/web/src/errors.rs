@@ -94,6 +94,17 @@ pub fn signed_in(ctx: &Ctx) -> Result<&Session, Response> {
         .ok_or_else(|| see_other("/signin", &[]))
 }
 
+/// A signed-in user's POST: the form token checked ([`check_csrf`]), then the session
+/// ([`signed_in`]), in that order, so a forged form is refused before anything else.
+pub fn signed_in_post<'a>(
+    ctx: &'a Ctx,
+    state: &WebState,
+    form: &FormData,
+) -> Result<&'a Session, Response> {
+    check_csrf(ctx, state, form)?;
+    signed_in(ctx)
+}
+
 /// Refuses a POST whose form token is not the session's (or, signed out, the cookie's): a
 /// clear 403 page, and nothing done.
 pub fn check_csrf(ctx: &Ctx, state: &WebState, form: &FormData) -> Result<(), Response> {

@@ -2,7 +2,7 @@
 //! invitation expires; resend and delete (withdraw) each.
 
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, describe, refused, signed_in};
+use crate::errors::{describe, refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::users::display_name;
 use crate::view::{page, Chrome};
@@ -106,10 +106,7 @@ pub async fn resend(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -127,10 +124,7 @@ pub async fn delete(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -2,7 +2,7 @@
 //! language (the portal follows it unless the switcher chose another).
 
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, describe, field, signed_in};
+use crate::errors::{describe, field, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, Chrome};
 use crate::WebState;
@@ -71,10 +71,7 @@ pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Response {
 
 /// `POST /profile`
 pub async fn save(State(state): State<WebState>, mut ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let principal = match signed_in(&ctx) {
+    let principal = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s.principal.clone(),
         Err(r) => return r,
     };

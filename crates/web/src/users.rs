@@ -5,7 +5,7 @@
 //! shows the list it was sent from (its filters, sort and page).
 
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, describe, field, refused, signed_in};
+use crate::errors::{describe, field, refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, Chrome};
 use crate::WebState;
@@ -477,10 +477,7 @@ fn capacity(v: &str) -> Option<u32> {
 /// `POST /users/add`: invites every email of the list with the same settings; each succeeds
 /// or fails on its own, and the page says which, with the reason next to the email.
 pub async fn add(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -571,10 +568,7 @@ pub async fn add(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Res
 
 /// `POST /users/bulk`: the selected users (`user`, repeated) get the role, type or group.
 pub async fn bulk(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

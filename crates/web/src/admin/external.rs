@@ -5,7 +5,7 @@
 
 use super::{describe, Notice};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, refused, signed_in};
+use crate::errors::{refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, Chrome};
 use crate::WebState;
@@ -126,10 +126,7 @@ pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQ
 
 /// `POST /external-contacts/remove`: removes `email` from the whole account.
 pub async fn remove(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -5,7 +5,7 @@
 use super::roles::member_refs;
 use super::{describe, form_error, FormError, Notice};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, message, refused, signed_in};
+use crate::errors::{message, refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, see_other, Chrome};
 use crate::WebState;
@@ -123,10 +123,7 @@ pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ListQ
 
 /// `POST /groups`: creates a group of the form's `kind`.
 pub async fn create(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -267,10 +264,7 @@ pub async fn rename(
     Path((kind, id)): Path<(String, String)>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -303,10 +297,7 @@ pub async fn delete(
     Path((kind, id)): Path<(String, String)>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -338,10 +329,7 @@ pub async fn add_members(
     Path((kind, id)): Path<(String, String)>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -378,10 +366,7 @@ pub async fn remove_member(
     Path((kind, id, user)): Path<(String, String, String)>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -6,7 +6,7 @@
 
 use super::{describe, form_error, FormError, Notice};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, refused, signed_in};
+use crate::errors::{refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::users::{group_choices, Choice};
 use crate::view::{page, see_other, Chrome};
@@ -162,10 +162,7 @@ pub async fn list(State(state): State<WebState>, ctx: Ctx) -> Response {
 
 /// `POST /roles`: creates a custom role; an error shows next to its field, nothing stored.
 pub async fn create(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -321,10 +318,7 @@ pub async fn save(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -354,10 +348,7 @@ pub async fn delete(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -387,10 +378,7 @@ pub async fn add_members(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -432,10 +420,7 @@ pub async fn remove_member(
     Path((id, user)): Path<(String, String)>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

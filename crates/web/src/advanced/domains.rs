@@ -3,7 +3,7 @@
 
 use super::{render, Note};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, signed_in};
+use crate::errors::signed_in_post;
 use crate::form::FormData;
 use crate::WebState;
 use axum::extract::{Path, State};
@@ -17,10 +17,7 @@ fn default_type(form: &FormData) -> Option<i64> {
 
 /// `POST /users/advanced/domains`: domain, default_type, default_group.
 pub async fn domain_add(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -46,10 +43,7 @@ pub async fn domain_verify(
     Path(domain): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -74,10 +68,7 @@ pub async fn domain_update(
     Path(domain): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -103,10 +94,7 @@ pub async fn domain_remove(
     Path(domain): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

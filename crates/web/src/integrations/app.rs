@@ -5,7 +5,7 @@
 
 use super::{describe, kind_key, stop};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, signed_in};
+use crate::errors::{signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::i18n;
 use crate::view::{page, see_other, Chrome};
@@ -183,10 +183,7 @@ pub async fn rotate(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -211,10 +208,7 @@ pub async fn delete(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -237,10 +231,7 @@ pub async fn disconnect(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

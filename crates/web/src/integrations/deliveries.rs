@@ -4,7 +4,7 @@
 
 use super::{describe, stop};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, signed_in};
+use crate::errors::{signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, Chrome};
 use crate::WebState;
@@ -193,10 +193,7 @@ pub async fn redeliver(
     Path((app_id, id)): Path<(String, String)>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -9,7 +9,7 @@ pub mod deliveries;
 pub mod mine;
 
 use crate::ctx::Ctx;
-use crate::errors::{self, check_csrf, signed_in};
+use crate::errors::{self, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::i18n;
 use crate::view::{page, see_other, Chrome};
@@ -175,10 +175,7 @@ pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ListQ
 
 /// `POST /integrations/apps`: registers an app, then shows its page with the secret (once).
 pub async fn create(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

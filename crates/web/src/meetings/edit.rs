@@ -3,7 +3,7 @@
 
 use super::{describe, field_of, Fields};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, message, refused, signed_in};
+use crate::errors::{message, refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, see_other, Chrome};
 use crate::WebState;
@@ -91,10 +91,7 @@ pub async fn save(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -3,7 +3,7 @@
 
 use super::{describe, field_of, is_paging_error, Fields, Paging, Row};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, refused, signed_in};
+use crate::errors::{refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, see_other, Chrome};
 use crate::WebState;
@@ -151,10 +151,7 @@ pub async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ShowQ
 
 /// `POST /meetings`: schedules a meeting hosted by the signed-in user, in their time zone.
 pub async fn schedule(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -234,10 +231,7 @@ async fn act(
     form: FormData,
     run: impl FnOnce(WebState, roster_domain::Principal) -> Fut,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let principal = match signed_in(&ctx) {
+    let principal = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s.principal.clone(),
         Err(r) => return r,
     };
@@ -290,10 +284,7 @@ pub async fn start(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };

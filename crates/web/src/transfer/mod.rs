@@ -14,7 +14,7 @@ pub use export::export;
 pub use upload::upload;
 
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, describe, refused, signed_in};
+use crate::errors::{describe, refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, see_other, Chrome};
 use crate::WebState;
@@ -92,10 +92,7 @@ pub async fn run(
     Path(id): Path<String>,
     form: FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &state, &form) {
-        return r;
-    }
-    let s = match signed_in(&ctx) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
