@@ -173,6 +173,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0026_users_sort.sql"),
         postgres: include_str!("../migrations/postgres/0026_users_sort.sql"),
     },
+    Migration {
+        version: 27,
+        name: "import_writes",
+        sqlite: include_str!("../migrations/sqlite/0027_import_writes.sql"),
+        postgres: include_str!("../migrations/postgres/0027_import_writes.sql"),
+    },
 ];
 
 /// What [`run`] did.

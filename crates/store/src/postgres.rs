@@ -20,6 +20,7 @@ fn bind<'q>(sql: &'q str, params: &'q [Param<'q>]) -> Query<'q, Postgres, PgArgu
         Param::Int(v) => q.bind(v),
         Param::Bool(v) => q.bind(v),
         Param::Bytes(v) => q.bind(v),
+        Param::Real(v) => q.bind(v),
         // Kept to the millisecond, as on SQLite.
         Param::Time(v) => {
             q.bind(v.and_then(|t| crate::value::from_unix_millis(crate::value::unix_millis(t))))

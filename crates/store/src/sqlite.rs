@@ -33,6 +33,48 @@ pub struct Shared {
     readers: Mutex<Vec<Connection>>,
     max_idle: usize,
     busy_timeout: Duration,
+    /// The background checkpointer of a bulk write, while one runs.
+    checkpointer: Mutex<Option<Checkpointer>>,
+}
+
+/// Copies a bulk write's WAL back into the database on a thread (and so another core) of its
+/// own, with PASSIVE checkpoints that never block the writer, so the writer's commits no longer
+/// stop to checkpoint.
+struct Checkpointer {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Checkpointer {
+    /// How often the thread checkpoints what the writer has committed.
+    const EVERY: Duration = Duration::from_millis(100);
+
+    fn start(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_millis(50))?;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::sleep(Self::EVERY);
+                    // A busy or failed passive checkpoint is retried on the next round, and the
+                    // bulk write's end checkpoints whatever is left.
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::debug!(error = %e, "background checkpoint");
+                    }
+                }
+            })
+            .map_err(|e| Error::Query(format!("starting the checkpoint thread: {e}")))?;
+        Ok(Self { stop, thread })
+    }
+
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }
 
 const STATEMENT_CACHE: usize = 128;
@@ -51,7 +93,7 @@ const NORMAL: &str = "PRAGMA cache_size = -16000; PRAGMA temp_store = DEFAULT; \
 /// the final checkpoint is counted, and grows the WAL to 400 MB.) Ending the bulk write
 /// checkpoints what is left, so the next ordinary request does not pay for it.
 const BULK: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-                    PRAGMA wal_autocheckpoint = 10000;";
+                    PRAGMA wal_autocheckpoint = 0;";
 
 fn configure(conn: &Connection, busy_timeout: Duration) -> Result<()> {
     conn.busy_timeout(busy_timeout)?;
@@ -84,6 +126,7 @@ impl Shared {
             readers: Mutex::new(Vec::new()),
             max_idle: usize::try_from(opts.max_connections).unwrap_or(16),
             busy_timeout: opts.acquire_timeout,
+            checkpointer: Mutex::new(None),
         })
     }
 
@@ -131,6 +174,26 @@ impl Shared {
             .await
             .map_err(|_| Error::Timeout)?;
         guard.execute_batch(if on { BULK } else { NORMAL })?;
+        let running = self.checkpointer.lock().map_or(None, |mut c| c.take());
+        match (on, running) {
+            (true, None) => {
+                let started = Checkpointer::start(&self.path)?;
+                if let Ok(mut slot) = self.checkpointer.lock() {
+                    *slot = Some(started);
+                }
+            }
+            (true, Some(running)) => {
+                if let Ok(mut slot) = self.checkpointer.lock() {
+                    *slot = Some(running);
+                }
+            }
+            (false, Some(running)) => {
+                tokio::task::spawn_blocking(move || running.stop())
+                    .await
+                    .map_err(|e| Error::Query(format!("stopping the checkpoint thread: {e}")))?;
+            }
+            (false, None) => {}
+        }
         if !on {
             // Readers still on old pages can keep part of it (SQLITE_BUSY is reported as a
             // row, not an error); the next checkpoint finishes it.

@@ -7,6 +7,7 @@ use crate::{params, Conn, Error, FromRow, Param, Result, Row};
 use roster_domain::{
     AccountId, AddOns, CreateAction, Email, PasswordHash, Role, UserId, UserStatus, UserType,
 };
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// A user as stored.
@@ -219,7 +220,105 @@ pub async fn insert(conn: &mut Conn, u: &UserRecord) -> Result<()> {
         &row_params(u, &u.chat_group_ids.join(" ")),
     )
     .await?;
+    insert_attribute_values(conn, std::slice::from_ref(u)).await?;
     adjust_count(conn, &u.account_id, u.status, u.user_type, 1).await
+}
+
+/// Writes the `user_attribute_values` rows of newly inserted users: the copy of their custom
+/// attribute values that sorting and filtering by an attribute read (migration 0026). Triggers
+/// keep it right when users change or go; new users get theirs here, a batch at a time, because
+/// a per-row trigger parsing each user's JSON in SQL took a fifth of an import (migration 0027).
+/// `num` is a number attribute's value as a number (stored numbers are canonical: the service
+/// checks them), else 0, as the triggers compute it.
+async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
+    let with_values: Vec<&UserRecord> = users
+        .iter()
+        .filter(|u| !matches!(u.custom_attributes.trim(), "" | "[]"))
+        .collect();
+    let mut accounts: Vec<&AccountId> = with_values.iter().map(|u| &u.account_id).collect();
+    accounts.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+    accounts.dedup();
+    // Each account's attribute keys, and whether each is a number.
+    let mut kinds: HashMap<(String, String), bool> = HashMap::new();
+    for account in accounts {
+        for d in crate::attributes::list(conn, account).await? {
+            kinds.insert((d.account_id.as_str().to_owned(), d.id), d.kind == "number");
+        }
+    }
+    let mut rows: Vec<(&UserRecord, String, f64, String)> = Vec::new();
+    for u in with_values {
+        let Ok(serde_json::Value::Array(values)) =
+            serde_json::from_str::<serde_json::Value>(&u.custom_attributes)
+        else {
+            continue;
+        };
+        for v in values {
+            let key = v
+                .get("key")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            let value = match v.get("value") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(other) => other.to_string(),
+            };
+            let Some(&number) = kinds.get(&(u.account_id.as_str().to_owned(), key.to_owned()))
+            else {
+                continue;
+            };
+            if value.is_empty() {
+                continue;
+            }
+            let num = if number && is_plain_number(&value) {
+                value.parse().unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            rows.push((u, key.to_owned(), num, value));
+        }
+    }
+    const VALUE_COLUMNS: usize = 7;
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let mut sql = String::from(
+            "INSERT INTO user_attribute_values \
+             (user_id, account, attr_key, user_status, user_email, num, value) VALUES ",
+        );
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * VALUE_COLUMNS);
+        for (r, (u, key, num, value)) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&crate::placeholders(
+                conn.backend(),
+                r * VALUE_COLUMNS + 1,
+                VALUE_COLUMNS,
+            ));
+            sql.push(')');
+            params.extend([
+                Param::from(u.id.as_str()),
+                Param::from(u.account_id.as_str()),
+                Param::from(key.as_str()),
+                Param::from(u.status.as_str()),
+                Param::from(u.email.as_str()),
+                Param::from(*num),
+                Param::from(value.as_str()),
+            ]);
+        }
+        conn.execute(&sql, &params).await?;
+    }
+    Ok(())
+}
+
+/// `-?[0-9]+(\.[0-9]+)?`: the form the service stores numbers in.
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && fraction.is_none_or(all_digits)
 }
 
 /// Rows per multi-row INSERT in [`insert_many`]: 31 parameters a row stays far below both
@@ -286,6 +385,7 @@ pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
             params.extend(row_params(u, chat));
         }
         conn.execute(&sql, &params).await?;
+        insert_attribute_values(conn, chunk).await?;
         let mut counts: Vec<(&AccountId, UserStatus, UserType, i64)> = Vec::new();
         for u in chunk {
             match counts

@@ -17,6 +17,8 @@ pub enum Param<'a> {
     Time(Option<OffsetDateTime>),
     /// BLOB in SQLite, BYTEA in PostgreSQL.
     Bytes(&'a [u8]),
+    /// REAL in SQLite, DOUBLE PRECISION in PostgreSQL.
+    Real(f64),
 }
 
 impl<'a> From<&'a str> for Param<'a> {
@@ -49,6 +51,12 @@ impl<'a> From<&'a [u8]> for Param<'a> {
         Self::Bytes(v)
     }
 }
+impl From<f64> for Param<'_> {
+    fn from(v: f64) -> Self {
+        Self::Real(v)
+    }
+}
+
 impl From<bool> for Param<'_> {
     fn from(v: bool) -> Self {
         Self::Bool(v)
@@ -90,6 +98,7 @@ impl rusqlite::ToSql for Param<'_> {
             Self::Bool(b) => ToSqlOutput::Owned(Value::Integer(i64::from(b))),
             Self::Time(Some(t)) => ToSqlOutput::Owned(Value::Integer(unix_millis(t))),
             Self::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Self::Real(r) => ToSqlOutput::Owned(Value::Real(r)),
             Self::Text(None) | Self::Int(None) | Self::Time(None) => {
                 ToSqlOutput::Owned(Value::Null)
             }

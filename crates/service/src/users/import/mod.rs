@@ -143,20 +143,46 @@ async fn open_source(source: &dyn ImportSource) -> Result<Reader> {
         .map_err(joined)?
 }
 
-/// The next batch of rows (empty at the end), read on a blocking thread.
-async fn read_batch(mut reader: Reader, mut batch: Vec<Row>) -> Result<(Reader, Vec<Row>)> {
-    tokio::task::spawn_blocking(move || {
-        batch.clear();
-        while batch.len() < IMPORT_BATCH {
-            match reader.next_row()? {
-                Some(row) => batch.push(row),
-                None => break,
-            }
+/// The file's rows a batch at a time, read one batch ahead on a blocking thread: while one
+/// batch is evaluated and written, the next is parsed on another core.
+struct Batches {
+    next: Option<Reading>,
+}
+
+/// A batch being read, and the reader to read the next one with.
+type Reading = tokio::task::JoinHandle<Result<(Reader, Vec<Row>)>>;
+
+impl Batches {
+    fn new(reader: Reader) -> Self {
+        Self {
+            next: Some(Self::read(reader)),
         }
-        Ok((reader, batch))
-    })
-    .await
-    .map_err(joined)?
+    }
+
+    fn read(mut reader: Reader) -> Reading {
+        tokio::task::spawn_blocking(move || {
+            let mut batch = Vec::with_capacity(IMPORT_BATCH);
+            while batch.len() < IMPORT_BATCH {
+                match reader.next_row()? {
+                    Some(row) => batch.push(row),
+                    None => break,
+                }
+            }
+            Ok((reader, batch))
+        })
+    }
+
+    /// The next batch of rows, empty at the end.
+    async fn next(&mut self) -> Result<Vec<Row>> {
+        let Some(reading) = self.next.take() else {
+            return Ok(Vec::new());
+        };
+        let (reader, batch) = reading.await.map_err(joined)??;
+        if !batch.is_empty() {
+            self.next = Some(Self::read(reader));
+        }
+        Ok(batch)
+    }
 }
 
 fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> ReportRow {
@@ -243,10 +269,10 @@ impl Service {
         summary: &mut ImportSummary,
         sink: &mut dyn ImportSink,
     ) -> Result<()> {
-        let (mut reader, mut batch) = (reader, Vec::with_capacity(IMPORT_BATCH));
+        let mut batches = Batches::new(reader);
         let mut done = 0u64;
         loop {
-            (reader, batch) = read_batch(reader, batch).await?;
+            let batch = batches.next().await?;
             if batch.is_empty() {
                 return Ok(());
             }
@@ -339,11 +365,10 @@ impl Service {
             dry_run: options.dry_run,
             ..ImportSummary::default()
         };
-        let mut reader = open_source(source).await?;
-        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut batches = Batches::new(open_source(source).await?);
         let mut done = 0u64;
         loop {
-            (reader, batch) = read_batch(reader, batch).await?;
+            let batch = batches.next().await?;
             if batch.is_empty() {
                 break;
             }
@@ -379,7 +404,7 @@ impl Service {
             sink.flush().await?;
         }
         drop(seen);
-        drop(reader);
+        drop(batches);
         let a = &ctx.account;
         let pools = [
             ("Licensed", a.licensed_used, a.seats.licensed),

@@ -255,8 +255,9 @@ fn new_user(ctx: &Context<'_>, row: &Row, email: Email) -> Result<UserRecord> {
         }
         user.group_id.clone_from(&d.default_group_id);
     }
+    // A new user's changes are not reported: only its values are applied.
     let mut changes = Changes::default();
-    apply(ctx, row, &mut user, &mut changes)?;
+    apply(ctx, row, &mut user, &mut changes, false)?;
     user.user_type
         .check_allowed(ctx.mode, ctx.account.on_prem_enabled)
         .map_err(Error::UserType)?;
@@ -281,7 +282,7 @@ fn update(ctx: &Context<'_>, row: &Row, old: &UserRecord) -> Result<Plan> {
     require_manage(ctx.principal, old)?;
     let mut new = old.clone();
     let mut changes = Changes::default();
-    apply(ctx, row, &mut new, &mut changes)?;
+    apply(ctx, row, &mut new, &mut changes, true)?;
     if let Some(scope) = &ctx.principal.group_scope {
         if !new.group_id.as_ref().is_some_and(|g| scope.contains(g)) {
             return Err(Error::NoPrivilege);
@@ -297,16 +298,26 @@ fn update(ctx: &Context<'_>, row: &Row, old: &UserRecord) -> Result<Plan> {
     })
 }
 
-fn set(changes: &mut Changes, name: &str, slot: &mut String, value: String) {
-    if *slot != value {
+/// Sets `slot` to `value`, recording the change in `changes` when `record` is set.
+fn set(changes: &mut Changes, record: bool, name: &str, slot: &mut String, value: String) {
+    if !record {
+        *slot = value;
+    } else if *slot != value {
         changes.old.insert(name.into(), json!(slot));
         changes.new.insert(name.into(), json!(value));
         *slot = value;
     }
 }
 
-/// Applies the row's non-empty cells to `u`.
-fn apply(ctx: &Context<'_>, row: &Row, u: &mut UserRecord, changes: &mut Changes) -> Result<()> {
+/// Applies the row's non-empty cells to `u`, recording each change in `changes` when `record`
+/// is set (an update reports them; a new user's are not needed).
+fn apply(
+    ctx: &Context<'_>,
+    row: &Row,
+    u: &mut UserRecord,
+    changes: &mut Changes,
+    record: bool,
+) -> Result<()> {
     let derived = format!("{} {}", u.first_name, u.last_name)
         .trim()
         .to_owned();
@@ -331,14 +342,20 @@ fn apply(ctx: &Context<'_>, row: &Row, u: &mut UserRecord, changes: &mut Changes
             Column::Location => &mut u.location,
             _ => &mut u.manager,
         };
-        set(changes, name, slot, value);
+        set(changes, record, name, slot, value);
     }
     // A display name that was derived from the names follows them.
     if u.display_name.is_empty() || u.display_name == derived {
         let now_derived = format!("{} {}", u.first_name, u.last_name)
             .trim()
             .to_owned();
-        set(changes, "display_name", &mut u.display_name, now_derived);
+        set(
+            changes,
+            record,
+            "display_name",
+            &mut u.display_name,
+            now_derived,
+        );
     }
     if let Some(t) = row.get(Column::Type) {
         let t = UserType::parse_name(t).ok_or_else(|| {
@@ -391,7 +408,7 @@ fn apply(ctx: &Context<'_>, row: &Row, u: &mut UserRecord, changes: &mut Changes
             });
         }
         let json_text = crate::admin::attributes::check_against(&ctx.attributes, &attrs)?;
-        if json_text != u.custom_attributes {
+        if record && json_text != u.custom_attributes {
             changes.old.insert(
                 "custom_attributes".into(),
                 serde_json::from_str(&u.custom_attributes).unwrap_or_default(),
@@ -400,8 +417,8 @@ fn apply(ctx: &Context<'_>, row: &Row, u: &mut UserRecord, changes: &mut Changes
                 "custom_attributes".into(),
                 serde_json::from_str(&json_text).unwrap_or_default(),
             );
-            u.custom_attributes = json_text;
         }
+        u.custom_attributes = json_text;
     }
     Ok(())
 }
