@@ -42,14 +42,9 @@ pub async fn append_many(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<()>
         let mut sql = String::from(
             "INSERT INTO events (account_id, type, actor, target, payload, created_at) VALUES ",
         );
+        sql.push_str(&crate::value_rows(conn.backend(), chunk.len(), 6));
         let mut params: Vec<crate::Param<'_>> = Vec::with_capacity(chunk.len() * 6);
-        for (r, e) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(&crate::placeholders(conn.backend(), r * 6 + 1, 6));
-            sql.push(')');
+        for e in chunk {
             let row: [crate::Param<'_>; 6] = [
                 e.account_id.map(AccountId::as_str).into(),
                 e.kind.into(),

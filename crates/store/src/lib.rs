@@ -56,6 +56,21 @@ pub enum Backend {
     Postgres,
 }
 
+/// The `VALUES` list of a multi-row insert of `rows` rows of `columns` parameters each, the
+/// first being parameter 1: `(?, ?), (?, ?)` on SQLite, `($1, $2), ($3, $4)` on PostgreSQL.
+pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * (columns * 4 + 4));
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        out.push_str(&placeholders(backend, r * columns + 1, columns));
+        out.push(')');
+    }
+    out
+}
+
 /// `n` placeholders for the parameters `first..first + n`, comma-separated: `$first, …` on
 /// PostgreSQL, `?, …` on SQLite, for statements with thousands of parameters (the bulk paths).
 /// SQLite's parser looks every `$N` up in the list of the names it has seen so far, so preparing
@@ -203,5 +218,15 @@ mod tests {
         );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://roster.db"), "sqlite://roster.db");
+    }
+
+    #[test]
+    fn value_rows_number_every_parameter_once() {
+        assert_eq!(value_rows(Backend::Sqlite, 2, 3), "(?, ?, ?), (?, ?, ?)");
+        assert_eq!(
+            value_rows(Backend::Postgres, 2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(value_rows(Backend::Postgres, 1, 1), "($1)");
     }
 }

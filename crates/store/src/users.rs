@@ -283,18 +283,13 @@ async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Resul
             "INSERT INTO user_attribute_values \
              (user_id, account, attr_key, user_status, user_email, num, value) VALUES ",
         );
+        sql.push_str(&crate::value_rows(
+            conn.backend(),
+            chunk.len(),
+            VALUE_COLUMNS,
+        ));
         let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * VALUE_COLUMNS);
-        for (r, (u, key, num, value)) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(&crate::placeholders(
-                conn.backend(),
-                r * VALUE_COLUMNS + 1,
-                VALUE_COLUMNS,
-            ));
-            sql.push(')');
+        for (u, key, num, value) in chunk {
             params.extend([
                 Param::from(u.id.as_str()),
                 Param::from(u.account_id.as_str()),
@@ -370,18 +365,9 @@ pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
     for chunk in users.chunks(BATCH_ROWS) {
         let mut sql = String::from(concat!("INSERT INTO users (", columns!(), ") VALUES "));
         let chat: Vec<String> = chunk.iter().map(|u| u.chat_group_ids.join(" ")).collect();
+        sql.push_str(&crate::value_rows(conn.backend(), chunk.len(), COLUMNS));
         let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * COLUMNS);
-        for (r, (u, chat)) in chunk.iter().zip(&chat).enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(&crate::placeholders(
-                conn.backend(),
-                r * COLUMNS + 1,
-                COLUMNS,
-            ));
-            sql.push(')');
+        for (u, chat) in chunk.iter().zip(&chat) {
             params.extend(row_params(u, chat));
         }
         conn.execute(&sql, &params).await?;
@@ -676,4 +662,21 @@ pub async fn set_password(
         params![hash.as_str(), at, id.as_str(), account.as_str()],
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_number;
+
+    #[test]
+    fn plain_numbers_are_the_stored_form() {
+        for yes in ["0", "42", "-2", "9.5", "-0.25", "0012"] {
+            assert!(is_plain_number(yes), "{yes}");
+        }
+        for no in [
+            "", "-", ".5", "5.", "1e3", "+1", "1.2.3", " 1", "NaN", "--1",
+        ] {
+            assert!(!is_plain_number(no), "{no}");
+        }
+    }
 }
