@@ -88,10 +88,9 @@ const NORMAL: &str = "PRAGMA cache_size = -16000; PRAGMA temp_store = DEFAULT; \
 /// The writer during a bulk write ([`Shared::bulk_writes`]): a 64 MiB page cache, so that
 /// the indexes a million new users touch at random places (id, PMI) stay in memory; statement
 /// journals in memory rather than spilled to temporary files (a multi-row insert into a table
-/// with unique indexes keeps one); and a checkpoint every 10,000 pages (40 MB of WAL), so a
-/// page changed by many batches is copied back fewer times. (100,000 pages was no faster once
-/// the final checkpoint is counted, and grows the WAL to 400 MB.) Ending the bulk write
-/// checkpoints what is left, so the next ordinary request does not pay for it.
+/// with unique indexes keeps one); and no automatic checkpoints: a [`Checkpointer`] thread
+/// copies the WAL back on the other core without stopping the writer's commits. Ending the
+/// bulk write checkpoints what is left, so the next ordinary request does not pay for it.
 const BULK: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
                     PRAGMA wal_autocheckpoint = 0;";
 

@@ -1,5 +1,5 @@
-//! Sorting by a custom attribute through `user_attribute_values` (migration 0025, kept by
-//! triggers): first the users with a value, in the value's order (one index range joined to
+//! Sorting by a custom attribute through `user_attribute_values` (migration 0026, kept by
+//! triggers and, for new users, by `users::insert_many`): first the users with a value, in the value's order (one index range joined to
 //! users by id), then the users without one, by email; each part paged by keyset, both ways.
 
 use super::list::{where_clause, Cursor, CursorValue, ListFilter, Listed};
