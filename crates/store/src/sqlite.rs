@@ -173,27 +173,25 @@ impl Shared {
             .await
             .map_err(|_| Error::Timeout)?;
         guard.execute_batch(if on { BULK } else { NORMAL })?;
-        let running = self.checkpointer.lock().map_or(None, |mut c| c.take());
-        match (on, running) {
-            (true, None) => {
-                let started = Checkpointer::start(&self.path)?;
-                if let Ok(mut slot) = self.checkpointer.lock() {
-                    *slot = Some(started);
-                }
+        if on {
+            let mut slot = self
+                .checkpointer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if slot.is_none() {
+                *slot = Some(Checkpointer::start(&self.path)?);
             }
-            (true, Some(running)) => {
-                if let Ok(mut slot) = self.checkpointer.lock() {
-                    *slot = Some(running);
-                }
-            }
-            (false, Some(running)) => {
+        } else {
+            let running = self
+                .checkpointer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            if let Some(running) = running {
                 tokio::task::spawn_blocking(move || running.stop())
                     .await
                     .map_err(|e| Error::Query(format!("stopping the checkpoint thread: {e}")))?;
             }
-            (false, None) => {}
-        }
-        if !on {
             // Readers still on old pages can keep part of it (SQLITE_BUSY is reported as a
             // row, not an error); the next checkpoint finishes it.
             guard.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

@@ -7,7 +7,6 @@ use crate::{params, Conn, Error, FromRow, Param, Result, Row};
 use roster_domain::{
     AccountId, AddOns, CreateAction, Email, PasswordHash, Role, UserId, UserStatus, UserType,
 };
-use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// A user as stored.
@@ -238,12 +237,10 @@ async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Resul
     let mut accounts: Vec<&AccountId> = with_values.iter().map(|u| &u.account_id).collect();
     accounts.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     accounts.dedup();
-    // Each account's attribute keys, and whether each is a number.
-    let mut kinds: HashMap<(String, String), bool> = HashMap::new();
+    // The accounts' definitions: at most five each, so a value finds its own by a scan.
+    let mut definitions = Vec::new();
     for account in accounts {
-        for d in crate::attributes::list(conn, account).await? {
-            kinds.insert((d.account_id.as_str().to_owned(), d.id), d.kind == "number");
-        }
+        definitions.extend(crate::attributes::list(conn, account).await?);
     }
     let mut rows: Vec<(&UserRecord, String, f64, String)> = Vec::new();
     for u in with_values {
@@ -253,28 +250,27 @@ async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Resul
             continue;
         };
         for v in values {
-            let key = v
-                .get("key")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
-            let value = match v.get("value") {
-                Some(serde_json::Value::String(s)) => s.clone(),
-                None | Some(serde_json::Value::Null) => String::new(),
-                Some(other) => other.to_string(),
+            let text = |field: &str| {
+                v.get(field)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
             };
-            let Some(&number) = kinds.get(&(u.account_id.as_str().to_owned(), key.to_owned()))
+            let (key, value) = (text("key"), text("value"));
+            let Some(definition) = definitions
+                .iter()
+                .find(|d| d.account_id == u.account_id && d.id == key)
             else {
                 continue;
             };
             if value.is_empty() {
                 continue;
             }
-            let num = if number && is_plain_number(&value) {
+            let num = if definition.kind == "number" && is_plain_number(value) {
                 value.parse().unwrap_or(0.0)
             } else {
                 0.0
             };
-            rows.push((u, key.to_owned(), num, value));
+            rows.push((u, key.to_owned(), num, value.to_owned()));
         }
     }
     const VALUE_COLUMNS: usize = 7;
@@ -371,7 +367,6 @@ pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
             params.extend(row_params(u, chat));
         }
         conn.execute(&sql, &params).await?;
-        insert_attribute_values(conn, chunk).await?;
         let mut counts: Vec<(&AccountId, UserStatus, UserType, i64)> = Vec::new();
         for u in chunk {
             match counts
@@ -386,7 +381,7 @@ pub async fn insert_many(conn: &mut Conn, users: &[UserRecord]) -> Result<()> {
             adjust_count(conn, account, status, user_type, n).await?;
         }
     }
-    Ok(())
+    insert_attribute_values(conn, users).await
 }
 
 /// Writes every mutable field of `new` over the stored user `old` (the same id; `account_id`

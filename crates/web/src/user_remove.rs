@@ -6,7 +6,7 @@
 
 use crate::admin::describe;
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, refused, signed_in};
+use crate::errors::{refused, signed_in, signed_in_post};
 use crate::form::FormData;
 use crate::users::{render as users_page, UsersQuery};
 use crate::view::{page, Chrome};
@@ -146,10 +146,7 @@ async fn remove(
     mode: &'static str,
     form: &FormData,
 ) -> Response {
-    if let Err(r) = check_csrf(ctx, state, form) {
-        return r;
-    }
-    let s = match signed_in(ctx) {
+    let s = match signed_in_post(ctx, state, form) {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -4,7 +4,7 @@
 
 use super::{render, Note};
 use crate::ctx::Ctx;
-use crate::errors::{check_csrf, refused, signed_in};
+use crate::errors::{refused, signed_in_post};
 use crate::form::FormData;
 use crate::view::{page, Chrome};
 use crate::WebState;
@@ -28,12 +28,6 @@ struct Confirm {
     button: &'static str,
 }
 
-/// The signed-in session of a POST whose form token is good.
-fn checked<'a>(ctx: &'a Ctx, state: &WebState, form: &FormData) -> Result<&'a Session, Response> {
-    check_csrf(ctx, state, form)?;
-    signed_in(ctx)
-}
-
 /// A type code from a form field (0 when missing or not a number: the service refuses it).
 fn code(form: &FormData, key: &str) -> i64 {
     form.get(key).parse().unwrap_or(0)
@@ -51,7 +45,7 @@ async fn users_of(state: &WebState, s: &Session, code: i64) -> Result<i64, roste
 
 /// `POST /users/advanced/type`: from, to; without `confirm=yes` it asks first.
 pub async fn change_type(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -93,7 +87,7 @@ pub async fn change_type(State(state): State<WebState>, ctx: Ctx, form: FormData
 
 /// `POST /users/advanced/unlink`: type; without `confirm=yes` it asks first.
 pub async fn unlink(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -144,7 +138,7 @@ pub async fn unlink(State(state): State<WebState>, ctx: Ctx, form: FormData) -> 
 
 /// `POST /users/advanced/defaults`: group, chat_group (empty: none).
 pub async fn defaults(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -165,7 +159,7 @@ pub async fn defaults(State(state): State<WebState>, ctx: Ctx, form: FormData) -
 
 /// `POST /users/advanced/switch-group`: from (empty: users in no group), to.
 pub async fn switch_group(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -186,7 +180,7 @@ pub async fn switch_group(State(state): State<WebState>, ctx: Ctx, form: FormDat
 
 /// `POST /users/advanced/switch-chat`: from (empty: users in no chat group), to, leave.
 pub async fn switch_chat(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -225,7 +219,7 @@ fn allowed(form: &FormData) -> Vec<String> {
 
 /// `POST /users/advanced/attributes`: name, kind, allowed.
 pub async fn attribute_add(State(state): State<WebState>, ctx: Ctx, form: FormData) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -252,7 +246,7 @@ pub async fn attribute_edit(
     Path(key): Path<String>,
     form: FormData,
 ) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -280,7 +274,7 @@ pub async fn attribute_delete(
     Path(key): Path<String>,
     form: FormData,
 ) -> Response {
-    let s = match checked(&ctx, &state, &form) {
+    let s = match signed_in_post(&ctx, &state, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
