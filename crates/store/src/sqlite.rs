@@ -33,8 +33,16 @@ pub struct Shared {
     readers: Mutex<Vec<Connection>>,
     max_idle: usize,
     busy_timeout: Duration,
-    /// The background checkpointer of a bulk write, while one runs.
-    checkpointer: Mutex<Option<Checkpointer>>,
+    /// The bulk writes running (imports may overlap) and their background checkpointer.
+    bulk: Mutex<Bulk>,
+}
+
+/// The writer stays tuned for bulk writes while any runs: the first to start tunes it, the last
+/// to end tunes it back.
+#[derive(Default)]
+struct Bulk {
+    running: usize,
+    checkpointer: Option<Checkpointer>,
 }
 
 /// Copies a bulk write's WAL back into the database on a thread (and so another core) of its
@@ -94,6 +102,10 @@ const NORMAL: &str = "PRAGMA cache_size = -16000; PRAGMA temp_store = DEFAULT; \
 const BULK: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
                     PRAGMA wal_autocheckpoint = 0;";
 
+/// A bulk write whose [`Checkpointer`] could not start checkpoints on the writer, every 10,000
+/// pages.
+const BULK_WITHOUT_CHECKPOINTER: &str = "PRAGMA wal_autocheckpoint = 10000;";
+
 fn configure(conn: &Connection, busy_timeout: Duration) -> Result<()> {
     conn.busy_timeout(busy_timeout)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -125,7 +137,7 @@ impl Shared {
             readers: Mutex::new(Vec::new()),
             max_idle: usize::try_from(opts.max_connections).unwrap_or(16),
             busy_timeout: opts.acquire_timeout,
-            checkpointer: Mutex::new(None),
+            bulk: Mutex::new(Bulk::default()),
         })
     }
 
@@ -165,38 +177,66 @@ impl Shared {
 }
 
 impl Shared {
-    /// Tunes the writer for a bulk write, or back (see [`BULK`]). Waits for the writer as
+    /// Starts (`on`) or ends a bulk write: the first to start tunes the writer (see [`BULK`]),
+    /// the last to end tunes it back and checkpoints what is left. Waits for the writer as
     /// [`Shared::begin`] does, and runs outside any transaction (SQLite refuses to change
     /// `temp_store` inside one).
     pub(crate) async fn bulk_writes(&self, on: bool) -> Result<()> {
+        // Holding the writer orders every start and end.
         let guard = tokio::time::timeout(self.busy_timeout, Arc::clone(&self.writer).lock_owned())
             .await
             .map_err(|_| Error::Timeout)?;
-        guard.execute_batch(if on { BULK } else { NORMAL })?;
-        if on {
-            let mut slot = self
-                .checkpointer
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if slot.is_none() {
-                *slot = Some(Checkpointer::start(&self.path)?);
-            }
-        } else {
-            let running = self
-                .checkpointer
+        let lock = || {
+            self.bulk
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take();
-            if let Some(running) = running {
-                tokio::task::spawn_blocking(move || running.stop())
-                    .await
-                    .map_err(|e| Error::Query(format!("stopping the checkpoint thread: {e}")))?;
+        };
+        if on {
+            if lock().running == 0 {
+                guard.execute_batch(BULK)?;
+                match Checkpointer::start(&self.path) {
+                    Ok(c) => lock().checkpointer = Some(c),
+                    // Without the thread the writer checkpoints as it commits, less often.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no background checkpointer; the writer checkpoints");
+                        guard.execute_batch(BULK_WITHOUT_CHECKPOINTER)?;
+                    }
+                }
             }
-            // Readers still on old pages can keep part of it (SQLITE_BUSY is reported as a
-            // row, not an error); the next checkpoint finishes it.
-            guard.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            lock().running += 1;
+            return Ok(());
         }
+        let last = {
+            let mut bulk = lock();
+            bulk.running = bulk.running.saturating_sub(1);
+            if bulk.running == 0 {
+                Some(bulk.checkpointer.take())
+            } else {
+                None
+            }
+        };
+        let Some(checkpointer) = last else {
+            return Ok(());
+        };
+        guard.execute_batch(NORMAL)?;
+        if let Some(running) = checkpointer {
+            tokio::task::spawn_blocking(move || running.stop())
+                .await
+                .map_err(|e| Error::Query(format!("stopping the checkpoint thread: {e}")))?;
+        }
+        // Readers still on old pages can keep part of it (SQLITE_BUSY is reported as a row,
+        // not an error); the next checkpoint finishes it.
+        guard.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Whether the writer is tuned for bulk writes (its page cache), for tests.
+    #[cfg(test)]
+    async fn writer_cache_size(&self) -> i64 {
+        let guard = self.writer.lock().await;
+        guard
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap_or_default()
     }
 }
 
@@ -330,5 +370,31 @@ mod tests {
         );
         assert!(path_from_url("sqlite::memory:").is_err());
         assert_eq!(path_from_url("postgres://x").unwrap(), None);
+    }
+
+    /// Overlapping bulk writes (two imports at once): the writer stays tuned, and its
+    /// checkpointer running, until the last one ends.
+    #[tokio::test]
+    async fn bulk_writes_end_with_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = Shared::open(&dir.path().join("bulk.db"), &DbOptions::default()).unwrap();
+        let running = |s: &Shared| {
+            let bulk = s.bulk.lock().unwrap();
+            (bulk.running, bulk.checkpointer.is_some())
+        };
+        assert_eq!(shared.writer_cache_size().await, -16000);
+        shared.bulk_writes(true).await.unwrap();
+        shared.bulk_writes(true).await.unwrap();
+        assert_eq!(running(&shared), (2, true));
+        shared.bulk_writes(false).await.unwrap();
+        assert_eq!(running(&shared), (1, true), "the other import still runs");
+        assert_eq!(shared.writer_cache_size().await, -65536);
+        shared.bulk_writes(false).await.unwrap();
+        assert_eq!(running(&shared), (0, false));
+        assert_eq!(shared.writer_cache_size().await, -16000);
+        // An end without a start changes nothing.
+        shared.bulk_writes(false).await.unwrap();
+        assert_eq!(running(&shared), (0, false));
+        assert_eq!(shared.writer_cache_size().await, -16000);
     }
 }
