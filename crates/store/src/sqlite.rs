@@ -5,6 +5,7 @@
 use crate::{DbOptions, Error, FromRow, Param, Result, Row};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
@@ -35,6 +36,9 @@ pub struct Shared {
     busy_timeout: Duration,
     /// The bulk writes running (imports may overlap) and their background checkpointer.
     bulk: Mutex<Bulk>,
+    /// The WAL's length in frames as the background checkpointer last saw it (0 outside bulk
+    /// writes): see [`Shared::begin`].
+    wal_frames: Arc<AtomicI64>,
 }
 
 /// The writer stays tuned for bulk writes while any runs: the first to start tunes it, the last
@@ -49,7 +53,7 @@ struct Bulk {
 /// own, with PASSIVE checkpoints that never block the writer, so the writer's commits no longer
 /// stop to checkpoint.
 struct Checkpointer {
-    stop: Arc<std::sync::atomic::AtomicBool>,
+    stop: Arc<AtomicBool>,
     thread: std::thread::JoinHandle<()>,
 }
 
@@ -57,21 +61,26 @@ impl Checkpointer {
     /// How often the thread checkpoints what the writer has committed.
     const EVERY: Duration = Duration::from_millis(100);
 
-    fn start(path: &Path) -> Result<Self> {
+    /// Starts the thread, which keeps `wal_frames` up to date.
+    fn start(path: &Path, wal_frames: &Arc<AtomicI64>) -> Result<Self> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_millis(50))?;
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
+        let frames = Arc::clone(wal_frames);
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
-                while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                while !flag.load(Ordering::Relaxed) {
                     std::thread::sleep(Self::EVERY);
                     // A busy or failed passive checkpoint is retried on the next round, and the
-                    // bulk write's end checkpoints whatever is left.
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    // bulk write's end checkpoints whatever is left. The row is (busy, frames in
+                    // the WAL, frames checkpointed).
+                    match conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1))
                     {
-                        tracing::debug!(error = %e, "background checkpoint");
+                        Ok(n) => frames.store(n, Ordering::Relaxed),
+                        Err(e) => tracing::debug!(error = %e, "background checkpoint"),
                     }
                 }
             })
@@ -80,7 +89,7 @@ impl Checkpointer {
     }
 
     fn stop(self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.stop.store(true, Ordering::Relaxed);
         let _ = self.thread.join();
     }
 }
@@ -101,6 +110,11 @@ const NORMAL: &str = "PRAGMA cache_size = -16000; PRAGMA temp_store = DEFAULT; \
 /// bulk write checkpoints what is left, so the next ordinary request does not pay for it.
 const BULK: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
                     PRAGMA wal_autocheckpoint = 0;";
+
+/// The WAL length (in frames: 256 MiB of 4 KiB pages) past which a bulk write's next
+/// transaction first catches the checkpoint up, so that the WAL starts over (see
+/// [`Shared::begin`]).
+const WAL_CATCH_UP: i64 = 65_536;
 
 /// A bulk write whose [`Checkpointer`] could not start checkpoints on the writer, every 10,000
 /// pages.
@@ -138,6 +152,7 @@ impl Shared {
             max_idle: usize::try_from(opts.max_connections).unwrap_or(16),
             busy_timeout: opts.acquire_timeout,
             bulk: Mutex::new(Bulk::default()),
+            wal_frames: Arc::new(AtomicI64::new(0)),
         })
     }
 
@@ -164,10 +179,20 @@ impl Shared {
 
     /// Takes the writer and opens an IMMEDIATE transaction (so the write lock is held from the
     /// start and no read-then-write upgrade can fail halfway).
+    ///
+    /// During a bulk write the background checkpointer copies commits back without ever
+    /// catching up at the moment the next transaction begins, and only a transaction that
+    /// begins with the whole WAL copied back starts the WAL over: so the WAL grew by every
+    /// commit, to 2 GB over a million-row import. Once it holds more than [`WAL_CATCH_UP`]
+    /// frames, the writer checkpoints the rest itself before it begins.
     pub(crate) async fn begin(&self) -> Result<Writer> {
         let guard = tokio::time::timeout(self.busy_timeout, Arc::clone(&self.writer).lock_owned())
             .await
             .map_err(|_| Error::Timeout)?;
+        if self.wal_frames.load(Ordering::Relaxed) > WAL_CATCH_UP {
+            guard.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            self.wal_frames.store(0, Ordering::Relaxed);
+        }
         guard.execute_batch("BEGIN IMMEDIATE")?;
         Ok(Writer {
             conn: guard,
@@ -194,7 +219,7 @@ impl Shared {
         if on {
             if lock().running == 0 {
                 guard.execute_batch(BULK)?;
-                match Checkpointer::start(&self.path) {
+                match Checkpointer::start(&self.path, &self.wal_frames) {
                     Ok(c) => lock().checkpointer = Some(c),
                     // Without the thread the writer checkpoints as it commits, less often.
                     Err(e) => {
@@ -224,6 +249,7 @@ impl Shared {
                 .await
                 .map_err(|e| Error::Query(format!("stopping the checkpoint thread: {e}")))?;
         }
+        self.wal_frames.store(0, Ordering::Relaxed);
         // Readers still on old pages can keep part of it (SQLITE_BUSY is reported as a row,
         // not an error); the next checkpoint finishes it.
         guard.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
