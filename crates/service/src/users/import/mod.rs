@@ -283,7 +283,7 @@ impl Service {
         let mut batch = batches.next().await?;
         while !batch.is_empty() {
             let mut tx = self.db.begin().await?;
-            users::plan_for_growth(&mut tx).await?;
+            users::plan_for_growth(&mut tx, true).await?;
             let began = std::time::Instant::now();
             // The report of the rows written so far (small: the users themselves are gone).
             let mut written = Vec::new();
@@ -365,7 +365,7 @@ impl Service {
         let mut read_conn;
         let conn: &mut Conn = if self.db.backend() == roster_store::Backend::Postgres {
             read_tx = self.db.begin().await?;
-            users::plan_for_growth(&mut read_tx).await?;
+            users::plan_for_growth(&mut read_tx, true).await?;
             &mut read_tx
         } else {
             read_conn = self.db.read().await?;

@@ -47,6 +47,8 @@ impl Service {
             }
         }
         assign_pmis(tx, &mut created).await?;
+        // The multi-row inserts keep PostgreSQL's cached plan (see `users::plan_for_growth`).
+        users::plan_for_growth(tx, false).await?;
         users::insert_many(tx, &created).await.map_err(|e| {
             // A racing invitation to join: PostgreSQL names the index, SQLite its columns.
             let join_taken =
@@ -60,6 +62,7 @@ impl Service {
                 e.into()
             }
         })?;
+        users::plan_for_growth(tx, true).await?;
         if let Some(first) = created.first() {
             // The account's default settings group and chat group, as for one added user.
             let ids: Vec<&str> = created.iter().map(|u| u.id.as_str()).collect();
@@ -84,7 +87,9 @@ impl Service {
             });
         }
         // One event per user, written with multi-row statements.
+        users::plan_for_growth(tx, false).await?;
         events::emit_many(tx, list, at).await?;
+        users::plan_for_growth(tx, true).await?;
         for p in &mut planned {
             if let Plan::Update { old, new, changes } = &mut p.plan {
                 new.updated_at = at;
