@@ -2,9 +2,10 @@
 //! restart loses none. The uploaded file is stored as it arrives, in pieces of at most
 //! [`CHUNK`] bytes, and read back piece by piece by both passes (memory does not grow with the
 //! file); the report is written a batch at a time (in the real run, a commit at a time), and
-//! the server running the real import renews the job's heartbeat after every commit. A running job whose heartbeat is older than
-//! [`STALE`] lost its server: it is reported as stopped. A job belongs to its uploader: anyone
-//! else gets [`Error::ImportJobNotFound`]. Jobs untouched for [`KEEP`] are deleted.
+//! the server running the real import renews the job's heartbeat after every commit. A running
+//! job whose heartbeat is older than [`STALE`] lost its server: it is reported as stopped. A job
+//! belongs to its uploader: anyone else gets [`Error::ImportJobNotFound`]. Jobs untouched for
+//! [`KEEP`] are deleted.
 
 use super::{ImportOptions, ImportSink, ImportSource, ImportSummary, Outcome, Pass, ReportRow};
 use crate::users::require;
