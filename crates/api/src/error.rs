@@ -234,6 +234,7 @@ impl From<Error> for ZoomError {
             }
             // A SCIM outcome (see `ScimError`); should one reach /v2 it is the caller's doing.
             Error::ScimGroup(_) => Self::new(S::BAD_REQUEST, code::VALIDATION, msg),
+            Error::ShuttingDown => Self::new(S::SERVICE_UNAVAILABLE, code::INTERNAL, msg),
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(

@@ -85,6 +85,7 @@ impl From<Error> for OAuthError {
                 GrantError::InstallRevoked => (S::BAD_REQUEST, "invalid_grant", 4741),
                 GrantError::ScopeEscalation(_) => (S::BAD_REQUEST, "invalid_scope", 4700),
             },
+            Error::ShuttingDown => (S::SERVICE_UNAVAILABLE, "temporarily_unavailable", 4700),
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 return Self {

@@ -200,6 +200,11 @@ pub enum Error {
     #[error("{0}")]
     ScimGroup(crate::scim::groups::GroupRefusal),
 
+    /// The server is shutting down: work it had started was cut off (a blocking task it
+    /// waited for was cancelled). Nothing about the request itself failed.
+    #[error("The server is shutting down; try again in a moment.")]
+    ShuttingDown,
+
     /// Something failed that the caller could not have caused.
     #[error("internal error: {0}")]
     Internal(String),

@@ -102,7 +102,7 @@ pub fn describe(lang: Language, e: &Error) -> String {
         Error::AttributeValue { name, reason, .. } => {
             format!("{name}: {}", attribute_reason(lang, reason))
         }
-        Error::Internal(_) => t("common.error"),
+        Error::Internal(_) | Error::ShuttingDown => t("common.error"),
     }
 }
 

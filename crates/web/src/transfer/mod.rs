@@ -109,6 +109,11 @@ pub async fn run(
     tokio::spawn(async move {
         if let Err(e) = service.run_import_job(&principal, &job).await {
             tracing::warn!(error = %e, "portal import stopped");
+            // A server going away records nothing: its job shows as stopped once its
+            // heartbeat is old, as if it had been killed.
+            if matches!(e, roster_service::Error::ShuttingDown) {
+                return;
+            }
             if let Err(e) = service
                 .fail_import_job(&principal, &job, &describe(lang, &e))
                 .await

@@ -138,8 +138,14 @@ fn parse_mode(mode: Option<&str>) -> Result<CreateAction> {
     }
 }
 
+/// A blocking read that did not finish: cancelled only when the runtime shuts down (nothing
+/// aborts these tasks), else it panicked.
 fn joined(e: tokio::task::JoinError) -> Error {
-    Error::Internal(format!("reading the import file: {e}"))
+    if e.is_cancelled() {
+        Error::ShuttingDown
+    } else {
+        Error::Internal(format!("reading the import file: {e}"))
+    }
 }
 
 /// Opens `source` and reads its header, on a blocking thread (see [`ImportSource`]).
