@@ -231,17 +231,17 @@ impl Shared {
             lock().running += 1;
             return Ok(());
         }
-        let last = {
+        let checkpointer = {
             let mut bulk = lock();
-            bulk.running = bulk.running.saturating_sub(1);
+            // An end without a start changes nothing; an end before the last leaves the mode on.
             if bulk.running == 0 {
-                Some(bulk.checkpointer.take())
-            } else {
-                None
+                return Ok(());
             }
-        };
-        let Some(checkpointer) = last else {
-            return Ok(());
+            bulk.running -= 1;
+            if bulk.running > 0 {
+                return Ok(());
+            }
+            bulk.checkpointer.take()
         };
         guard.execute_batch(NORMAL)?;
         if let Some(running) = checkpointer {
