@@ -179,6 +179,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_import_writes.sql"),
         postgres: include_str!("../migrations/postgres/0027_import_writes.sql"),
     },
+    Migration {
+        version: 28,
+        name: "attribute_numbers",
+        sqlite: include_str!("../migrations/sqlite/0028_attribute_numbers.sql"),
+        postgres: include_str!("../migrations/postgres/0028_attribute_numbers.sql"),
+    },
 ];
 
 /// What [`run`] did.

@@ -3,7 +3,7 @@
 //! through [`insert`], [`update`] or [`delete`], which keep `user_counts` exact in the same
 //! transaction.
 
-use crate::{params, Conn, Error, FromRow, Param, Result, Row};
+use crate::{params, Backend, Conn, Error, FromRow, Param, Result, Row};
 use roster_domain::{
     AccountId, AddOns, CreateAction, Email, PasswordHash, Role, UserId, UserStatus, UserType,
 };
@@ -242,7 +242,7 @@ async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Resul
     for account in accounts {
         definitions.extend(crate::attributes::list(conn, account).await?);
     }
-    let mut rows: Vec<(&UserRecord, String, f64, String)> = Vec::new();
+    let mut rows: Vec<(&UserRecord, String, String, String)> = Vec::new();
     for u in with_values {
         let Ok(serde_json::Value::Array(values)) =
             serde_json::from_str::<serde_json::Value>(&u.custom_attributes)
@@ -265,25 +265,32 @@ async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Resul
             if value.is_empty() {
                 continue;
             }
+            // `num`, the value as a number, is converted by the database, as its triggers and
+            // the list's filters and cursors convert it (see `number_of`): SQLite's conversion
+            // and Rust's can differ in the last bit, and an equality on `num` must hold.
             let num = if definition.kind == "number" && is_plain_number(value) {
-                value.parse().unwrap_or(0.0)
+                value.to_owned()
             } else {
-                0.0
+                "0".to_owned()
             };
             rows.push((u, key.to_owned(), num, value.to_owned()));
         }
     }
     const VALUE_COLUMNS: usize = 7;
     for chunk in rows.chunks(BATCH_ROWS) {
-        let mut sql = String::from(
+        // Both databases name the columns of a VALUES list column1, column2, …
+        let mut sql = format!(
             "INSERT INTO user_attribute_values \
-             (user_id, account, attr_key, user_status, user_email, num, value) VALUES ",
+             (user_id, account, attr_key, user_status, user_email, num, value) \
+             SELECT column1, column2, column3, column4, column5, {}, column7 FROM (VALUES ",
+            number_of(conn.backend(), "column6")
         );
         sql.push_str(&crate::value_rows(
             conn.backend(),
             chunk.len(),
             VALUE_COLUMNS,
         ));
+        sql.push_str(") AS v");
         let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * VALUE_COLUMNS);
         for (u, key, num, value) in chunk {
             params.extend([
@@ -292,13 +299,24 @@ async fn insert_attribute_values(conn: &mut Conn, users: &[UserRecord]) -> Resul
                 Param::from(key.as_str()),
                 Param::from(u.status.as_str()),
                 Param::from(u.email.as_str()),
-                Param::from(*num),
+                Param::from(num.as_str()),
                 Param::from(value.as_str()),
             ]);
         }
         conn.execute(&sql, &params).await?;
     }
     Ok(())
+}
+
+/// SQL for the number that the text `expr` holds, as `user_attribute_values.num` stores it:
+/// every writer of `num` (these inserts, the triggers of migrations 26 and 27) and every
+/// comparison with it (the list's attribute filter and cursors) converts the same way, in the
+/// database, so equal texts give equal numbers to the last bit.
+pub(crate) fn number_of(backend: Backend, expr: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("CAST({expr} AS REAL)"),
+        Backend::Postgres => format!("CAST({expr} AS DOUBLE PRECISION)"),
+    }
 }
 
 /// `-?[0-9]+(\.[0-9]+)?`: the form the service stores numbers in.

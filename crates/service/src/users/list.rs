@@ -70,6 +70,7 @@ fn attribute_filter<'a>(
     Ok(Some(users::AttributeFilter {
         key: &def.key,
         equals: value.as_str(),
+        numeric: def.kind == roster_domain::custom_attribute::AttributeKind::Number,
     }))
 }
 

@@ -58,13 +58,6 @@ pub(super) async fn list(
     Ok(rows)
 }
 
-fn real(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "REAL",
-        Backend::Postgres => "DOUBLE PRECISION",
-    }
-}
-
 /// The SQL that joins the values to their users, value rows leading.
 fn value_join(backend: Backend, selected: &str) -> String {
     // SQLite's CROSS JOIN keeps the value index as the outer loop (its order is the page's).
@@ -117,7 +110,7 @@ async fn with_value(
         params.push(email.into());
         let e = params.len();
         let num = if numeric {
-            format!("CAST(${v} AS {})", real(backend))
+            super::number_of(backend, &format!("${v}"))
         } else {
             "0".to_owned()
         };

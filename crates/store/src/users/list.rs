@@ -4,7 +4,7 @@
 //! sort value and email of the row next to the page).
 
 use super::UserRecord;
-use crate::{params, Conn, FromRow, Param, Result, Row};
+use crate::{params, Backend, Conn, FromRow, Param, Result, Row};
 use roster_domain::{AccountId, UserStatus};
 
 /// What to list.
@@ -41,6 +41,8 @@ pub struct AttributeFilter<'a> {
     pub key: &'a str,
     /// Only users whose value is this (canonical form).
     pub equals: &'a str,
+    /// A number attribute: `user_attribute_values.num` holds the value as a number.
+    pub numeric: bool,
 }
 
 /// What a list is sorted by; email breaks ties (and is the whole order for [`SortKey::Email`]).
@@ -141,17 +143,47 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
-/// The WHERE clause and its parameters, numbered on from those already in `params`.
+/// The WHERE clause and its parameters, numbered on from those already in `params`, for a
+/// query `FROM users`: a custom attribute filter probes each user's value.
 pub(super) fn where_clause<'a>(
     f: &'a ListFilter<'a>,
     pattern: &'a str,
     sql: &mut String,
     params: &mut Vec<Param<'a>>,
 ) {
+    filters(f, pattern, None, sql, params);
+}
+
+/// `FROM` a custom attribute filter's values (alias `fa`), joined to their users, for a list
+/// in email order or a count led by the filter: one range of the `user_attribute_values_sort`
+/// index (account, key, status, number, value, then email), each row joined to its user by id.
+/// Probing every user of the account instead took seconds at 1M users for a rare value or a
+/// count (BENCHMARKS.md). SQLite's CROSS JOIN keeps the values as the outer loop.
+fn from_attribute(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            " FROM user_attribute_values fa CROSS JOIN users ON users.id = fa.user_id"
+        }
+        Backend::Postgres => " FROM user_attribute_values fa JOIN users ON users.id = fa.user_id",
+    }
+}
+
+/// The conditions of [`where_clause`]; with `led` (the query is [`from_attribute`]), the
+/// attribute filter is the `fa` range instead of a probe per user.
+fn filters<'a>(
+    f: &'a ListFilter<'a>,
+    pattern: &'a str,
+    led: Option<Backend>,
+    sql: &mut String,
+    params: &mut Vec<Param<'a>>,
+) {
     params.push(f.account.as_str().into());
     params.push(f.status.as_str().into());
     let n = params.len();
-    sql.push_str(&format!(" WHERE account_id = ${} AND status = ${n}", n - 1));
+    let (account, status) = (n - 1, n);
+    sql.push_str(&format!(
+        " WHERE account_id = ${account} AND status = ${status}"
+    ));
     if let Some(role) = f.role_id {
         params.push(role.into());
         sql.push_str(&format!(" AND role_id = ${}", params.len()));
@@ -182,7 +214,23 @@ pub(super) fn where_clause<'a>(
             sql.push_str(&format!(" AND group_id IN ({})", list.join(", ")));
         }
     }
-    if let Some(a) = f.attribute {
+    if let (Some(a), Some(backend)) = (f.attribute, led) {
+        // Equal texts give equal numbers: `num` is converted as it was stored
+        // (`users::number_of`), so this is an equality on the index's first five columns.
+        params.push(a.key.into());
+        let k = params.len();
+        params.push(a.equals.into());
+        let v = params.len();
+        let num = if a.numeric {
+            super::number_of(backend, &format!("${v}"))
+        } else {
+            "0".to_owned()
+        };
+        sql.push_str(&format!(
+            " AND fa.account = ${account} AND fa.attr_key = ${k} AND fa.user_status = ${status} \
+             AND fa.num = {num} AND fa.value = ${v}"
+        ));
+    } else if let Some(a) = f.attribute {
         // The copy of the values that triggers keep (migration 0025): one primary-key probe
         // per user rather than reading the user's JSON.
         params.push(a.key.into());
@@ -225,8 +273,17 @@ pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<List
     }
     let mut params: Vec<Param<'_>> = Vec::with_capacity(8);
     let (expr, selected) = sort_expr(f.sort.key);
-    let mut sql = format!(concat!("SELECT ", columns!(), ", {} FROM users"), selected);
-    where_clause(f, &pattern, &mut sql, &mut params);
+    // In email order, an attribute filter leads (see `from_attribute`); its index is in email
+    // order within the filter's value.
+    let led = (f.sort.key == SortKey::Email && f.attribute.is_some()).then(|| conn.backend());
+    let email = if led.is_some() {
+        "fa.user_email"
+    } else {
+        "email"
+    };
+    let from = led.map_or(" FROM users", from_attribute);
+    let mut sql = format!(concat!("SELECT ", columns!(), ", {}{}"), selected, from);
+    filters(f, &pattern, led, &mut sql, &mut params);
     let backward = f.cursor.is_some_and(|c| c.backward);
     // The direction rows are read in: the order's, or its reverse going back.
     let reverse = f.sort.descending != backward;
@@ -259,12 +316,12 @@ pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<List
             }
             _ => {
                 params.push(c.email.into());
-                sql.push_str(&format!(" AND email {op} ${}", params.len()));
+                sql.push_str(&format!(" AND {email} {op} ${}", params.len()));
             }
         }
     }
     if expr == "email" {
-        sql.push_str(&format!(" ORDER BY email {dir}"));
+        sql.push_str(&format!(" ORDER BY {email} {dir}"));
     } else {
         sql.push_str(&format!(" ORDER BY {expr} {dir}, email {dir}"));
     }
@@ -286,17 +343,34 @@ pub async fn list(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<UserRecord>
         .collect())
 }
 
-/// How many users match `f` (ignoring its paging). Without a role or search filter this reads
-/// the maintained counts, so it costs the same at any size.
+/// How many users match `f` (ignoring its paging). Without filters this reads the maintained
+/// counts, and with only an attribute filter one index range of the values, so both cost the
+/// same at any size.
 pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
-    if f.role_id.is_none()
-        && f.search.is_none()
-        && f.groups.is_none()
-        && f.attribute.is_none()
-        && f.user_type.is_none()
-        && f.group_id.is_none()
-        && f.dept.is_none()
-    {
+    let others = f.role_id.is_some()
+        || f.search.is_some()
+        || f.groups.is_some()
+        || f.user_type.is_some()
+        || f.group_id.is_some()
+        || f.dept.is_some();
+    if let (Some(a), false) = (f.attribute, others) {
+        let num = if a.numeric {
+            super::number_of(conn.backend(), "$4")
+        } else {
+            "0".to_owned()
+        };
+        return conn
+            .fetch_one(
+                &format!(
+                    "SELECT COUNT(*) FROM user_attribute_values fa WHERE fa.account = $1 \
+                     AND fa.attr_key = $2 AND fa.user_status = $3 AND fa.num = {num} \
+                     AND fa.value = $4"
+                ),
+                params![f.account.as_str(), a.key, f.status.as_str(), a.equals],
+            )
+            .await;
+    }
+    if f.attribute.is_none() && !others {
         return conn
             .fetch_one(
                 "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts \
@@ -306,9 +380,13 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
             .await;
     }
     let pattern = f.search.map(like_pattern).unwrap_or_default();
-    let mut sql = String::from("SELECT COUNT(*) FROM users");
+    let led = f.attribute.is_some().then(|| conn.backend());
+    let mut sql = format!(
+        "SELECT COUNT(*){}",
+        led.map_or(" FROM users", from_attribute)
+    );
     let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
-    where_clause(f, &pattern, &mut sql, &mut params);
+    filters(f, &pattern, led, &mut sql, &mut params);
     conn.fetch_one(&sql, &params).await
 }
 
