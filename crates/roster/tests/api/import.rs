@@ -885,7 +885,57 @@ async fn attribute_filters_find_every_writer_s_values(b: Backend) {
     }
 }
 
+/// A file in any order is written in email order (most indexes of `users` end in the email),
+/// through more temporary runs than one, and its report still lists the rows in the file's
+/// order.
+async fn written_in_email_order_reported_in_file_order(b: Backend) {
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    app.cli(&["account", "add-domain", &acct.account_id, "acme.test"])
+        .await
+        .unwrap();
+    let n = 45_000u64;
+    let mut csv = String::from("Email,First Name\n");
+    // Descending, then every third row moved to the end: no order the import could keep.
+    let descending = || (0..n).rev().enumerate();
+    let file: Vec<u64> = descending()
+        .filter(|(i, _)| i % 3 != 0)
+        .chain(descending().filter(|(i, _)| i % 3 == 0))
+        .map(|(_, e)| e)
+        .collect();
+    for e in &file {
+        csv.push_str(&format!("u{e:05}@acme.test,N{e}\n"));
+    }
+    let (s, v) = import(&app, &token, "?mode=autoCreate", csv.as_bytes()).await;
+    assert_eq!((s, &v["created"]), (200, &json!(n)), "{}", v["errors"]);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, n);
+    for (i, (row, e)) in rows.iter().zip(&file).enumerate() {
+        assert_eq!(
+            row["line"],
+            i as u64 + 2,
+            "the report is in the file's order"
+        );
+        assert_eq!(row["email"], format!("u{e:05}@acme.test"));
+        assert_eq!(row["outcome"], "created");
+    }
+    // The users' events were written with them: in email order.
+    let out_of_order = app
+        .scalar(
+            "SELECT COUNT(*) FROM (SELECT u.email, LAG(u.email) OVER (ORDER BY e.id) AS prev \
+             FROM events e JOIN users u ON u.id = e.target WHERE e.type = 'user.created') w \
+             WHERE w.prev > w.email",
+        )
+        .await;
+    assert_eq!(out_of_order, 0);
+    assert_eq!(
+        app.db.count("users WHERE email LIKE 'u%@acme.test'").await,
+        n as i64
+    );
+}
+
 both_backends!(
+    written_in_email_order_reported_in_file_order,
     attribute_filters_find_every_writer_s_values,
     imported_attribute_values_sort_and_filter,
     managed_domain_defaults_apply_to_new_rows,

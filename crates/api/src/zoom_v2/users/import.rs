@@ -1,7 +1,7 @@
 //! Roster extensions for bulk administration: `POST /v2/users/import` (a CSV file in, a per-row
 //! report out, as JSON or, with `Accept: text/csv`, as CSV) and `GET /v2/users/export` (a CSV
-//! file, streamed). The upload is spooled to a temporary file, since the import reads it twice
-//! (check, then write); the report is spooled too, so memory does not grow with the file.
+//! file, streamed). The upload is spooled to a temporary file, which the import reads on a
+//! blocking thread; the report is spooled too, so memory does not grow with the file.
 
 use crate::error::{code, ErrorBody};
 use crate::extract::{Caller, ZoomQuery};

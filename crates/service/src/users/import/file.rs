@@ -110,6 +110,23 @@ impl Row {
     pub fn get(&self, c: Column) -> Option<&str> {
         self.cells.get(c.index()).and_then(|v| v.as_deref())
     }
+
+    /// Every column's cell, as [`Row::restore`] takes them back.
+    pub(super) fn raw_cells(&self) -> &[Option<String>] {
+        &self.cells
+    }
+
+    /// The row of `line` from its cells as [`Row::raw_cells`] gave them (an empty cell is none).
+    pub(super) fn restore<'a>(line: u64, cells: impl Iterator<Item = &'a str>) -> Self {
+        let mut row = Row {
+            line,
+            ..Row::default()
+        };
+        for (slot, cell) in row.cells.iter_mut().zip(cells) {
+            *slot = (!cell.is_empty()).then(|| cell.to_owned());
+        }
+        row
+    }
 }
 
 /// Drops the `\r` of every CRLF, so line numbers count as people count them (the csv crate

@@ -252,6 +252,12 @@ struct JobSink {
 }
 
 impl ImportSink for JobSink {
+    /// The job's report is read back by line from the database, whatever the order it was
+    /// saved in, and saved as each transaction commits (a crash keeps it).
+    fn in_file_order(&self) -> bool {
+        false
+    }
+
     fn row(&mut self, r: &ReportRow) -> std::io::Result<()> {
         self.rows.push(JobRow {
             line: i64::try_from(r.line).unwrap_or(i64::MAX),

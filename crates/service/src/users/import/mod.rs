@@ -2,15 +2,17 @@
 //! or `autoCreate` on managed domains), rows naming a user of the account update the columns
 //! they fill, identical rows are unchanged, and bad rows are reported with their reason.
 //!
-//! Two passes over the file, both streaming: the first checks every row (and, for a dry run,
-//! reports) and sums the seats the file needs, refusing the whole file before anything is
-//! written if any pool would be oversold; the second evaluates each batch again inside a
-//! transaction and writes it with `users::insert_many` and its events, committing after whole
-//! batches ([`COMMIT_ROWS`]). A crash loses at most the transaction in flight, and running the
-//! same file again completes it: the rows already written then come out unchanged.
+//! Two passes, both streaming: the first reads the file and checks every row (and, for a dry
+//! run, reports) and sums the seats the file needs, refusing the whole file before anything is
+//! written if any pool would be oversold; the second takes the rows in email order (see
+//! [`order`]), evaluates each batch again inside a transaction and writes it with
+//! `users::insert_many` and its events, committing after whole batches ([`COMMIT_ROWS`]). A
+//! crash loses at most the transaction in flight, and running the same file again completes
+//! it: the rows already written then come out unchanged.
 
 mod file;
 pub mod jobs;
+mod order;
 mod plan;
 mod write;
 
@@ -39,8 +41,8 @@ pub const IMPORT_BATCH: usize = 2000;
 pub const COMMIT_ROWS: usize = 20_000;
 pub const COMMIT_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// A file to import, which the import reads twice. The reader it opens is read on a blocking
-/// thread (`spawn_blocking`), so it may block.
+/// A file to import. The reader it opens is read on a blocking thread (`spawn_blocking`), so it
+/// may block.
 pub trait ImportSource: Sync {
     fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>>;
 }
@@ -82,6 +84,19 @@ impl Outcome {
             Self::Error => "error",
         }
     }
+
+    /// The outcome [`Outcome::as_str`] names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Created,
+            Self::InvitedToJoin,
+            Self::Updated,
+            Self::Unchanged,
+            Self::Error,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
 }
 
 /// One line of the report.
@@ -118,6 +133,13 @@ pub enum Pass {
 /// Where the report goes, row by row, in file order.
 pub trait ImportSink: Send {
     fn row(&mut self, row: &ReportRow) -> std::io::Result<()>;
+    /// Whether the rows must come in the file's order. The write pass writes in email order,
+    /// so such a sink gets the write pass's rows at its end, ordered by line (through
+    /// temporary files); a sink that orders them itself (a job's, by line in the database)
+    /// gets each transaction's rows once it is committed.
+    fn in_file_order(&self) -> bool {
+        true
+    }
     /// `rows` of the file are done in `pass`.
     fn progress(&mut self, _pass: Pass, _rows: u64) {}
     /// Called after each batch of either pass, once its rows and progress are given: a sink
@@ -158,23 +180,45 @@ async fn open_source(source: &dyn ImportSource) -> Result<Reader> {
         .map_err(joined)?
 }
 
-/// The file's rows a batch at a time, read one batch ahead on a blocking thread: while one
-/// batch is evaluated and written, the next is parsed on another core.
+/// Where a pass's rows come from: the file (the check pass), or the check pass's rows in
+/// email order (the write pass; see [`order`]). Read on a blocking thread.
+trait NextRow: Send + 'static {
+    fn next_row(&mut self) -> Result<Option<Row>>;
+}
+
+impl NextRow for Reader {
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        Reader::next_row(self)
+    }
+}
+
+impl NextRow for order::Merged<Row> {
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        self.next_record().map_err(temporary)
+    }
+}
+
+fn temporary(e: std::io::Error) -> Error {
+    Error::Internal(format!("a temporary file of the import: {e}"))
+}
+
+/// The rows a batch at a time, read one batch ahead on a blocking thread: while one batch is
+/// evaluated and written, the next is read on another core.
 struct Batches {
     next: Option<Reading>,
 }
 
 /// A batch being read, and the reader to read the next one with.
-type Reading = tokio::task::JoinHandle<Result<(Reader, Vec<Row>)>>;
+type Reading = tokio::task::JoinHandle<Result<(Box<dyn NextRow>, Vec<Row>)>>;
 
 impl Batches {
-    fn new(reader: Reader) -> Self {
+    fn new(reader: Box<dyn NextRow>) -> Self {
         Self {
             next: Some(Self::read(reader)),
         }
     }
 
-    fn read(mut reader: Reader) -> Reading {
+    fn read(mut reader: Box<dyn NextRow>) -> Reading {
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(IMPORT_BATCH);
             while batch.len() < IMPORT_BATCH {
@@ -222,6 +266,37 @@ fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> Report
         outcome,
         id,
         reason,
+    }
+}
+
+/// Hands `sink` the report rows gathered in `report`, in the file's order, a batch at a time.
+async fn report_in_order(report: order::Runs<ReportRow>, sink: &mut dyn ImportSink) -> Result<()> {
+    let mut merged = tokio::task::spawn_blocking(move || report.merge())
+        .await
+        .map_err(joined)?
+        .map_err(temporary)?;
+    loop {
+        let (rest, chunk) = tokio::task::spawn_blocking(move || {
+            let mut chunk = Vec::with_capacity(IMPORT_BATCH);
+            while chunk.len() < IMPORT_BATCH {
+                match merged.next_record()? {
+                    Some(r) => chunk.push(r),
+                    None => break,
+                }
+            }
+            Ok::<_, std::io::Error>((merged, chunk))
+        })
+        .await
+        .map_err(joined)?
+        .map_err(temporary)?;
+        merged = rest;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        for row in &chunk {
+            sink.row(row).map_err(sink_error)?;
+        }
+        sink.flush().await?;
     }
 }
 
@@ -273,18 +348,42 @@ impl Service {
             .await
     }
 
-    /// The writing pass: each batch evaluated again and written, in transactions of whole
-    /// batches ([`COMMIT_ROWS`], [`COMMIT_AFTER`]); rows are reported once they are committed.
+    /// The writing pass over the rows in email order: each batch evaluated again and written,
+    /// in transactions of whole batches ([`COMMIT_ROWS`], [`COMMIT_AFTER`]); rows are
+    /// reported once they are committed, in the file's order when the sink needs it (at the
+    /// end, also when the pass fails: what was committed is reported).
     async fn write_pass(
         &self,
         actor: &Actor<'_>,
         ctx: &Context<'_>,
-        reader: Reader,
+        rows: Box<dyn NextRow>,
         duplicates: &HashMap<u64, u64>,
         summary: &mut ImportSummary,
         sink: &mut dyn ImportSink,
     ) -> Result<()> {
-        let mut batches = Batches::new(reader);
+        let mut report = sink.in_file_order().then(order::Runs::<ReportRow>::new);
+        let written = self
+            .write_rows(actor, ctx, rows, duplicates, summary, sink, &mut report)
+            .await;
+        let reported = match report {
+            Some(report) => report_in_order(report, sink).await,
+            None => Ok(()),
+        };
+        written.and(reported)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn write_rows(
+        &self,
+        actor: &Actor<'_>,
+        ctx: &Context<'_>,
+        rows: Box<dyn NextRow>,
+        duplicates: &HashMap<u64, u64>,
+        summary: &mut ImportSummary,
+        sink: &mut dyn ImportSink,
+        ordered: &mut Option<order::Runs<ReportRow>>,
+    ) -> Result<()> {
+        let mut batches = Batches::new(rows);
         let mut done = 0u64;
         let mut batch = batches.next().await?;
         while !batch.is_empty() {
@@ -306,8 +405,24 @@ impl Service {
             }
             tx.commit().await?;
             done += written.len() as u64;
-            for row in &written {
-                sink.row(row).map_err(sink_error)?;
+            match ordered.take() {
+                Some(mut runs) => {
+                    let kept = tokio::task::spawn_blocking(move || {
+                        for row in written {
+                            runs.push((String::new(), row.line), row)?;
+                        }
+                        Ok::<_, std::io::Error>(runs)
+                    })
+                    .await
+                    .map_err(joined)?
+                    .map_err(temporary)?;
+                    *ordered = Some(kept);
+                }
+                None => {
+                    for row in &written {
+                        sink.row(row).map_err(sink_error)?;
+                    }
+                }
             }
             sink.progress(Pass::Write, done);
             sink.flush().await?;
@@ -389,20 +504,25 @@ impl Service {
             dry_run: options.dry_run,
             ..ImportSummary::default()
         };
-        let mut batches = Batches::new(open_source(source).await?);
+        let mut batches = Batches::new(Box::new(open_source(source).await?));
+        // The rows again, in email order, for the write pass (see `order`).
+        let mut runs = (!options.dry_run).then(order::Runs::<Row>::new);
         let mut done = 0u64;
         loop {
             let batch = batches.next().await?;
             if batch.is_empty() {
                 break;
             }
+            let mut keys = Vec::with_capacity(batch.len());
             for row in &batch {
                 let Some(email) = row
                     .get(Column::Email)
                     .and_then(|e| roster_domain::Email::parse(e).ok())
                 else {
+                    keys.push(String::new());
                     continue;
                 };
+                keys.push(email.as_str().to_owned());
                 let line = u32::try_from(row.line).unwrap_or(u32::MAX);
                 match seen.entry(hasher.hash_one(email.as_str())) {
                     std::collections::hash_map::Entry::Occupied(first) => {
@@ -424,6 +544,20 @@ impl Service {
                     sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
                 }
             }
+            if let Some(mut r) = runs.take() {
+                runs = Some(
+                    tokio::task::spawn_blocking(move || {
+                        for (key, row) in keys.into_iter().zip(batch) {
+                            let line = row.line;
+                            r.push((key, line), row)?;
+                        }
+                        Ok::<_, std::io::Error>(r)
+                    })
+                    .await
+                    .map_err(joined)?
+                    .map_err(temporary)?,
+                );
+            }
             sink.progress(Pass::Check, done);
             sink.flush().await?;
         }
@@ -444,11 +578,17 @@ impl Service {
             return Ok(summary);
         }
 
-        // Pass 2: each batch again, in transactions of whole batches.
-        let reader = open_source(source).await?;
+        // Pass 2: the rows in email order, in transactions of whole batches.
+        let Some(runs) = runs else {
+            return Ok(summary);
+        };
+        let rows = tokio::task::spawn_blocking(move || runs.merge())
+            .await
+            .map_err(joined)?
+            .map_err(temporary)?;
         self.db.bulk_writes(true).await?;
         let written = self
-            .write_pass(actor, &ctx, reader, &duplicates, &mut summary, sink)
+            .write_pass(actor, &ctx, Box::new(rows), &duplicates, &mut summary, sink)
             .await;
         self.db.bulk_writes(false).await?;
         written?;
