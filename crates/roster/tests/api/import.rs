@@ -894,29 +894,35 @@ async fn written_in_email_order_reported_in_file_order(b: Backend) {
     app.cli(&["account", "add-domain", &acct.account_id, "acme.test"])
         .await
         .unwrap();
-    let n = 45_000u64;
-    let mut csv = String::from("Email,First Name\n");
-    // Descending, then every third row moved to the end: no order the import could keep.
-    let descending = || (0..n).rev().enumerate();
-    let file: Vec<u64> = descending()
-        .filter(|(i, _)| i % 3 != 0)
-        .chain(descending().filter(|(i, _)| i % 3 == 0))
-        .map(|(_, e)| e)
+    // 5,000 rows in email order (more than two batches: they are read again once the file
+    // turns out not to be in order), then 45,000 descending with every third row moved to the
+    // end: no order the import could keep.
+    let descending = || (0..45_000u64).rev().enumerate();
+    let file: Vec<String> = (0..5_000u64)
+        .map(|e| format!("a{e:05}@acme.test"))
+        .chain(
+            descending()
+                .filter(|(i, _)| i % 3 != 0)
+                .chain(descending().filter(|(i, _)| i % 3 == 0))
+                .map(|(_, e)| format!("u{e:05}@acme.test")),
+        )
         .collect();
-    for e in &file {
-        csv.push_str(&format!("u{e:05}@acme.test,N{e}\n"));
+    let n = file.len() as u64;
+    let mut csv = String::from("Email,First Name\n");
+    for email in &file {
+        csv.push_str(&format!("{email},Someone\n"));
     }
     let (s, v) = import(&app, &token, "?mode=autoCreate", csv.as_bytes()).await;
     assert_eq!((s, &v["created"]), (200, &json!(n)), "{}", v["errors"]);
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len() as u64, n);
-    for (i, (row, e)) in rows.iter().zip(&file).enumerate() {
+    for (i, (row, email)) in rows.iter().zip(&file).enumerate() {
         assert_eq!(
             row["line"],
             i as u64 + 2,
             "the report is in the file's order"
         );
-        assert_eq!(row["email"], format!("u{e:05}@acme.test"));
+        assert_eq!(row["email"], email.as_str());
         assert_eq!(row["outcome"], "created");
     }
     // The users' events were written with them: in email order.
@@ -929,7 +935,9 @@ async fn written_in_email_order_reported_in_file_order(b: Backend) {
         .await;
     assert_eq!(out_of_order, 0);
     assert_eq!(
-        app.db.count("users WHERE email LIKE 'u%@acme.test'").await,
+        app.db
+            .count("users WHERE email LIKE '%@acme.test' AND email <> 'owner@acme.test'")
+            .await,
         n as i64
     );
 }

@@ -269,6 +269,47 @@ fn report(p: Planned, summary: &mut ImportSummary, id: Option<String>) -> Report
     }
 }
 
+/// How the write pass takes the rows in email order.
+enum EmailOrder {
+    /// The file is in email order (so far; `last` is its last email): it is read again.
+    File { last: String },
+    /// It is not: the rows go through sorted runs.
+    Runs(order::Runs<Row>),
+}
+
+/// Where a row goes in email order: its email as stored, or first when it has none (as the
+/// check pass computes it for each row).
+fn email_key(row: &Row) -> String {
+    row.get(Column::Email)
+        .and_then(|e| roster_domain::Email::parse(e).ok())
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+/// Whether a batch's `keys` follow `last` in email order.
+fn in_order(last: &str, keys: &[String]) -> bool {
+    keys.first().is_none_or(|k| k.as_str() >= last)
+        && keys.windows(2).all(|w| matches!(w, [a, b] if a <= b))
+}
+
+/// Adds a batch to the runs (sorting and spilling full ones on a blocking thread).
+async fn spill(
+    mut runs: order::Runs<Row>,
+    keys: Vec<String>,
+    batch: Vec<Row>,
+) -> Result<order::Runs<Row>> {
+    tokio::task::spawn_blocking(move || {
+        for (key, row) in keys.into_iter().zip(batch) {
+            let line = row.line;
+            runs.push((key, line), row)?;
+        }
+        Ok::<_, std::io::Error>(runs)
+    })
+    .await
+    .map_err(joined)?
+    .map_err(temporary)
+}
+
 /// Hands `sink` the report rows gathered in `report`, in the file's order, a batch at a time.
 async fn report_in_order(report: order::Runs<ReportRow>, sink: &mut dyn ImportSink) -> Result<()> {
     let mut merged = tokio::task::spawn_blocking(move || report.merge())
@@ -505,8 +546,10 @@ impl Service {
             ..ImportSummary::default()
         };
         let mut batches = Batches::new(Box::new(open_source(source).await?));
-        // The rows again, in email order, for the write pass (see `order`).
-        let mut runs = (!options.dry_run).then(order::Runs::<Row>::new);
+        // How the write pass will take the rows in email order (see `order`).
+        let mut email_order = (!options.dry_run).then(|| EmailOrder::File {
+            last: String::new(),
+        });
         let mut done = 0u64;
         loop {
             let batch = batches.next().await?;
@@ -515,14 +558,18 @@ impl Service {
             }
             let mut keys = Vec::with_capacity(batch.len());
             for row in &batch {
-                let Some(email) = row
+                let email = row
                     .get(Column::Email)
-                    .and_then(|e| roster_domain::Email::parse(e).ok())
-                else {
-                    keys.push(String::new());
+                    .and_then(|e| roster_domain::Email::parse(e).ok());
+                keys.push(
+                    email
+                        .as_ref()
+                        .map(|e| e.as_str().to_owned())
+                        .unwrap_or_default(),
+                );
+                let Some(email) = email else {
                     continue;
                 };
-                keys.push(email.as_str().to_owned());
                 let line = u32::try_from(row.line).unwrap_or(u32::MAX);
                 match seen.entry(hasher.hash_one(email.as_str())) {
                     std::collections::hash_map::Entry::Occupied(first) => {
@@ -544,20 +591,36 @@ impl Service {
                     sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
                 }
             }
-            if let Some(mut r) = runs.take() {
-                runs = Some(
-                    tokio::task::spawn_blocking(move || {
-                        for (key, row) in keys.into_iter().zip(batch) {
+            email_order = match email_order.take() {
+                None => None,
+                Some(EmailOrder::File { last }) if in_order(&last, &keys) => {
+                    let last = keys.last().cloned().unwrap_or(last);
+                    Some(EmailOrder::File { last })
+                }
+                Some(EmailOrder::File { .. }) => {
+                    // The first row out of email order: the rows before this batch go to the
+                    // runs too, read again from the file.
+                    let before = batch.first().map_or(0, |r| r.line);
+                    let mut reader = open_source(source).await?;
+                    let runs = tokio::task::spawn_blocking(move || {
+                        let mut runs = order::Runs::new();
+                        while let Some(row) = reader.next_row()? {
+                            if row.line >= before {
+                                break;
+                            }
                             let line = row.line;
-                            r.push((key, line), row)?;
+                            runs.push((email_key(&row), line), row).map_err(temporary)?;
                         }
-                        Ok::<_, std::io::Error>(r)
+                        Ok::<_, Error>(runs)
                     })
                     .await
-                    .map_err(joined)?
-                    .map_err(temporary)?,
-                );
-            }
+                    .map_err(joined)??;
+                    Some(EmailOrder::Runs(spill(runs, keys, batch).await?))
+                }
+                Some(EmailOrder::Runs(runs)) => {
+                    Some(EmailOrder::Runs(spill(runs, keys, batch).await?))
+                }
+            };
             sink.progress(Pass::Check, done);
             sink.flush().await?;
         }
@@ -579,16 +642,19 @@ impl Service {
         }
 
         // Pass 2: the rows in email order, in transactions of whole batches.
-        let Some(runs) = runs else {
-            return Ok(summary);
+        let rows: Box<dyn NextRow> = match email_order {
+            None => return Ok(summary),
+            Some(EmailOrder::File { .. }) => Box::new(open_source(source).await?),
+            Some(EmailOrder::Runs(runs)) => Box::new(
+                tokio::task::spawn_blocking(move || runs.merge())
+                    .await
+                    .map_err(joined)?
+                    .map_err(temporary)?,
+            ),
         };
-        let rows = tokio::task::spawn_blocking(move || runs.merge())
-            .await
-            .map_err(joined)?
-            .map_err(temporary)?;
         self.db.bulk_writes(true).await?;
         let written = self
-            .write_pass(actor, &ctx, Box::new(rows), &duplicates, &mut summary, sink)
+            .write_pass(actor, &ctx, rows, &duplicates, &mut summary, sink)
             .await;
         self.db.bulk_writes(false).await?;
         written?;
