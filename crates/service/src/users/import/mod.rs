@@ -391,18 +391,21 @@ impl Service {
 
     /// The writing pass over the rows in email order: each batch evaluated again and written,
     /// in transactions of whole batches ([`COMMIT_ROWS`], [`COMMIT_AFTER`]); rows are
-    /// reported once they are committed, in the file's order when the sink needs it (at the
-    /// end, also when the pass fails: what was committed is reported).
+    /// reported once they are committed. When they come `reordered` (not in the file's
+    /// order) and the sink needs the file's order, they are reported at the end instead, also
+    /// when the pass fails: what was committed is reported.
+    #[allow(clippy::too_many_arguments)]
     async fn write_pass(
         &self,
         actor: &Actor<'_>,
         ctx: &Context<'_>,
         rows: Box<dyn NextRow>,
+        reordered: bool,
         duplicates: &HashMap<u64, u64>,
         summary: &mut ImportSummary,
         sink: &mut dyn ImportSink,
     ) -> Result<()> {
-        let mut report = sink.in_file_order().then(order::Runs::<ReportRow>::new);
+        let mut report = (reordered && sink.in_file_order()).then(order::Runs::<ReportRow>::new);
         let written = self
             .write_rows(actor, ctx, rows, duplicates, summary, sink, &mut report)
             .await;
@@ -642,6 +645,7 @@ impl Service {
         }
 
         // Pass 2: the rows in email order, in transactions of whole batches.
+        let reordered = matches!(email_order, Some(EmailOrder::Runs(_)));
         let rows: Box<dyn NextRow> = match email_order {
             None => return Ok(summary),
             Some(EmailOrder::File { .. }) => Box::new(open_source(source).await?),
@@ -654,7 +658,15 @@ impl Service {
         };
         self.db.bulk_writes(true).await?;
         let written = self
-            .write_pass(actor, &ctx, rows, &duplicates, &mut summary, sink)
+            .write_pass(
+                actor,
+                &ctx,
+                rows,
+                reordered,
+                &duplicates,
+                &mut summary,
+                sink,
+            )
             .await;
         self.db.bulk_writes(false).await?;
         written?;
