@@ -391,33 +391,10 @@ impl Service {
 
     /// The writing pass over the rows in email order: each batch evaluated again and written,
     /// in transactions of whole batches ([`COMMIT_ROWS`], [`COMMIT_AFTER`]); rows are
-    /// reported once they are committed. When they come `reordered` (not in the file's
-    /// order) and the sink needs the file's order, they are reported at the end instead, also
-    /// when the pass fails: what was committed is reported.
+    /// reported once they are committed, to the sink, or to `ordered` (to be reported in the
+    /// file's order at the end) when there is one.
     #[allow(clippy::too_many_arguments)]
     async fn write_pass(
-        &self,
-        actor: &Actor<'_>,
-        ctx: &Context<'_>,
-        rows: Box<dyn NextRow>,
-        reordered: bool,
-        duplicates: &HashMap<u64, u64>,
-        summary: &mut ImportSummary,
-        sink: &mut dyn ImportSink,
-    ) -> Result<()> {
-        let mut report = (reordered && sink.in_file_order()).then(order::Runs::<ReportRow>::new);
-        let written = self
-            .write_rows(actor, ctx, rows, duplicates, summary, sink, &mut report)
-            .await;
-        let reported = match report {
-            Some(report) => report_in_order(report, sink).await,
-            None => Ok(()),
-        };
-        written.and(reported)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn write_rows(
         &self,
         actor: &Actor<'_>,
         ctx: &Context<'_>,
@@ -656,20 +633,27 @@ impl Service {
                     .map_err(temporary)?,
             ),
         };
+        // Reordered rows are reported in the file's order at the end, if the sink needs it: also
+        // when the pass fails, as what was committed is reported.
+        let mut ordered = (reordered && sink.in_file_order()).then(order::Runs::new);
         self.db.bulk_writes(true).await?;
         let written = self
             .write_pass(
                 actor,
                 &ctx,
                 rows,
-                reordered,
                 &duplicates,
                 &mut summary,
                 sink,
+                &mut ordered,
             )
             .await;
         self.db.bulk_writes(false).await?;
-        written?;
+        let reported = match ordered {
+            Some(runs) => report_in_order(runs, sink).await,
+            None => Ok(()),
+        };
+        written.and(reported)?;
         tracing::info!(
             created = summary.created,
             invited_to_join = summary.invited_to_join,
