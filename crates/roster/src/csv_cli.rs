@@ -22,8 +22,13 @@ impl ImportSink for CliSink {
     fn row(&mut self, r: &ReportRow) -> std::io::Result<()> {
         if r.outcome == Outcome::Error && self.errors_shown < 20 {
             self.errors_shown += 1;
-            self.bar
-                .println(format!("line {}: {}: {}", r.line, r.email, r.reason));
+            let line = format!("line {}: {}: {}", r.line, r.email, r.reason);
+            // Without a terminal the bar is hidden, and so would be what it prints.
+            if self.bar.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                self.bar.println(line);
+            }
         }
         if let Some(w) = &mut self.report {
             let line = r.line.to_string();

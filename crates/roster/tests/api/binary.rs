@@ -172,10 +172,46 @@ async fn errors_exit_non_zero_with_a_message(b: Backend) {
     assert_eq!(db.count("accounts").await, 0);
 }
 
+/// `roster users import` without a terminal (a script, a pipe): no progress bar, but the rows
+/// in error are still listed, with their lines, before the summary.
+async fn import_lists_its_errors_without_a_terminal(b: Backend) {
+    let db = TestDb::new(b).await;
+    let dir = tempfile::tempdir().unwrap();
+    let created = roster(&db, dir.path())
+        .args(["account", "create", "--name", "Acme"])
+        .args(["--owner-email", "owner@acme.test", "--plan", "business"])
+        .output()
+        .await
+        .unwrap();
+    assert!(created.status.success());
+    std::fs::write(
+        dir.path().join("users.csv"),
+        "Email,First Name\nzed@acme.test,Zed\nnot-an-email,X\namy@acme.test,Amy\n",
+    )
+    .unwrap();
+    let out = roster(&db, dir.path())
+        .args(["users", "import", "users.csv"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3: not-an-email: \"not-an-email\" is not a valid email address"),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("3 rows: 2 created"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 both_backends!(
     serve_hints_first_account_and_stops_on_sigterm,
     migrate_is_idempotent,
     errors_exit_non_zero_with_a_message,
+    import_lists_its_errors_without_a_terminal,
 );
 
 #[tokio::test]
