@@ -293,31 +293,9 @@ async fn custom_attributes(b: Backend) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["total_records"], 1);
     assert_eq!(v["users"][0]["email"], "b@acme.test");
-    let mut seen = Vec::new();
-    let mut next = String::new();
-    loop {
-        let (s, v) = app
-            .get(
-                &format!(
-                    "/v2/users?sort_by_custom_attribute=grade&page_size=2&next_page_token={next}"
-                ),
-                &token,
-            )
-            .await;
-        assert_eq!(s, 200, "{v}");
-        assert_eq!(v["total_records"], 4);
-        seen.extend(
-            v["users"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|u| u["email"].as_str().unwrap().to_owned()),
-        );
-        next = v["next_page_token"].as_str().unwrap().to_owned();
-        if next.is_empty() {
-            break;
-        }
-    }
+    let seen = app
+        .user_emails_by_pages(&token, "sort_by_custom_attribute=grade&page_size=2", 4)
+        .await;
     assert_eq!(
         seen,
         [

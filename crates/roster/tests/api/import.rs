@@ -789,28 +789,10 @@ async fn attribute_filters_find_every_writer_s_values(b: Backend) {
     assert_eq!((s, &v["updated"]), (200, &json!(3)), "{v}");
 
     for (i, value) in tricky.iter().enumerate() {
-        let mut seen = Vec::new();
-        let mut next = String::new();
-        loop {
-            let (s, v) = app
-                .get(
-                    &format!(
-                        "/v2/users?status=pending&custom_attribute=cost&custom_attribute_value={value}\
-                         &page_size=3&next_page_token={next}"
-                    ),
-                    &token,
-                )
-                .await;
-            assert_eq!(s, 200, "{v}");
-            assert_eq!(v["total_records"], 4, "{value}: {v}");
-            for u in v["users"].as_array().unwrap() {
-                seen.push(u["email"].as_str().unwrap().to_owned());
-            }
-            next = v["next_page_token"].as_str().unwrap().to_owned();
-            if next.is_empty() {
-                break;
-            }
-        }
+        let query = format!(
+            "status=pending&custom_attribute=cost&custom_attribute_value={value}&page_size=3"
+        );
+        let seen = app.user_emails_by_pages(&token, &query, 4).await;
         let expected: Vec<String> = ["0", "1", "2", "late"]
             .iter()
             .map(|n| format!("v{i}-{n}@acme.test"))

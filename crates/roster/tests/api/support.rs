@@ -368,6 +368,28 @@ impl TestApp {
         v
     }
 
+    /// Every page of a `/v2/users` list (`query` without its page token), followed by keyset
+    /// tokens: the users' emails in order, each page checked to answer 200 with `total`
+    /// records.
+    pub async fn user_emails_by_pages(&self, token: &str, query: &str, total: u64) -> Vec<String> {
+        let mut seen = Vec::new();
+        let mut next = String::new();
+        loop {
+            let (s, v) = self
+                .get(&format!("/v2/users?{query}&next_page_token={next}"), token)
+                .await;
+            assert_eq!(s, 200, "{v}");
+            assert_eq!(v["total_records"], total, "{query}: {v}");
+            for u in v["users"].as_array().unwrap() {
+                seen.push(u["email"].as_str().unwrap().to_owned());
+            }
+            next = v["next_page_token"].as_str().unwrap().to_owned();
+            if next.is_empty() {
+                return seen;
+            }
+        }
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
         let res = self
             .client
