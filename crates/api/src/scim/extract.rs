@@ -65,8 +65,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ScimJson<T> {
     type Rejection = ScimError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ScimError> {
-        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
-            let ct = ct.to_str().unwrap_or_default();
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|ct| ct.to_str().unwrap_or_default().to_owned());
+        // The body is read before any refusal: a connection whose request body was left unread
+        // is closed after the answer, and a client that sends its next request on it meanwhile
+        // sees "server disconnected" (it did, under load, for the refusal of text/plain).
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ScimError::bad(
+                ScimType::InvalidSyntax,
+                format!("The body could not be read: {e}"),
+            )
+        })?;
+        if let Some(ct) = content_type {
             let essence = ct.split(';').next().unwrap_or_default().trim();
             let json = essence.eq_ignore_ascii_case(CONTENT_TYPE)
                 || essence.eq_ignore_ascii_case("application/json");
@@ -77,12 +89,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ScimJson<T> {
                 ));
             }
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ScimError::bad(
-                ScimType::InvalidSyntax,
-                format!("The body could not be read: {e}"),
-            )
-        })?;
         serde_json::from_slice(&bytes).map(ScimJson).map_err(|e| {
             ScimError::bad(
                 ScimType::InvalidSyntax,
