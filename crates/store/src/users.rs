@@ -319,6 +319,16 @@ pub(crate) fn number_of(backend: Backend, expr: &str) -> String {
     }
 }
 
+/// SQL for the `num` stored with the value `expr` of an attribute: [`number_of`] for a number
+/// attribute, else 0.
+pub(crate) fn num_of_value(backend: Backend, numeric: bool, expr: &str) -> String {
+    if numeric {
+        number_of(backend, expr)
+    } else {
+        "0".to_owned()
+    }
+}
+
 /// `-?[0-9]+(\.[0-9]+)?`: the form the service stores numbers in.
 fn is_plain_number(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);

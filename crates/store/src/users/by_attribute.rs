@@ -109,11 +109,7 @@ async fn with_value(
         let v = params.len();
         params.push(email.into());
         let e = params.len();
-        let num = if numeric {
-            super::number_of(backend, &format!("${v}"))
-        } else {
-            "0".to_owned()
-        };
+        let num = super::num_of_value(backend, numeric, &format!("${v}"));
         sql.push_str(&format!(
             " AND (v.num, v.value, v.user_email) {op} ({num}, ${v}, ${e})"
         ));

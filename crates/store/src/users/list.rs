@@ -168,6 +168,29 @@ fn from_attribute(backend: Backend) -> &'static str {
     }
 }
 
+/// The filter's range of the values' sort index (alias `fa`), for the account and status
+/// already bound as the parameters numbered `(account, status)` (SQLite numbers `$N` by first
+/// appearance, so they come first here). Equal texts give equal numbers:
+/// `num` is converted as it was stored (`users::number_of`), so this is an equality on the
+/// index's first five columns.
+fn attribute_range<'a>(
+    backend: Backend,
+    a: AttributeFilter<'a>,
+    (account, status): (usize, usize),
+    sql: &mut String,
+    params: &mut Vec<Param<'a>>,
+) {
+    params.push(a.key.into());
+    let k = params.len();
+    params.push(a.equals.into());
+    let v = params.len();
+    let num = super::num_of_value(backend, a.numeric, &format!("${v}"));
+    sql.push_str(&format!(
+        "fa.account = ${account} AND fa.user_status = ${status} AND fa.attr_key = ${k} \
+         AND fa.num = {num} AND fa.value = ${v}"
+    ));
+}
+
 /// The conditions of [`where_clause`]; with `led` (the query is [`from_attribute`]), the
 /// attribute filter is the `fa` range instead of a probe per user.
 fn filters<'a>(
@@ -215,21 +238,8 @@ fn filters<'a>(
         }
     }
     if let (Some(a), Some(backend)) = (f.attribute, led) {
-        // Equal texts give equal numbers: `num` is converted as it was stored
-        // (`users::number_of`), so this is an equality on the index's first five columns.
-        params.push(a.key.into());
-        let k = params.len();
-        params.push(a.equals.into());
-        let v = params.len();
-        let num = if a.numeric {
-            super::number_of(backend, &format!("${v}"))
-        } else {
-            "0".to_owned()
-        };
-        sql.push_str(&format!(
-            " AND fa.account = ${account} AND fa.attr_key = ${k} AND fa.user_status = ${status} \
-             AND fa.num = {num} AND fa.value = ${v}"
-        ));
+        sql.push_str(" AND ");
+        attribute_range(backend, a, (account, status), sql, params);
     } else if let Some(a) = f.attribute {
         // The copy of the values that triggers keep (migration 0025): one primary-key probe
         // per user rather than reading the user's JSON.
@@ -354,21 +364,10 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
         || f.group_id.is_some()
         || f.dept.is_some();
     if let (Some(a), false) = (f.attribute, others) {
-        let num = if a.numeric {
-            super::number_of(conn.backend(), "$4")
-        } else {
-            "0".to_owned()
-        };
-        return conn
-            .fetch_one(
-                &format!(
-                    "SELECT COUNT(*) FROM user_attribute_values fa WHERE fa.account = $1 \
-                     AND fa.attr_key = $2 AND fa.user_status = $3 AND fa.num = {num} \
-                     AND fa.value = $4"
-                ),
-                params![f.account.as_str(), a.key, f.status.as_str(), a.equals],
-            )
-            .await;
+        let mut sql = String::from("SELECT COUNT(*) FROM user_attribute_values fa WHERE ");
+        let mut params: Vec<Param<'_>> = vec![f.account.as_str().into(), f.status.as_str().into()];
+        attribute_range(conn.backend(), a, (1, 2), &mut sql, &mut params);
+        return conn.fetch_one(&sql, &params).await;
     }
     if f.attribute.is_none() && !others {
         return conn

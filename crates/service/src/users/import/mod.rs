@@ -277,13 +277,18 @@ enum EmailOrder {
     Runs(order::Runs<Row>),
 }
 
-/// Where a row goes in email order: its email as stored, or first when it has none (as the
-/// check pass computes it for each row).
+/// Where a row goes in email order: its email as stored, or first (empty) when it has none.
+/// The check pass also finds repeated emails by it.
 fn email_key(row: &Row) -> String {
     row.get(Column::Email)
         .and_then(|e| roster_domain::Email::parse(e).ok())
         .map(|e| e.as_str().to_owned())
         .unwrap_or_default()
+}
+
+/// A batch's rows keyed for email order, from the check pass's `keys` ([`email_key`]).
+fn by_email(keys: Vec<String>, batch: Vec<Row>) -> impl Iterator<Item = ((String, u64), Row)> {
+    keys.into_iter().zip(batch).map(|(k, r)| ((k, r.line), r))
 }
 
 /// Whether a batch's `keys` follow `last` in email order.
@@ -292,16 +297,14 @@ fn in_order(last: &str, keys: &[String]) -> bool {
         && keys.windows(2).all(|w| matches!(w, [a, b] if a <= b))
 }
 
-/// Adds a batch to the runs (sorting and spilling full ones on a blocking thread).
-async fn spill(
-    mut runs: order::Runs<Row>,
-    keys: Vec<String>,
-    batch: Vec<Row>,
-) -> Result<order::Runs<Row>> {
+/// Adds records to the runs (sorting and spilling full ones on a blocking thread).
+async fn spill<T: order::Spill>(
+    mut runs: order::Runs<T>,
+    records: impl IntoIterator<Item = ((String, u64), T)> + Send + 'static,
+) -> Result<order::Runs<T>> {
     tokio::task::spawn_blocking(move || {
-        for (key, row) in keys.into_iter().zip(batch) {
-            let line = row.line;
-            runs.push((key, line), row)?;
+        for (key, record) in records {
+            runs.push(key, record)?;
         }
         Ok::<_, std::io::Error>(runs)
     })
@@ -427,17 +430,9 @@ impl Service {
             tx.commit().await?;
             done += written.len() as u64;
             match ordered.take() {
-                Some(mut runs) => {
-                    let kept = tokio::task::spawn_blocking(move || {
-                        for row in written {
-                            runs.push((String::new(), row.line), row)?;
-                        }
-                        Ok::<_, std::io::Error>(runs)
-                    })
-                    .await
-                    .map_err(joined)?
-                    .map_err(temporary)?;
-                    *ordered = Some(kept);
+                Some(runs) => {
+                    let by_line = written.into_iter().map(|r| ((String::new(), r.line), r));
+                    *ordered = Some(spill(runs, by_line).await?);
                 }
                 None => {
                     for row in &written {
@@ -538,18 +533,11 @@ impl Service {
             }
             let mut keys = Vec::with_capacity(batch.len());
             for row in &batch {
-                let email = row
-                    .get(Column::Email)
-                    .and_then(|e| roster_domain::Email::parse(e).ok());
-                keys.push(
-                    email
-                        .as_ref()
-                        .map(|e| e.as_str().to_owned())
-                        .unwrap_or_default(),
-                );
-                let Some(email) = email else {
+                let email = email_key(row);
+                if email.is_empty() {
+                    keys.push(email);
                     continue;
-                };
+                }
                 let line = u32::try_from(row.line).unwrap_or(u32::MAX);
                 match seen.entry(hasher.hash_one(email.as_str())) {
                     std::collections::hash_map::Entry::Occupied(first) => {
@@ -559,6 +547,7 @@ impl Service {
                         v.insert(line);
                     }
                 }
+                keys.push(email);
             }
             let planned = plan::evaluate(conn, &ctx, &batch, &duplicates).await?;
             done += planned.len() as u64;
@@ -595,10 +584,10 @@ impl Service {
                     })
                     .await
                     .map_err(joined)??;
-                    Some(EmailOrder::Runs(spill(runs, keys, batch).await?))
+                    Some(EmailOrder::Runs(spill(runs, by_email(keys, batch)).await?))
                 }
                 Some(EmailOrder::Runs(runs)) => {
-                    Some(EmailOrder::Runs(spill(runs, keys, batch).await?))
+                    Some(EmailOrder::Runs(spill(runs, by_email(keys, batch)).await?))
                 }
             };
             sink.progress(Pass::Check, done);
