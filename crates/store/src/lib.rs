@@ -125,6 +125,42 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// A bulk write under way ([`Db::bulk_write`]). [`BulkWrite::end`] ends it and reports how
+/// that went. Dropped without it (an import whose request was dropped because the client hung
+/// up, or a server shutting down) it ends on a task of its own: otherwise the writer would stay
+/// tuned, and its checkpoint thread running, for a bulk write that nobody runs any more.
+#[must_use = "a bulk write lasts until `end` or drop"]
+pub struct BulkWrite {
+    /// The database to tune back; `None` once ended, and on PostgreSQL.
+    shared: Option<Arc<sqlite::Shared>>,
+}
+
+impl BulkWrite {
+    /// Ends the bulk write: the last one running tunes the writer back and checkpoints.
+    pub async fn end(mut self) -> Result<()> {
+        match self.shared.take() {
+            Some(s) => s.bulk_writes(false).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for BulkWrite {
+    fn drop(&mut self) {
+        let Some(shared) = self.shared.take() else {
+            return;
+        };
+        // Without a runtime the process is ending, and the tuning with it.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = shared.bulk_writes(false).await {
+                    tracing::warn!(error = %e, "ending an abandoned bulk write");
+                }
+            });
+        }
+    }
+}
+
 impl Db {
     /// Opens `url`: `sqlite://PATH` (`sqlite:PATH` too; the file is created when missing) or
     /// `postgres://…` / `postgresql://…`. Does not run migrations: see [`Db::migrate`].
@@ -164,15 +200,20 @@ impl Db {
         }
     }
 
-    /// Tunes the database for a bulk write (the CSV import) until called again with `false`:
-    /// on SQLite the writer gets a bigger page cache, statement journals in memory and rarer
-    /// checkpoints (see `sqlite::BULK`); nothing on PostgreSQL. Other writers share the writer
-    /// meanwhile, and only gain from it.
-    pub async fn bulk_writes(&self, on: bool) -> Result<()> {
-        match self {
-            Self::Sqlite(s) => s.bulk_writes(on).await,
-            Self::Postgres(_) => Ok(()),
+    /// Tunes the database for a bulk write (the CSV import) until the returned [`BulkWrite`]
+    /// ends: on SQLite the writer gets a bigger page cache, statement journals in memory and
+    /// checkpoints on a thread of their own (see `sqlite::BULK`); nothing on PostgreSQL. Other
+    /// writers share the writer meanwhile, and only gain from it.
+    pub async fn bulk_write(&self) -> Result<BulkWrite> {
+        if let Self::Sqlite(s) = self {
+            s.bulk_writes(true).await?;
         }
+        Ok(BulkWrite {
+            shared: match self {
+                Self::Sqlite(s) => Some(Arc::clone(s)),
+                Self::Postgres(_) => None,
+            },
+        })
     }
 
     /// Applies pending migrations; see [`migrate`].

@@ -423,4 +423,36 @@ mod tests {
         assert_eq!(running(&shared), (0, false));
         assert_eq!(shared.writer_cache_size().await, -16000);
     }
+
+    /// A bulk write dropped without its end (an import whose client hung up): it still ends,
+    /// on a task of its own, and the writer is tuned back.
+    #[tokio::test]
+    async fn a_dropped_bulk_write_still_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared =
+            Arc::new(Shared::open(&dir.path().join("bulk.db"), &DbOptions::default()).unwrap());
+        let db = crate::Db::Sqlite(Arc::clone(&shared));
+        let running = |s: &Shared| {
+            let bulk = s.bulk.lock().unwrap();
+            (bulk.running, bulk.checkpointer.is_some())
+        };
+        let ended = db.bulk_write().await.unwrap();
+        ended.end().await.unwrap();
+        assert_eq!(running(&shared), (0, false));
+
+        let abandoned = db.bulk_write().await.unwrap();
+        assert_eq!(running(&shared), (1, true));
+        assert_eq!(shared.writer_cache_size().await, -65536);
+        drop(abandoned);
+        // The end runs on a spawned task: wait for it (not a timing assertion; the bound only
+        // keeps a broken build from hanging).
+        for _ in 0..500 {
+            if running(&shared) == (0, false) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(running(&shared), (0, false));
+        assert_eq!(shared.writer_cache_size().await, -16000);
+    }
 }

@@ -625,7 +625,7 @@ impl Service {
         // Reordered rows are reported in the file's order at the end, if the sink needs it: also
         // when the pass fails, as what was committed is reported.
         let mut ordered = (reordered && sink.in_file_order()).then(order::Runs::new);
-        self.db.bulk_writes(true).await?;
+        let bulk = self.db.bulk_write().await?;
         let written = self
             .write_pass(
                 actor,
@@ -637,7 +637,7 @@ impl Service {
                 &mut ordered,
             )
             .await;
-        self.db.bulk_writes(false).await?;
+        bulk.end().await?;
         let reported = match ordered {
             Some(runs) => report_in_order(runs, sink).await,
             None => Ok(()),
