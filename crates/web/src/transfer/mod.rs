@@ -107,19 +107,9 @@ pub async fn run(
     let lang = ctx.lang;
     let job = id.clone();
     tokio::spawn(async move {
-        if let Err(e) = service.run_import_job(&principal, &job).await {
+        let run = service.run_import_job(&principal, &job, |e| describe(lang, e));
+        if let Err(e) = run.await {
             tracing::warn!(error = %e, "portal import stopped");
-            // A server going away records nothing: its job shows as stopped once its
-            // heartbeat is old, as if it had been killed.
-            if matches!(e, roster_service::Error::ShuttingDown) {
-                return;
-            }
-            if let Err(e) = service
-                .fail_import_job(&principal, &job, &describe(lang, &e))
-                .await
-            {
-                tracing::error!(error = %e, "recording a failed import");
-            }
         }
     });
     see_other(&format!("/users/import/{id}"), &[])

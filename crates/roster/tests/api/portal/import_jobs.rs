@@ -275,7 +275,57 @@ async fn a_job_whose_server_died_shows_as_stopped_and_old_jobs_go(backend: Backe
     assert_eq!(app.db.count("import_job_rows").await, 3);
 }
 
+/// A run that fails (here the seats its preview counted were taken meanwhile) ends `failed`,
+/// with the reason in the portal's words, and writes nothing (the seat check comes first).
+async fn a_failed_run_records_why(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut owner = set_up(&app).await;
+    let csrf = owner.get("/users/import").await.csrf();
+    let file = "Email,Type\r\nlic1@acme.test,2\r\nlic2@acme.test,2\r\n";
+    let sent = upload(&app.base, &owner, &csrf, file).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let job = sent.location.unwrap();
+    assert!(owner.get(&job).await.body.contains("Dry run done"));
+
+    // Another admin takes all but one of the free Licensed seats.
+    let free: i64 = text(
+        &app,
+        "SELECT CAST(licensed_seats - licensed_used AS TEXT) FROM accounts",
+    )
+    .await
+    .parse()
+    .unwrap();
+    assert!(free >= 2, "{free} free seats");
+    let emails: Vec<String> = (1..free).map(|i| format!("seat{i}@acme.test")).collect();
+    let added = owner
+        .post(
+            "/users/add",
+            &[
+                ("csrf", &csrf),
+                ("emails", &emails.join(",")),
+                ("type", "2"),
+            ],
+        )
+        .await;
+    assert!(added.status < 400, "{}", added.body);
+    let users = app.db.count("users").await;
+
+    let started = owner.post(&format!("{job}/run"), &[("csrf", &csrf)]).await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    let page = wait_done(&mut owner, &job).await;
+    assert!(
+        page.contains(
+            "The import stopped; rows written before the error are kept: \
+             No free seat left of this kind. (Licensed)"
+        ),
+        "{page}"
+    );
+    assert_eq!(text(&app, "SELECT phase FROM import_jobs").await, "failed");
+    assert_eq!(app.db.count("users").await, users);
+}
+
 both_backends!(
     jobs_are_shared_by_servers_and_survive_a_restart,
     a_job_whose_server_died_shows_as_stopped_and_old_jobs_go,
+    a_failed_run_records_why,
 );

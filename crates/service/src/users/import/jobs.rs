@@ -399,11 +399,36 @@ impl Service {
     }
 
     /// The real run of a job [`Service::start_import_job`] started: its report and progress go
-    /// into the job batch by batch, and it ends `done`. On an error the job is left running:
-    /// record the error with [`Service::fail_import_job`].
+    /// into the job batch by batch, and it ends `done`. If the run fails, the job ends failed
+    /// with the error in the words `describe` gives it (the portal's language); except when the
+    /// server is shutting down, which records nothing: the job shows as stopped once its
+    /// heartbeat is old, as if the server had been killed, and the rows committed so far stay.
     #[tracing::instrument(skip_all)]
-    pub async fn run_import_job(&self, principal: &Principal, id: &str) -> Result<ImportSummary> {
+    pub async fn run_import_job(
+        &self,
+        principal: &Principal,
+        id: &str,
+        describe: impl FnOnce(&Error) -> String + Send,
+    ) -> Result<ImportSummary> {
+        // Someone else's job, or none: refused, and nothing recorded.
         let job = self.find_import_job(principal, id).await?;
+        let run = self.import_job_run(principal, job).await;
+        if let Err(e) = &run {
+            if !matches!(e, Error::ShuttingDown) {
+                let mut tx = self.db.begin().await?;
+                import_jobs::set_failed(&mut tx, id, &describe(e), self.clock.now()).await?;
+                tx.commit().await?;
+            }
+        }
+        run
+    }
+
+    async fn import_job_run(
+        &self,
+        principal: &Principal,
+        job: ImportJobRecord,
+    ) -> Result<ImportSummary> {
+        let id = job.id.as_str();
         let options = ImportOptions {
             mode: Some(job.mode),
             dry_run: false,
@@ -421,20 +446,6 @@ impl Service {
             .await?;
         tx.commit().await?;
         Ok(summary)
-    }
-
-    /// Records why a running job's real run stopped.
-    pub async fn fail_import_job(
-        &self,
-        principal: &Principal,
-        id: &str,
-        error: &str,
-    ) -> Result<()> {
-        self.find_import_job(principal, id).await?;
-        let mut tx = self.db.begin().await?;
-        import_jobs::set_failed(&mut tx, id, error, self.clock.now()).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// One of the caller's jobs.
