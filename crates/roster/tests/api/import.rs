@@ -195,6 +195,20 @@ async fn dry_run_stores_nothing(b: Backend) {
     assert_eq!(app.db.count("mail_outbox").await, mail);
     let (_, old) = app.get("/v2/users/old@acme.test", &token).await;
     assert_eq!(old["first_name"], "", "not updated");
+    // Existing users are reported with their ids; users not created yet with none.
+    let ids: Vec<(&str, &Value)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["outcome"].as_str().unwrap(), &r["id"]))
+        .collect();
+    for (outcome, id) in ids {
+        match outcome {
+            "created" | "error" => assert!(id.is_null(), "{outcome}: {id}"),
+            _ => assert!(id.is_string(), "{outcome}: {id}"),
+        }
+    }
+    assert_eq!(v["rows"][1]["id"], old["id"]);
 }
 
 async fn overselling_refuses_the_whole_file(b: Backend) {

@@ -105,7 +105,8 @@ pub struct ReportRow {
     pub line: u64,
     pub email: String,
     pub outcome: Outcome,
-    /// The user's id (created, updated or unchanged).
+    /// The user's id (created, updated or unchanged); none for an error or for a user a dry run
+    /// would create.
     pub id: Option<String>,
     /// Why the row is an error.
     pub reason: String,
@@ -344,8 +345,11 @@ async fn report_in_order(report: order::Runs<ReportRow>, sink: &mut dyn ImportSi
     }
 }
 
-fn planned_id(p: &Planned) -> Option<String> {
+/// The id a report row shows: the user's; none for an error, nor for a user the dry run would
+/// create (the id drawn for it is never stored, and the real run draws another).
+fn planned_id(p: &Planned, dry_run: bool) -> Option<String> {
     match &p.plan {
+        Plan::Create(_) if dry_run => None,
         Plan::Create(u) => Some(u.id.to_string()),
         Plan::Update { new, .. } => Some(new.id.to_string()),
         Plan::Unchanged(id) => Some(id.clone()),
@@ -419,7 +423,7 @@ impl Service {
             while !batch.is_empty() {
                 let planned = plan::evaluate(&mut tx, ctx, &batch, duplicates).await?;
                 for p in self.write(&mut tx, ctx, actor, planned).await? {
-                    let id = planned_id(&p);
+                    let id = planned_id(&p, false);
                     written.push(report(p, summary, id));
                 }
                 batch = batches.next().await?;
@@ -556,7 +560,7 @@ impl Service {
                     *total += n;
                 }
                 if options.dry_run {
-                    let id = planned_id(&p);
+                    let id = planned_id(&p, true);
                     sink.row(&report(p, &mut summary, id)).map_err(sink_error)?;
                 }
             }
