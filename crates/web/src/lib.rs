@@ -36,6 +36,9 @@ use axum::routing::{get, post};
 use axum::Router;
 pub use proxies::TrustedProxies;
 use roster_service::Service;
+/// The incremental `multipart/form-data` reader of the portal's import form, which the API's
+/// import uses too.
+pub use transfer::multipart;
 
 /// What the portal's handlers reach.
 #[derive(Debug, Clone)]

@@ -7,15 +7,25 @@ use serde_json::{json, Value};
 
 /// POSTs a CSV body to the import; returns the status and the JSON answer.
 pub(crate) async fn import(app: &TestApp, token: &str, query: &str, csv: &[u8]) -> (u16, Value) {
-    let res = app
+    import_as(app, token, query, Some("text/csv"), csv.to_vec()).await
+}
+
+/// `POST /v2/users/import` with this content type (none: no header) and body.
+async fn import_as(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let mut req = app
         .client
         .post(app.url(&format!("/v2/users/import{query}")))
-        .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(csv.to_vec())
-        .send()
-        .await
-        .unwrap();
+        .bearer_auth(token);
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
+    }
+    let res = req.body(body).send().await.unwrap();
     let status = res.status().as_u16();
     let text = res.text().await.unwrap();
     (
@@ -932,7 +942,77 @@ async fn written_in_email_order_reported_in_file_order(b: Backend) {
     );
 }
 
+/// The file as the body (with any type but JSON, or none), or as the part named `file` of a
+/// form (`curl -F file=@users.csv`); a JSON body and a form without a well-formed `file` part
+/// are refused and write nothing.
+async fn uploads_as_the_body_or_a_form_part(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, token) = app.account_with_token().await;
+    let part = |name: &str, file: &str, text: &str| {
+        format!("--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n{text}\r\n")
+    };
+    let form = format!(
+        "{}{}{}--XyZ--\r\n",
+        part("note", "", "not a file"),
+        part(
+            "file",
+            "; filename=\"people.csv\"\r\nContent-Type: text/csv",
+            "Email,First Name\r\nf1@acme.test,Fay\r\nf2@acme.test,Flo"
+        ),
+        part(
+            "file",
+            "; filename=\"other.csv\"",
+            "Email\r\nignored@acme.test"
+        )
+    );
+    let users = app.db.count("users").await;
+    let multipart = "multipart/form-data; boundary=XyZ";
+
+    // Refusals first: nothing is written by any of them.
+    let refusals: [(Option<&str>, String, &str); 5] = [
+        (Some("application/json"), "{}".into(), "CSV file itself"),
+        (
+            Some(multipart),
+            format!("{}--XyZ--\r\n", part("note", "", "x")),
+            "no part named file",
+        ),
+        (
+            Some(multipart),
+            form.replace("--XyZ--", "--XyZ"),
+            "malformed",
+        ),
+        (Some("multipart/form-data"), form.clone(), "no boundary"),
+        (
+            Some("application/json; charset=utf-8"),
+            "Email\nj@acme.test\n".into(),
+            "CSV file itself",
+        ),
+    ];
+    for (content_type, body, says) in refusals {
+        let (s, v) = import_as(&app, &token, "", content_type, body.into_bytes()).await;
+        assert_zoom_error(s, &v, 400, 300);
+        assert!(v["message"].as_str().unwrap().contains(says), "{v}");
+        assert_eq!(app.db.count("users").await, users);
+    }
+
+    let (s, v) = import_as(&app, &token, "", Some(multipart), form.into_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!((&v["total_rows"], &v["created"]), (&json!(2), &json!(2)));
+    let (_, fay) = app.get("/v2/users/f1@acme.test", &token).await;
+    assert_eq!(fay["first_name"], "Fay");
+    assert_eq!(app.db.count("users").await, users + 2);
+
+    // No content type at all, or another label for a CSV file: the body is the file.
+    for content_type in [None, Some("application/vnd.ms-excel")] {
+        let csv = b"Email\ng1@acme.test\n".to_vec();
+        let (s, v) = import_as(&app, &token, "?dry_run=true", content_type, csv).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["created"], 1, "{v}");
+    }
+}
+
 both_backends!(
+    uploads_as_the_body_or_a_form_part,
     written_in_email_order_reported_in_file_order,
     attribute_filters_find_every_writer_s_values,
     imported_attribute_values_sort_and_filter,

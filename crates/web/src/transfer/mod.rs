@@ -7,7 +7,7 @@
 //! the API's export does.
 
 mod export;
-mod multipart;
+pub mod multipart;
 mod upload;
 
 pub use export::export;

@@ -1,6 +1,6 @@
 //! Just enough of `multipart/form-data` (RFC 7578) for the import form, read incrementally:
 //! the body is fed in as it arrives ([`Parser::feed`]) and comes out as parts' headers and
-//! pieces of their bytes ([`Parser::next`]), so a file is never held whole. At most the
+//! pieces of their bytes ([`Parser::next_event`]), so a file is never held whole. At most the
 //! delimiter's length is held back between pieces (it may be split across two).
 
 /// What the parser found.
@@ -110,7 +110,7 @@ impl Parser {
     }
 
     /// The next event; `Ok(None)` when more bytes are needed (or the body is done).
-    pub fn next(&mut self) -> Result<Option<Event>, Malformed> {
+    pub fn next_event(&mut self) -> Result<Option<Event>, Malformed> {
         loop {
             match self.state {
                 State::Preamble => match find(&self.buf, &self.delim) {
@@ -194,7 +194,7 @@ mod tests {
         let mut parts: Vec<Parsed> = Vec::new();
         for piece in body.chunks(step) {
             p.feed(piece);
-            while let Some(e) = p.next()? {
+            while let Some(e) = p.next_event()? {
                 match e {
                     Event::Part { name, filename } => parts.push((name, filename, Vec::new())),
                     Event::Data(d) => parts.last_mut().unwrap().2.extend(d),

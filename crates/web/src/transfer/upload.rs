@@ -74,7 +74,7 @@ async fn receive(
         }
         parser.feed(&piece);
         while let Some(event) = parser
-            .next()
+            .next_event()
             .map_err(|multipart::Malformed| bad(state, ctx, "csv.err_form"))?
         {
             match event {

@@ -1,5 +1,6 @@
-//! Roster extensions for bulk administration: `POST /v2/users/import` (a CSV file in, a per-row
-//! report out, as JSON or, with `Accept: text/csv`, as CSV) and `GET /v2/users/export` (a CSV
+//! Roster extensions for bulk administration: `POST /v2/users/import` (a CSV file in, as the
+//! body or as the part named `file` of a form; a per-row report out, as JSON or, with
+//! `Accept: text/csv`, as CSV) and `GET /v2/users/export` (a CSV
 //! file, streamed). The upload is spooled to a temporary file, which the import reads on a
 //! blocking thread; the report is spooled too, so memory does not grow with the file.
 
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use roster_service::users::import::{ImportOptions, ImportSink, ReportRow};
 use roster_service::Error;
+use roster_web::multipart::{self, Event};
 use serde::Deserialize;
 use std::io::{Read, Seek, Write};
 
@@ -69,6 +71,80 @@ impl ImportSink for Spool {
     }
 }
 
+fn refused(message: &str) -> ZoomError {
+    ZoomError::new(
+        StatusCode::BAD_REQUEST,
+        code::VALIDATION,
+        message.to_owned(),
+    )
+}
+
+/// Writes the uploaded CSV file to `to` as it arrives: the body itself (`text/csv`, or any
+/// type but JSON, since tools label CSV files many ways), or the part named `file` of a
+/// `multipart/form-data` body (`curl -F file=@users.csv`, an HTML form).
+async fn spool_upload(
+    headers: &HeaderMap,
+    body: Body,
+    to: &std::fs::File,
+) -> Result<(), ZoomError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // The boundary keeps its case; the type is compared without.
+    let kind = content_type.to_ascii_lowercase();
+    if kind.starts_with("application/json") {
+        return Err(refused(
+            "The request body should be the CSV file itself (Content-Type: text/csv), or a \
+             multipart/form-data form whose part named file is the CSV file.",
+        ));
+    }
+    let mut parser = if kind.starts_with("multipart/form-data") {
+        let boundary = multipart::boundary(content_type).ok_or_else(|| {
+            refused("The multipart/form-data Content-Type has no boundary parameter.")
+        })?;
+        Some(multipart::Parser::new(&boundary))
+    } else {
+        None
+    };
+    let malformed = || refused("The multipart/form-data body is malformed.");
+    let mut writer = std::io::BufWriter::new(to);
+    let mut in_file = false;
+    let mut found = false;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| refused(&e.to_string()))?;
+        let Some(parser) = parser.as_mut() else {
+            writer.write_all(&chunk).map_err(internal)?;
+            continue;
+        };
+        parser.feed(&chunk);
+        while let Some(event) = parser.next_event().map_err(|_| malformed())? {
+            match event {
+                // The first part named `file`; any later one is ignored.
+                Event::Part { name, .. } => {
+                    in_file = name == "file" && !found;
+                    found |= in_file;
+                }
+                Event::Data(data) if in_file => writer.write_all(&data).map_err(internal)?,
+                Event::Data(_) => {}
+                Event::PartEnd => in_file = false,
+            }
+        }
+    }
+    if let Some(parser) = &parser {
+        parser.finish().map_err(|_| malformed())?;
+        if !found {
+            return Err(refused(
+                "The multipart/form-data form has no part named file: send the CSV file as \
+                 that part (curl -F file=@users.csv).",
+            ));
+        }
+    }
+    writer.flush().map_err(internal)?;
+    Ok(())
+}
+
 fn internal(e: impl std::fmt::Display) -> ZoomError {
     ZoomError::from(Error::Internal(e.to_string()))
 }
@@ -97,7 +173,7 @@ fn file_body(mut file: std::fs::File, prefix: Vec<u8>, suffix: Vec<u8>) -> Body 
 }
 
 #[utoipa::path(post, path = "/v2/users/import", tag = "users", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "Columns: Email, First Name, Last Name, Type, Department, Job Title, Location, Manager, Group, Role, Custom Attributes"),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file as the body (or the part named file of a multipart/form-data form). Columns: Email, First Name, Last Name, Type, Department, Job Title, Location, Manager, Group, Role, Custom Attributes"),
     security(("bearer" = [])),
     responses((status = 200, description = "The per-row report: JSON, or CSV with `Accept: text/csv`"),
         (status = 400, description = "Malformed file, unknown column, wrong encoding (300, naming the line); oversold seats (3412); no privilege (200)", body = ErrorBody)))]
@@ -113,17 +189,7 @@ pub async fn import_users(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/csv"));
     let upload = tempfile::NamedTempFile::new().map_err(internal)?;
-    {
-        let mut writer = std::io::BufWriter::new(upload.as_file());
-        let mut stream = body.into_data_stream();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| {
-                ZoomError::new(StatusCode::BAD_REQUEST, code::VALIDATION, e.to_string())
-            })?;
-            writer.write_all(&chunk).map_err(internal)?;
-        }
-        writer.flush().map_err(internal)?;
-    }
+    spool_upload(&headers, body, upload.as_file()).await?;
     let report = tempfile::tempfile().map_err(internal)?;
     let mut spool = Spool {
         file: std::io::BufWriter::new(report.try_clone().map_err(internal)?),
