@@ -166,7 +166,9 @@ impl From<Error> for ZoomError {
             Error::RoleChange(_) => Self::new(S::BAD_REQUEST, code::NO_PRIVILEGE, msg),
             Error::GroupNameTaken(_) => Self::new(S::CONFLICT, code::GROUP_NAME_TAKEN, msg),
             Error::TransferUserNotFound(_) => Self::new(S::NOT_FOUND, code::USER_NOT_FOUND, msg),
-            Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, code::SEATS_EXHAUSTED, msg),
+            Error::SeatsExhausted(_) | Error::FileNeedsSeats { .. } => {
+                Self::new(S::BAD_REQUEST, code::SEATS_EXHAUSTED, msg)
+            }
             Error::AddOn(
                 e @ (roster_domain::AddOnError::LargeMeetingCapacity
                 | roster_domain::AddOnError::WebinarCapacity),

@@ -118,6 +118,7 @@ impl From<Error> for OAuthError {
             | Error::TransferUserNotFound(_)
             | Error::PaymentMethodRequired
             | Error::SeatsExhausted(_)
+            | Error::FileNeedsSeats { .. }
             | Error::AddOn(_)
             | Error::UserType(_)
             | Error::NotManagedDomain

@@ -82,6 +82,14 @@ pub enum Error {
     /// A seat pool is full.
     #[error("The account has no free {0} seat left: return a seat (change a user's type, deactivate or remove a user) or buy more.")]
     SeatsExhausted(&'static str),
+    /// An import's new users and type changes need more seats of a pool than it has free
+    /// (checked for the whole file before anything is written).
+    #[error("This file needs {needed} {pool} seats and the account has {free} free, so nothing was imported: remove rows or give some users another type, or free or buy seats.")]
+    FileNeedsSeats {
+        pool: &'static str,
+        needed: i64,
+        free: i64,
+    },
     #[error("{0}")]
     AddOn(AddOnError),
     #[error("{0}")]

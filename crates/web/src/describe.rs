@@ -30,6 +30,10 @@ pub fn describe(lang: Language, e: &Error) -> String {
         Error::EmailTaken(email) => with("err.email_taken", email.as_str()),
         Error::NoPrivilege => t("err.no_privilege"),
         Error::SeatsExhausted(pool) => with("err.seats", pool),
+        Error::FileNeedsSeats { pool, needed, free } => t("err.import_seats")
+            .replace("{0}", &needed.to_string())
+            .replace("{1}", pool)
+            .replace("{2}", &free.to_string()),
         Error::AccountNotFound(_)
         | Error::UserNotFound(_)
         | Error::RoleNotFound(_)

@@ -145,7 +145,9 @@ impl From<Error> for ScimError {
             | Error::CannotUnlinkManaged => Self::new(S::FORBIDDEN, None, detail),
             // A full seat pool is the caller's to fix (free a seat, buy more): a 400 without a
             // scimType, as RFC 7644 has none for it.
-            Error::SeatsExhausted(_) => Self::new(S::BAD_REQUEST, None, detail),
+            Error::SeatsExhausted(_) | Error::FileNeedsSeats { .. } => {
+                Self::new(S::BAD_REQUEST, None, detail)
+            }
             Error::ScimGroup(r) => r.into(),
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

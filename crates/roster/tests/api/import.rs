@@ -238,6 +238,14 @@ async fn overselling_refuses_the_whole_file(b: Backend) {
     let csv = "email,type\na@small.test,Basic\nb@small.test,Licensed\nc@small.test,Licensed\nd@small.test,Licensed\n";
     let (s, v) = import(&app, &token, "", csv.as_bytes()).await;
     assert_zoom_error(s, &v, 400, 3412);
+    let free = 2 - used;
+    assert!(
+        v["message"].as_str().unwrap().starts_with(&format!(
+            "This file needs 3 Licensed seats and the account has {free} free, so nothing was \
+             imported"
+        )),
+        "{v}"
+    );
     assert_eq!(app.db.count("users").await, users, "nothing was written");
     assert_eq!(
         app.scalar("SELECT licensed_used FROM accounts WHERE name = 'Small'")

@@ -316,7 +316,8 @@ async fn a_failed_run_records_why(backend: Backend) {
     assert!(
         page.contains(
             "The import stopped; rows written before the error are kept: \
-             No free seat left of this kind. (Licensed)"
+             This file needs 2 Licensed seats and the account has 1 free, so nothing was \
+             imported."
         ),
         "{page}"
     );

@@ -607,7 +607,11 @@ impl Service {
         ];
         for ((name, used, total), need) in pools.into_iter().zip(seats) {
             if need > 0 && used + need > i64::from(total) {
-                return Err(Error::SeatsExhausted(name));
+                return Err(Error::FileNeedsSeats {
+                    pool: name,
+                    needed: need,
+                    free: i64::from(total) - used,
+                });
             }
         }
         if options.dry_run {
