@@ -300,11 +300,15 @@ async fn bad_files_are_refused_and_store_nothing(b: Backend) {
     let (_, token) = app.account_with_token().await;
     let users = app.db.count("users").await;
     let events = app.db.count("events").await;
-    let cases: [(&[u8], &str); 6] = [
+    let cases: [(&[u8], &str); 7] = [
         (b"email,first name\na@acme.test,\xff\xfeAnn\n", "line 2"),
         (
             b"email,first name\na@acme.test,A\nb@acme.test,B,extra\n",
-            "line 3",
+            "line 3: this row has 3 cells but the header has 2 columns",
+        ),
+        (
+            b"email,first name\na@acme.test,\"Ann\nb@acme.test,Bob\n",
+            "line 2: a quoted cell runs on over the next lines: a closing \" is missing",
         ),
         (
             b"email,shoe size,Favourite Colour\na@acme.test,9,red\n",

@@ -251,8 +251,10 @@ impl Reader {
         };
         let delimiter = sniff(head.get(bom..).unwrap_or_default());
         buffered.consume(bom);
+        // Rows of the wrong length are refused by `next_row`, which can say why.
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
+            .flexible(true)
             .delimiter(delimiter)
             .from_reader(CrlfToLf {
                 inner: buffered,
@@ -325,6 +327,34 @@ impl Reader {
                 .all(|f| f.iter().all(u8::is_ascii_whitespace))
             {
                 continue;
+            }
+            // No column holds a line break: one in a cell is a quote left open, which has
+            // swallowed the lines after it (and may leave the row its right length).
+            if inner > 0 {
+                // Open to the end of the file, the cell took the last line's end too.
+                let to_the_end = self
+                    .record
+                    .iter()
+                    .next_back()
+                    .is_some_and(|f| f.ends_with(b"\n"));
+                return Err(malformed(
+                    line + u64::from(to_the_end),
+                    "a quoted cell runs on over the next lines: a closing \" is missing (no \
+                     cell may hold a line break)",
+                ));
+            }
+            if self.record.len() != self.columns.len() {
+                let n = self.record.len();
+                let cells = if n == 1 {
+                    "1 cell".into()
+                } else {
+                    format!("{n} cells")
+                };
+                let columns = self.columns.len();
+                return Err(malformed(
+                    line,
+                    format!("this row has {cells} but the header has {columns} columns"),
+                ));
             }
             let mut row = Row {
                 line,
@@ -427,7 +457,33 @@ mod tests {
     #[test]
     fn refusals_name_the_line() {
         let e = read(b"email,first name\na@x.com,A\nb@x.com,B,extra\n").unwrap_err();
-        assert!(e.to_string().contains("line 3"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("line 3: this row has 3 cells but the header has 2 columns"),
+            "{e}"
+        );
+        let e = read(b"email,first name\na@x.com\n").unwrap_err();
+        assert!(e
+            .to_string()
+            .ends_with("line 2: this row has 1 cell but the header has 2 columns"));
+        // A quote left open swallows the lines after it, whether or not the row then has the
+        // header's length.
+        for (text, line) in [
+            (
+                &b"email,first name\r\na@x.com,A\r\n\"b@x.com,B\r\nc@x.com,C\r\n"[..],
+                3,
+            ),
+            (b"email,first name\na@x.com,\"A\nb@x.com,B\nc@x.com,C\n", 2),
+            (b"email,first name\na@x.com,\"A\nb@x.com,B\"\nc@x.com,C", 2),
+        ] {
+            let e = read(text).unwrap_err();
+            assert!(
+                e.to_string().contains(&format!(
+                    "line {line}: a quoted cell runs on over the next lines"
+                )),
+                "{e}"
+            );
+        }
         let e = read(b"email\n\xff\xfe@x.com\n").unwrap_err();
         assert!(e.to_string().contains("UTF-8"), "{e}");
         let e = read(b"email,shoe size\n").unwrap_err();
