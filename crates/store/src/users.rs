@@ -116,7 +116,7 @@ pub mod scim_filter;
 
 pub use list::{
     count, list, list_sorted, AttributeFilter, Cursor, CursorValue, ListFilter, Listed, Sort,
-    SortKey,
+    SortKey, LEAD_AT_MOST,
 };
 
 fn capacity(r: &Row<'_>, i: usize) -> Result<Option<u32>> {

@@ -1023,7 +1023,96 @@ async fn uploads_as_the_body_or_a_form_part(b: Backend) {
     }
 }
 
+fn emails_sorted(emails: &[String]) -> Vec<String> {
+    let mut sorted = emails.to_vec();
+    sorted.sort();
+    sorted
+}
+
+/// Filtered by an attribute and sorted by name or join date: a value few users have is read
+/// from the values' index and sorted (at most `LEAD_AT_MOST` users), a common one by walking
+/// the order's index; both give the same order, ties broken by email, page after page, up and
+/// down.
+async fn attribute_filters_in_other_orders(b: Backend) {
+    use roster_store::users::LEAD_AT_MOST;
+    let app = spawn_app(b).await;
+    let (acct, token) = app.account_with_token().await;
+    app.cli(&["account", "add-domain", &acct.account_id, "acme.test"])
+        .await
+        .unwrap();
+    let (s, v) = app
+        .post(
+            "/v2/accounts/me/custom_attributes",
+            &token,
+            &json!({"name": "campus", "type": "text"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    // Names run against the emails' order, with ties; 60 users in the south.
+    let common = usize::try_from(LEAD_AT_MOST).unwrap() + 40;
+    let mut csv = String::from("Email,First Name,Last Name,Custom Attributes\n");
+    let mut south = Vec::new();
+    let mut north = Vec::new();
+    for i in 0..common + 60 {
+        let email = format!("u{i:05}@acme.test");
+        let first = format!("N{:03}", (7919 * i) % 500);
+        let campus = if i % 36 == 5 && south.len() < 60 {
+            "South"
+        } else {
+            "North"
+        };
+        csv.push_str(&format!("{email},{first},Lee,campus={campus}\n"));
+        let key = (format!("{} lee", first.to_lowercase()), email);
+        if campus == "South" {
+            south.push(key);
+        } else {
+            north.push(key);
+        }
+    }
+    let (s, v) = import(&app, &token, "?mode=autoCreate", csv.as_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["errors"], 0, "{v}");
+    south.sort();
+    north.sort();
+    assert!(south.len() <= usize::try_from(LEAD_AT_MOST).unwrap());
+    assert!(north.len() > usize::try_from(LEAD_AT_MOST).unwrap());
+    for (value, expected, page) in [("South", &south, 7), ("North", &north, 300)] {
+        let emails: Vec<String> = expected.iter().map(|(_, e)| e.clone()).collect();
+        let total = emails.len() as u64;
+        let filter = format!("custom_attribute=campus&custom_attribute_value={value}");
+        let asc = app
+            .user_emails_by_pages(
+                &token,
+                &format!("{filter}&sort_by=name&page_size={page}"),
+                total,
+            )
+            .await;
+        assert_eq!(asc, emails, "{value} by name");
+        let mut desc = app
+            .user_emails_by_pages(
+                &token,
+                &format!("{filter}&sort_by=name&sort_order=desc&page_size={page}"),
+                total,
+            )
+            .await;
+        desc.reverse();
+        assert_eq!(desc, emails, "{value} by name, descending");
+        // By join date: every user once, and the same order both ways.
+        let by = |order: &'static str| {
+            format!("{filter}&sort_by=created&sort_order={order}&page_size={page}")
+        };
+        let created = app.user_emails_by_pages(&token, &by("asc"), total).await;
+        let mut back = app.user_emails_by_pages(&token, &by("desc"), total).await;
+        back.reverse();
+        assert_eq!(created, back, "{value} by join date");
+        let mut sorted = created.clone();
+        sorted.sort();
+        assert_eq!(sorted, emails_sorted(&emails), "{value} by join date");
+    }
+}
+
 both_backends!(
+    attribute_filters_in_other_orders,
     uploads_as_the_body_or_a_form_part,
     written_in_email_order_reported_in_file_order,
     attribute_filters_find_every_writer_s_values,

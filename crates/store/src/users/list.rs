@@ -284,8 +284,14 @@ pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<List
     let mut params: Vec<Param<'_>> = Vec::with_capacity(8);
     let (expr, selected) = sort_expr(f.sort.key);
     // In email order, an attribute filter leads (see `from_attribute`); its index is in email
-    // order within the filter's value.
-    let led = (f.sort.key == SortKey::Email && f.attribute.is_some()).then(|| conn.backend());
+    // order within the filter's value. In another order it leads when it matches few users,
+    // who are then sorted; when it matches many, walking the order's index and probing each
+    // user finds a page's matches soon.
+    let led = match f.attribute {
+        Some(_) if f.sort.key == SortKey::Email => Some(conn.backend()),
+        Some(a) if matches_few(conn, f, a).await? => Some(conn.backend()),
+        _ => None,
+    };
     let email = if led.is_some() {
         "fa.user_email"
     } else {
@@ -342,6 +348,25 @@ pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<List
         sql.push_str(&format!(" OFFSET ${}", params.len()));
     }
     conn.fetch_all(&sql, &params).await
+}
+
+/// An attribute filter matching at most this many users leads a list in an order other than
+/// email's: its matches are read from the values' index and sorted. With more, the list walks
+/// the order's index and probes each user's value, which finds a page of common values soon
+/// (at 100k users, a value nobody has took 120-175 ms that way).
+pub const LEAD_AT_MOST: i64 = 2000;
+
+/// Whether `a` matches at most [`LEAD_AT_MOST`] of the listed status's users (a bounded walk
+/// of its index range).
+async fn matches_few(conn: &mut Conn, f: &ListFilter<'_>, a: AttributeFilter<'_>) -> Result<bool> {
+    let mut sql =
+        String::from("SELECT COUNT(*) FROM (SELECT 1 FROM user_attribute_values fa WHERE ");
+    let mut params: Vec<Param<'_>> = vec![f.account.as_str().into(), f.status.as_str().into()];
+    attribute_range(conn.backend(), a, (1, 2), &mut sql, &mut params);
+    params.push((LEAD_AT_MOST + 1).into());
+    sql.push_str(&format!(" LIMIT ${}) AS few", params.len()));
+    let n: i64 = conn.fetch_one(&sql, &params).await?;
+    Ok(n <= LEAD_AT_MOST)
 }
 
 /// One page of users in `f.sort`'s order.
