@@ -478,6 +478,23 @@ async fn list_pages_by_keyset(b: Backend) {
     assert_eq!(found["total_records"], 1, "{found}");
     let (_, found) = app.get("/v2/users?search=100%25", &token).await;
     assert_eq!(found["total_records"], 0, "LIKE wildcards are literal");
+    // The total of a search whose first page holds every match is that page's length; one
+    // with more matches than a page counts them all, on every page.
+    let (_, all) = app.get("/v2/users?search=acme&page_size=300", &token).await;
+    let n = all["users"].as_array().unwrap().len();
+    assert!(n > 3, "{all}");
+    assert_eq!(all["total_records"], n);
+    let (_, first) = app.get("/v2/users?search=acme&page_size=3", &token).await;
+    assert_eq!(first["total_records"], n, "{first}");
+    assert_eq!(first["page_count"], n.div_ceil(3));
+    let next = first["next_page_token"].as_str().unwrap();
+    let (_, second) = app
+        .get(
+            &format!("/v2/users?search=acme&page_size=3&next_page_token={next}"),
+            &token,
+        )
+        .await;
+    assert_eq!(second["total_records"], n, "{second}");
     let (_, with_attrs) = app
         .get("/v2/users?include_fields=custom_attributes", &token)
         .await;

@@ -345,6 +345,9 @@ impl Service {
             filter.offset = 0;
             rows = users::list_sorted(&mut conn, &filter).await?;
         }
+        // A first page with room to spare holds every match: its length is the total, and the
+        // count, which reads every match again (all users, for a search), is not needed.
+        let whole = filter.cursor.is_none() && filter.offset == 0 && rows.len() <= size;
         let (next_page_token, previous_page_token) = if backward && filter.cursor.is_some() {
             rows.truncate(size);
             rows.reverse();
@@ -370,7 +373,11 @@ impl Service {
             };
             (next, previous)
         };
-        let total = u64::try_from(users::count(&mut conn, &filter).await?).unwrap_or(0);
+        let total = if whole {
+            rows.len() as u64
+        } else {
+            u64::try_from(users::count(&mut conn, &filter).await?).unwrap_or(0)
+        };
         Ok(UserPage {
             users: super::views(&mut conn, rows.into_iter().map(|r| r.user).collect()).await?,
             page_size,
