@@ -478,6 +478,20 @@ async fn list_pages_by_keyset(b: Backend) {
     assert_eq!(found["total_records"], 1, "{found}");
     let (_, found) = app.get("/v2/users?search=100%25", &token).await;
     assert_eq!(found["total_records"], 0, "LIKE wildcards are literal");
+    // Names are found whatever the case of the search's ASCII letters.
+    let (s, v) = app
+        .patch(
+            "/v2/users/u4@acme.test",
+            &token,
+            &json!({"first_name": "Kasia", "last_name": "Nowak-żak"}),
+        )
+        .await;
+    assert_eq!(s, 204, "{v}");
+    for search in ["kasia", "KASIA", "nowak-%C5%BC", "NOWAK-%C5%BCAK"] {
+        let (_, found) = app.get(&format!("/v2/users?search={search}"), &token).await;
+        assert_eq!(found["total_records"], 1, "{search}: {found}");
+        assert_eq!(found["users"][0]["email"], "u4@acme.test", "{search}");
+    }
     // The total of a search whose first page holds every match is that page's length; one
     // with more matches than a page counts them all, on every page.
     let (_, all) = app.get("/v2/users?search=acme&page_size=300", &token).await;

@@ -101,7 +101,7 @@ async fn with_value(
     let backend = conn.backend();
     let mut params: Vec<Param<'_>> = Vec::with_capacity(10);
     let mut sql = value_join(backend, "v.value");
-    where_clause(f, pattern, &mut sql, &mut params);
+    where_clause(conn.backend(), f, pattern, &mut sql, &mut params);
     value_scope(1, key, &mut sql, &mut params);
     let (op, dir) = if reverse { ("<", "DESC") } else { (">", "ASC") };
     if let Some((value, email)) = start {
@@ -137,7 +137,7 @@ async fn without_value(
         columns!(),
         ", CAST(NULL AS TEXT) FROM users"
     ));
-    where_clause(f, pattern, &mut sql, &mut params);
+    where_clause(conn.backend(), f, pattern, &mut sql, &mut params);
     params.push(key.into());
     sql.push_str(&format!(
         " AND NOT EXISTS (SELECT 1 FROM user_attribute_values v \
@@ -180,7 +180,7 @@ async fn count_with_value(
     let mut sql = String::from(
         "SELECT COUNT(*) FROM user_attribute_values v JOIN users ON users.id = v.user_id",
     );
-    where_clause(f, pattern, &mut sql, &mut params);
+    where_clause(conn.backend(), f, pattern, &mut sql, &mut params);
     value_scope(1, key, &mut sql, &mut params);
     let n: i64 = conn.fetch_one(&sql, &params).await?;
     Ok(u64::try_from(n).unwrap_or(0))

@@ -146,12 +146,13 @@ fn like_pattern(text: &str) -> String {
 /// The WHERE clause and its parameters, numbered on from those already in `params`, for a
 /// query `FROM users`: a custom attribute filter probes each user's value.
 pub(super) fn where_clause<'a>(
+    backend: Backend,
     f: &'a ListFilter<'a>,
     pattern: &'a str,
     sql: &mut String,
     params: &mut Vec<Param<'a>>,
 ) {
-    filters(f, pattern, None, sql, params);
+    filters(f, pattern, (backend, false), sql, params);
 }
 
 /// `FROM` a custom attribute filter's values (alias `fa`), joined to their users, for a list
@@ -191,12 +192,12 @@ fn attribute_range<'a>(
     ));
 }
 
-/// The conditions of [`where_clause`]; with `led` (the query is [`from_attribute`]), the
-/// attribute filter is the `fa` range instead of a probe per user.
+/// The conditions of [`where_clause`]; `led` (the query is [`from_attribute`]): the attribute
+/// filter is the `fa` range instead of a probe per user.
 fn filters<'a>(
     f: &'a ListFilter<'a>,
     pattern: &'a str,
-    led: Option<Backend>,
+    (backend, led): (Backend, bool),
     sql: &mut String,
     params: &mut Vec<Param<'a>>,
 ) {
@@ -237,7 +238,7 @@ fn filters<'a>(
             sql.push_str(&format!(" AND group_id IN ({})", list.join(", ")));
         }
     }
-    if let (Some(a), Some(backend)) = (f.attribute, led) {
+    if let (Some(a), true) = (f.attribute, led) {
         sql.push_str(" AND ");
         attribute_range(backend, a, (account, status), sql, params);
     } else if let Some(a) = f.attribute {
@@ -255,9 +256,19 @@ fn filters<'a>(
     if f.search.is_some() {
         params.push(pattern.into());
         let n = params.len();
+        // The pattern is lower-case. SQLite's LIKE ignores ASCII case and its lower() knows
+        // ASCII only, so the columns go as they are: the same matches without three calls per
+        // user, which took two fifths of a search. PostgreSQL's LIKE minds case.
+        let fold = |column: &str| match backend {
+            Backend::Sqlite => column.to_owned(),
+            Backend::Postgres => format!("lower({column})"),
+        };
+        let like = |column: &str| format!("{} LIKE ${n} ESCAPE '\\'", fold(column));
         sql.push_str(&format!(
-            " AND (email LIKE ${n} ESCAPE '\\' OR lower(first_name) LIKE ${n} ESCAPE '\\' \
-             OR lower(last_name) LIKE ${n} ESCAPE '\\' OR lower(display_name) LIKE ${n} ESCAPE '\\')"
+            " AND (email LIKE ${n} ESCAPE '\\' OR {} OR {} OR {})",
+            like("first_name"),
+            like("last_name"),
+            like("display_name")
         ));
     }
 }
@@ -299,7 +310,13 @@ pub async fn list_sorted(conn: &mut Conn, f: &ListFilter<'_>) -> Result<Vec<List
     };
     let from = led.map_or(" FROM users", from_attribute);
     let mut sql = format!(concat!("SELECT ", columns!(), ", {}{}"), selected, from);
-    filters(f, &pattern, led, &mut sql, &mut params);
+    filters(
+        f,
+        &pattern,
+        (conn.backend(), led.is_some()),
+        &mut sql,
+        &mut params,
+    );
     let backward = f.cursor.is_some_and(|c| c.backward);
     // The direction rows are read in: the order's, or its reverse going back.
     let reverse = f.sort.descending != backward;
@@ -410,7 +427,13 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
         led.map_or(" FROM users", from_attribute)
     );
     let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
-    filters(f, &pattern, led, &mut sql, &mut params);
+    filters(
+        f,
+        &pattern,
+        (conn.backend(), led.is_some()),
+        &mut sql,
+        &mut params,
+    );
     conn.fetch_one(&sql, &params).await
 }
 
