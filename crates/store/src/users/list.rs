@@ -422,10 +422,16 @@ pub async fn count(conn: &mut Conn, f: &ListFilter<'_>) -> Result<i64> {
     }
     let pattern = f.search.map(like_pattern).unwrap_or_default();
     let led = f.attribute.is_some().then(|| conn.backend());
-    let mut sql = format!(
-        "SELECT COUNT(*){}",
-        led.map_or(" FROM users", from_attribute)
-    );
+    // A search reads every user of the account: in id order on SQLite, which is the table's
+    // own order (ids are time-ordered), not in the order of an index SQLite might pick, such
+    // as join dates set out of order, which reads the table at random (250 ms against 80 ms
+    // for 100k users seeded with varied join dates).
+    let from = match (led, f.search.is_some(), conn.backend()) {
+        (Some(backend), _, _) => from_attribute(backend),
+        (None, true, Backend::Sqlite) => " FROM users INDEXED BY users_account_id",
+        (None, _, _) => " FROM users",
+    };
+    let mut sql = format!("SELECT COUNT(*){from}");
     let mut params: Vec<Param<'_>> = Vec::with_capacity(4);
     filters(
         f,
