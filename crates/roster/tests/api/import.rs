@@ -34,6 +34,18 @@ async fn import_as(
     )
 }
 
+/// The account's custom attribute `campus` (text).
+async fn define_campus(app: &TestApp, token: &str) {
+    let (s, v) = app
+        .post(
+            "/v2/accounts/me/custom_attributes",
+            token,
+            &json!({"name": "campus", "type": "text"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+}
+
 /// The account's custom attribute `cost` (a number), which the files below set.
 async fn define_cost(app: &TestApp, token: &str) {
     let (s, v) = app
@@ -722,14 +734,7 @@ async fn imported_attribute_values_sort_and_filter(b: Backend) {
     let app = spawn_app(b).await;
     let (_, token) = app.account_with_token().await;
     define_cost(&app, &token).await;
-    let (s, v) = app
-        .post(
-            "/v2/accounts/me/custom_attributes",
-            &token,
-            &json!({"name": "campus", "type": "text"}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
+    define_campus(&app, &token).await;
     let csv = "Email,Custom Attributes\n\
                a@acme.test,cost=10;campus=North\n\
                b@acme.test,cost=9.5\n\
@@ -1040,14 +1045,7 @@ async fn attribute_filters_in_other_orders(b: Backend) {
     app.cli(&["account", "add-domain", &acct.account_id, "acme.test"])
         .await
         .unwrap();
-    let (s, v) = app
-        .post(
-            "/v2/accounts/me/custom_attributes",
-            &token,
-            &json!({"name": "campus", "type": "text"}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
+    define_campus(&app, &token).await;
     // Names run against the emails' order, with ties; 60 users in the south.
     let common = usize::try_from(LEAD_AT_MOST).unwrap() + 40;
     let mut csv = String::from("Email,First Name,Last Name,Custom Attributes\n");
