@@ -231,11 +231,20 @@ impl Recurrence {
             if date < d0 {
                 continue;
             }
-            let Ok(z) = DateTime::from_parts(date, t0).to_zoned_datetime(zone.tz().clone()) else {
-                break;
-            };
-            let Some(at) = from_timestamp(z.timestamp()) else {
-                break;
+            // The first day's occurrence is the start itself: its wall time may be one the
+            // zone has twice (the hour clocks go back), and resolving it again could pick the
+            // other one, before the start.
+            let at = if date == d0 {
+                first.to_offset(time::UtcOffset::UTC)
+            } else {
+                let Ok(z) = DateTime::from_parts(date, t0).to_zoned_datetime(zone.tz().clone())
+                else {
+                    break;
+                };
+                let Some(at) = from_timestamp(z.timestamp()) else {
+                    break;
+                };
+                at
             };
             if matches!(self.end, RecurrenceEnd::Until(u) if at > u) || out.len() >= limit {
                 break;

@@ -198,6 +198,20 @@ fn weekly_monthly_and_until() {
     );
 }
 
+/// A start in the hour New York has twice (01:00-02:00 on the day clocks go back), in its
+/// second pass: the first occurrence is the start, not the same wall time an hour earlier.
+#[test]
+fn a_start_in_the_repeated_hour_is_the_first_occurrence() {
+    let z = zone("America/New_York");
+    let r = Recurrence::from_json(&json!({"type": 1, "end_times": 2}), &z).unwrap();
+    // 06:00 UTC on 2030-11-03 is 01:00 EST, after 01:00 EDT (05:00 UTC).
+    let first = datetime!(2030-11-03 06:00 UTC);
+    assert_eq!(
+        r.occurrences(first, &z),
+        [first, datetime!(2030-11-04 06:00 UTC)]
+    );
+}
+
 proptest! {
     #[test]
     fn occurrences_are_bounded_sorted_and_not_before_the_start(
