@@ -205,15 +205,14 @@ impl Db {
     /// checkpoints on a thread of their own (see `sqlite::BULK`); nothing on PostgreSQL. Other
     /// writers share the writer meanwhile, and only gain from it.
     pub async fn bulk_write(&self) -> Result<BulkWrite> {
-        if let Self::Sqlite(s) = self {
-            s.bulk_writes(true).await?;
-        }
-        Ok(BulkWrite {
-            shared: match self {
-                Self::Sqlite(s) => Some(Arc::clone(s)),
-                Self::Postgres(_) => None,
-            },
-        })
+        let shared = match self {
+            Self::Sqlite(s) => {
+                s.bulk_writes(true).await?;
+                Some(Arc::clone(s))
+            }
+            Self::Postgres(_) => None,
+        };
+        Ok(BulkWrite { shared })
     }
 
     /// Applies pending migrations; see [`migrate`].

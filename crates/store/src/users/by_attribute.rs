@@ -101,7 +101,7 @@ async fn with_value(
     let backend = conn.backend();
     let mut params: Vec<Param<'_>> = Vec::with_capacity(10);
     let mut sql = value_join(backend, "v.value");
-    where_clause(conn.backend(), f, pattern, &mut sql, &mut params);
+    where_clause(backend, f, pattern, &mut sql, &mut params);
     value_scope(1, key, &mut sql, &mut params);
     let (op, dir) = if reverse { ("<", "DESC") } else { (">", "ASC") };
     if let Some((value, email)) = start {
